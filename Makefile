@@ -1,0 +1,167 @@
+# captive: the one build entry point.
+#
+#   make run     install missing Debian packages, build, run the demo guest
+#   make test    install missing Debian packages, build, run every test
+#   make         build only (assumes the packages are there)
+#
+# Quiet unless V=1. Everything generated lands under build/ (guest programs
+# under tests/guest/build/).
+
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+say = $(if $(filter 1,$(V)),,@printf '  %-7s %s\n' $(1) $(2);)
+
+B := build
+CC := gcc
+ARCH_CC := arm-none-eabi-gcc
+
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wvla
+OPT ?= -O2
+COMMON_CFLAGS := $(OPT) -g -std=gnu11 $(WARN) -MMD -MP -Iinclude
+
+# ---- host side: framework, platforms, plugin host halves -----------------
+HOST_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -pthread -Iframework -Iplatforms/include
+HOST_LIBS := -linih -lfdt -lunwind -lunwind-x86_64 -ldl -lpthread -lm
+
+FRAMEWORK_SRC := $(wildcard framework/*.c)
+PLATFORM_SRC := $(wildcard platforms/*.c platforms/*/*.c)
+FRAMEWORK_OBJ := $(FRAMEWORK_SRC:%.c=$(B)/obj/host/%.o)
+PLATFORM_OBJ := $(PLATFORM_SRC:%.c=$(B)/obj/host/%.o)
+# everything but main(): linked into captive and into the unit tests
+LIBHOST_OBJ := $(filter-out $(B)/obj/host/framework/main.o,$(FRAMEWORK_OBJ)) $(PLATFORM_OBJ)
+
+PLUGIN_DIRS := $(sort $(patsubst plugins/%/,%,$(dir $(wildcard plugins/*/host/*.c))))
+PLUGIN_SOS := $(PLUGIN_DIRS:%=$(B)/plugins/%.so)
+
+# ---- engine: freestanding, built hosted (.so) and bare-metal (.elf) -------
+ENGINE_CFLAGS := $(COMMON_CFLAGS) -ffreestanding -fno-stack-protector -fno-omit-frame-pointer \
+	-fvisibility=hidden -fno-strict-aliasing -Iengine/include -Iengine/arch -mno-red-zone
+HOSTED_CFLAGS := $(ENGINE_CFLAGS) -fPIC -DENGINE_HOSTED=1
+BARE_CFLAGS := $(ENGINE_CFLAGS) -fno-pic -fno-pie -mcmodel=kernel -DENGINE_BAREMETAL=1 \
+	-fno-asynchronous-unwind-tables
+
+MMUS := $(patsubst plugins/mmu-%/engine/,%,$(sort $(dir $(wildcard plugins/mmu-*/engine/*.c))))
+EXECS := $(patsubst plugins/exec-%/engine/,%,$(sort $(dir $(wildcard plugins/exec-*/engine/*.c))))
+PAIRS := $(foreach m,$(MMUS),$(foreach e,$(EXECS),$(m)-$(e)))
+
+ENGINE_COMMON_SRC := $(wildcard engine/core/*.c engine/arch/arm/*.c plugins/io-*/engine/*.c)
+HOSTED_PLAT_SRC := $(wildcard engine/plat/hosted/*.c)
+BARE_PLAT_SRC := $(wildcard engine/plat/baremetal/*.c engine/plat/baremetal/*.S)
+BARE_LDS := engine/plat/baremetal/engine.ld
+
+hobj = $(patsubst %,$(B)/obj/hosted/%.o,$(basename $(1)))
+bobj = $(patsubst %,$(B)/obj/bare/%.o,$(basename $(1)))
+pair_src = $(ENGINE_COMMON_SRC) $(wildcard plugins/mmu-$(word 1,$(subst -, ,$(1)))/engine/*.c) \
+	$(wildcard plugins/exec-$(word 2,$(subst -, ,$(1)))/engine/*.c)
+
+HOSTED_ENGINES := $(PAIRS:%=$(B)/engine/process/%.so)
+HOSTED_LIBS := $(PAIRS:%=$(B)/engine/process/lib%.a)
+BARE_ENGINES := $(if $(BARE_PLAT_SRC),$(PAIRS:%=$(B)/engine/kvm/%.elf))
+
+CAPTIVE := $(B)/captive
+
+.PHONY: all run test test-all deps guest bench clean fuzz-cpu
+all: $(CAPTIVE) $(PLUGIN_SOS) $(HOSTED_ENGINES) $(HOSTED_LIBS) $(BARE_ENGINES) unit-tests
+
+deps:
+	$(Q)scripts/setup-deps.sh
+
+$(CAPTIVE): $(FRAMEWORK_OBJ) $(PLATFORM_OBJ)
+	$(call say,LINK,$@)
+	$(Q)$(CC) -rdynamic -o $@ $^ $(HOST_LIBS)
+
+$(B)/obj/host/%.o: %.c
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOST_CFLAGS) -fPIC -c -o $@ $<
+
+$(B)/plugins/%.so: $(B)/obj/host/plugins/%/host.o
+	$(call say,PLUGIN,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -shared -fvisibility=hidden -Wl,--no-undefined -o $@ $^ -lpthread
+
+$(B)/obj/hosted/%.o: %.c
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(HOSTED_CFLAGS) -c -o $@ $<
+
+$(B)/obj/bare/%.o: %.c
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(BARE_CFLAGS) -c -o $@ $<
+
+$(B)/obj/bare/%.o: %.S
+	$(call say,AS,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(BARE_CFLAGS) -c -o $@ $<
+
+.SECONDEXPANSION:
+$(B)/engine/process/%.so: $$(call hobj,$$(call pair_src,$$*) $(HOSTED_PLAT_SRC))
+	$(call say,ENGINE,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -shared -nostdlib -Wl,--no-undefined -Wl,-z,noexecstack -o $@ $^ -lgcc
+
+$(B)/engine/process/lib%.a: $$(call hobj,$$(call pair_src,$$*) $(HOSTED_PLAT_SRC))
+	$(call say,AR,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(B)/engine/kvm/%.elf: $$(call bobj,$$(call pair_src,$$*) $(BARE_PLAT_SRC)) $(BARE_LDS)
+	$(call say,ENGINE,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -nostdlib -static -no-pie -Wl,-T,$(BARE_LDS) -Wl,-z,noexecstack \
+		-Wl,-z,max-page-size=4096 -o $@ $(filter %.o,$^) -lgcc
+
+# ---- tests ---------------------------------------------------------------
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+# test_engine_*.c suites run once per mmu x exec pair (the conformance suites)
+UNIT_HOST_SRC := $(filter-out tests/unit/test_engine_%,$(UNIT_SRC))
+UNIT_ENGINE_SRC := $(filter tests/unit/test_engine_%,$(UNIT_SRC))
+UNIT_HOST_BINS := $(UNIT_HOST_SRC:tests/unit/%.c=$(B)/tests/%)
+UNIT_ENGINE_BINS := $(foreach p,$(PAIRS),$(UNIT_ENGINE_SRC:tests/unit/%.c=$(B)/tests/%-$(p)))
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+
+.PHONY: unit-tests
+unit-tests: $(UNIT_HOST_BINS) $(UNIT_ENGINE_BINS)
+
+$(B)/tests/test_%: $(B)/obj/host/tests/unit/test_%.o $(LIBHOST_OBJ)
+	$(call say,LINK,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -rdynamic -o $@ $^ $(CHECK_LIBS) $(HOST_LIBS)
+
+$(B)/obj/host/tests/unit/test_engine_%.o: HOST_CFLAGS += -Iengine/include -Iengine/arch
+define engine_test_rule
+$(B)/tests/test_engine_$(1)-$(2): $(B)/obj/host/tests/unit/test_engine_$(1).o $(B)/engine/process/lib$(2).a $(LIBHOST_OBJ)
+	$$(call say,LINK,$$@)
+	$(Q)mkdir -p $$(dir $$@)
+	$(Q)$(CC) -o $$@ $$^ $(CHECK_LIBS) $(HOST_LIBS)
+endef
+$(foreach t,$(UNIT_ENGINE_SRC:tests/unit/test_engine_%.c=%),$(foreach p,$(PAIRS),$(eval $(call engine_test_rule,$(t),$(p)))))
+
+guest:
+	$(Q)$(MAKE) --no-print-directory -C tests/guest V=$(V)
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all guest
+	$(Q)tests/run.sh
+
+test-all: deps
+	$(Q)$(MAKE) --no-print-directory all guest
+	$(Q)CAPTIVE_TEST_ALL=1 tests/run.sh
+
+DEMO_CONFIG ?= configs/baseline.ini
+DEMO_KERNEL ?= tests/guest/build/hello.elf
+run: deps
+	$(Q)$(MAKE) --no-print-directory all guest
+	$(Q)scripts/run-demo.sh $(DEMO_CONFIG) $(DEMO_KERNEL)
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all guest
+	$(Q)$(MAKE) --no-print-directory -C bench V=$(V)
+	$(Q)bench/run.sh
+
+clean:
+	$(Q)rm -rf $(B) tests/guest/build bench/build
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,50 @@
+/* Device accesses leaving the engine: clock fast path, counting, strategy. */
+#include "engine/engine.h"
+#include "engine/io.h"
+
+static const struct io_ops *io_strategy;
+
+int io_init(void)
+{
+	switch (eng.sh->config.io_strategy) {
+	case CAPTIVE_IO_MMIO_EXIT:
+		io_strategy = &io_mmio_exit_ops;
+		return 0;
+	case CAPTIVE_IO_BARRIER:
+		io_strategy = &io_barrier_ops;
+		return 0;
+	}
+	return -1;
+}
+
+/* Serve a side-effect-free clock register from the clock page. */
+static bool io_fast_read(gpa_t pa, unsigned size, uint32_t *val)
+{
+	const struct captive_shared *sh = eng.sh;
+	for (unsigned i = 0; i < CAPTIVE_MAX_FAST_READS; i++) {
+		const struct captive_fast_read *f = &sh->fast_reads[i];
+		if (f->kind == CAPTIVE_FAST_NONE || f->pa != pa || f->size != size)
+			continue;
+		uint64_t now = __atomic_load_n(&sh->clock.mono_ns, __ATOMIC_ACQUIRE);
+		switch (f->kind) {
+		case CAPTIVE_FAST_COUNTER_24MHZ:
+			*val = (uint32_t)((now - f->param) * 24 / 1000);
+			return true;
+		case CAPTIVE_FAST_RTC_SECONDS:
+			*val = (uint32_t)(f->param + now / 1000000000u);
+			return true;
+		}
+	}
+	return false;
+}
+
+int io_access(gpa_t pa, unsigned size, uint32_t *val, bool write)
+{
+	struct captive_shared *sh = eng.sh;
+	if (!write && sh->config.fast_clock && io_fast_read(pa, size, val)) {
+		sh->stats.fast_reads++;
+		return 0;
+	}
+	sh->stats.io_accesses++;
+	return io_strategy->access(pa, size, val, write);
+}

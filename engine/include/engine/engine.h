@@ -1,0 +1,50 @@
+/*
+ * The engine: freestanding x86-64 code (no libc) that holds the guest CPU and
+ * runs guest code. Built bare-metal for the kvm backend and hosted (a shared
+ * object) for the process backend from the same sources; only engine/plat/
+ * differs between the two.
+ */
+#ifndef ENGINE_ENGINE_H
+#define ENGINE_ENGINE_H
+
+#include "captive/abi.h"
+
+#define ENGINE_HIDDEN __attribute__((visibility("hidden")))
+
+struct engine {
+	struct captive_shared *sh;
+	uint8_t *phys;		/* engine address of guest physical 0 */
+	gpa_t ram_base;
+	gpa_t ram_end;		/* exclusive */
+};
+
+extern struct engine eng ENGINE_HIDDEN;
+
+/* Guest physical address -> engine pointer, valid only for RAM. */
+static inline void *engine_ram_ptr(gpa_t pa)
+{
+	return eng.phys + pa;
+}
+
+static inline bool engine_pa_is_ram(gpa_t pa)
+{
+	return pa >= eng.ram_base && pa < eng.ram_end;
+}
+
+/*
+ * Entry point of both builds: validates the shared page, initialises the CPU
+ * from sh->boot, runs the guest until it stops, publishes sh->exit and
+ * sh->state and rings CAPTIVE_DB_EXIT. Returns the stop reason (hosted build).
+ */
+int engine_main(struct captive_shared *sh);
+
+/*
+ * Safe-point poll used by every exec strategy: handles stop_request and the
+ * heartbeat. Returns a non-zero enum captive_stop when the engine must stop.
+ */
+int engine_poll_stop(void);
+
+/* Report a stop. reason: enum captive_stop; msg may be NULL. */
+void engine_set_exit(uint32_t reason, uint32_t pc, uint32_t insn, bool thumb, const char *msg);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * The exec axis inside the engine: runs guest code. One implementation is
+ * linked into each engine build (plugins/exec-<name>/engine/).
+ */
+#ifndef ENGINE_EXEC_H
+#define ENGINE_EXEC_H
+
+#include "captive/types.h"
+
+struct arm_cpu;
+
+int exec_init(struct arm_cpu *cpu);
+
+/*
+ * Run the guest until something stops it; returns an enum captive_stop.
+ * Honours sh->config.irq_strategy: IRQs are sampled after every instruction
+ * (per-insn) or only at block boundaries (per-block), where a block always
+ * ends after anything that can unmask IRQs and at WFI. Calls
+ * engine_poll_stop() at least as often as it samples IRQs.
+ */
+int exec_run(struct arm_cpu *cpu);
+
+/* Code invalidation hooks (ICIALLU/BPIALL, ICIMVAU, RAM written behind the CPU). */
+void exec_invalidate_all(void);
+void exec_invalidate_page(gpa_t pa);
+
+/* True when the page holding pa has decoded or translated code, so stores to
+ * it must call exec_invalidate_page(). Cheap: a bitmap lookup. */
+bool exec_page_has_code(gpa_t pa);
+
+#endif

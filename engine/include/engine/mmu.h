@@ -1,0 +1,68 @@
+/*
+ * The mmu axis inside the engine: guest virtual -> guest physical translation
+ * and every guest data access and instruction fetch. One implementation is
+ * linked into each engine build (plugins/mmu-<name>/engine/); the exec
+ * strategies and the ARM core call only these functions.
+ *
+ * Contract common to all implementations:
+ *  - Any alignment and any size in {1,2,4} is accepted (alignment faults are
+ *    the caller's business); an access crossing a page is split and, if either
+ *    page faults, nothing is written.
+ *  - Accesses to RAM go to engine_ram_ptr(); accesses to anything else go to
+ *    io_access() (device or unmapped), whose external abort is reported as
+ *    FSR_SYNC_EXTERNAL.
+ *  - Stores to RAM that hold decoded code call exec_invalidate_page().
+ *  - On a fault nothing is accessed, *fault is filled, and non-zero returned.
+ *  - DACR is checked on every access (a DACR write never needs a flush).
+ *  - Translation uses cp15 SCTLR.M/TTBR0/TTBR1/TTBCR/DACR/CONTEXTIDR as they
+ *    are at the time of the call, provided the core calls the notifications
+ *    below whenever it writes them.
+ */
+#ifndef ENGINE_MMU_H
+#define ENGINE_MMU_H
+
+#include "captive/types.h"
+#include "arm/cp15.h"
+
+/* Access flags. */
+#define MMU_READ 0u
+#define MMU_WRITE 1u
+#define MMU_FETCH 2u
+#define MMU_KIND_MASK 3u
+#define MMU_USER 4u /* unprivileged access: user mode, LDRT/STRT */
+
+struct arm_cpu;
+
+/* Called once at engine start; the cp15 state is the reset state. */
+int mmu_init(struct arm_cpu *cpu);
+
+int mmu_read(struct arm_cpu *cpu, gva_t va, unsigned size, uint32_t *val, unsigned flags,
+	     struct arm_fault *fault);
+int mmu_write(struct arm_cpu *cpu, gva_t va, unsigned size, uint32_t val, unsigned flags,
+	      struct arm_fault *fault);
+
+/* Check that [va, va+len) is accessible with flags, touching nothing; used
+ * by multi-access instructions (STM, STRD) to stay restartable. */
+int mmu_probe(struct arm_cpu *cpu, gva_t va, uint32_t len, unsigned flags,
+	      struct arm_fault *fault);
+
+/*
+ * Translate an instruction fetch of the page holding va. On success *pa is
+ * the guest physical address of va and *host points at it in engine memory
+ * (NULL when the page is not RAM: the caller reads through mmu_read instead).
+ */
+int mmu_translate_fetch(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa,
+			const uint8_t **host, struct arm_fault *fault);
+
+/* ATS1C* style translation for the PAR register; returns 0 and *pa or fault. */
+int mmu_translate(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa,
+		  struct arm_fault *fault);
+
+/* Notifications from the core. */
+void mmu_context_changed(struct arm_cpu *cpu); /* SCTLR.M, TTBR0/1, TTBCR, CONTEXTIDR */
+void mmu_flush_all(struct arm_cpu *cpu);		     /* TLBIALL */
+void mmu_flush_va(struct arm_cpu *cpu, uint32_t mva_asid);   /* TLBIMVA: va|asid */
+void mmu_flush_asid(struct arm_cpu *cpu, uint32_t asid);     /* TLBIASID */
+void mmu_flush_va_all_asids(struct arm_cpu *cpu, gva_t va); /* TLBIMVAA */
+
+#endif

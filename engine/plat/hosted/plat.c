@@ -1,0 +1,48 @@
+/*
+ * Platform layer of the hosted engine (process backend): the doorbell is a
+ * direct call into the framework on the engine's own thread, the analogue of
+ * a VM exit; an unrecoverable stop unwinds back to captive_engine_main.
+ */
+#include "engine/engine.h"
+#include "engine/plat.h"
+
+typedef void (*plat_host_doorbell_fn)(struct captive_shared *sh, uint32_t code);
+
+static void *plat_unwind[5];
+static int plat_finish_reason;
+
+void plat_doorbell(uint32_t code)
+{
+	plat_host_doorbell_fn fn = (plat_host_doorbell_fn)(uintptr_t)eng.sh->host_doorbell;
+	fn(eng.sh, code);
+}
+
+int plat_mmio(gpa_t pa, unsigned size, uint32_t *val, bool write)
+{
+	struct captive_io_req *io = &eng.sh->io;
+	io->pa = pa;
+	io->size = size;
+	io->write = write;
+	io->value = write ? *val : 0;
+	io->status = 0;
+	plat_doorbell(CAPTIVE_DB_MMIO);
+	if (!write)
+		*val = (uint32_t)io->value;
+	return io->status;
+}
+
+_Noreturn void plat_finish(int reason)
+{
+	plat_finish_reason = reason;
+	__builtin_longjmp(plat_unwind, 1);
+}
+
+/* The hosted engine's one exported function. */
+__attribute__((visibility("default"))) int captive_engine_main(struct captive_shared *sh);
+
+int captive_engine_main(struct captive_shared *sh)
+{
+	if (__builtin_setjmp(plat_unwind))
+		return plat_finish_reason;
+	return engine_main(sh);
+}

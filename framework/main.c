@@ -1,0 +1,166 @@
+/* captive: command line. Errors are reported here, once, at the top. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "plugins.h"
+#include "probe.h"
+#include "vm.h"
+
+#define CAPTIVE_VERSION "0.1.0"
+
+/* Exit statuses decided here; vm_run decides the rest (see usage()). */
+#define EXIT_USAGE 2
+#define EXIT_ENGINE 3
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: captive [-c FILE] [--set section.key=value]... [options]\n"
+		"\n"
+		"Runs an ARMv7-A guest on this x86-64 host (see README.md).\n"
+		"\n"
+		"  -c, --config FILE     INI configuration (configs/*.ini)\n"
+		"      --set S.K=V       override one config key; repeatable, applied in order\n"
+		"      --kernel PATH     guest image (ARM ELF)            = --set guest.kernel=PATH\n"
+		"      --dtb PATH        device tree blob                 = --set guest.dtb=PATH\n"
+		"      --initrd PATH     initial ramdisk                  = --set guest.initrd=PATH\n"
+		"      --append STR      kernel command line              = --set guest.cmdline=STR\n"
+		"  -m, --memory SIZE     guest RAM, e.g. 512M (max 1024M) = --set guest.memory=SIZE\n"
+		"      --timeout SECS    stop after SECS seconds, exit 4  = --set run.timeout=SECS\n"
+		"      --watchdog SECS   no-progress limit, 0 off         = --set run.watchdog=SECS\n"
+		"      --strict-bus      unmapped accesses abort          = --set run.strict_bus=true\n"
+		"      --stats-json FILE write the run's statistics as JSON\n"
+		"      --dump-config     print the effective configuration and exit\n"
+		"  -v, --verbose         engine log messages          = --set run.verbose=true\n"
+		"      --list-plugins    list installed strategies and engine builds\n"
+		"      --probe           measure this host's VM exit, fault and CR3 costs\n"
+		"  -h, --help            this text\n"
+		"      --version         version\n"
+		"\n"
+		"Precedence: config file, then --set in order, then the flags above.\n"
+		"Exit status: 0 guest powered off; 2 bad usage, config or input file;\n"
+		"3 the engine stopped on something it cannot handle (unimplemented\n"
+		"instruction, engine panic); 4 watchdog, stuck guest or --timeout;\n"
+		"130 interrupted (SIGINT/SIGTERM).\n");
+}
+
+enum {
+	OPT_SET = 256,
+	OPT_KERNEL,
+	OPT_DTB,
+	OPT_INITRD,
+	OPT_APPEND,
+	OPT_TIMEOUT,
+	OPT_WATCHDOG,
+	OPT_STRICT_BUS,
+	OPT_STATS_JSON,
+	OPT_DUMP_CONFIG,
+	OPT_LIST_PLUGINS,
+	OPT_PROBE,
+	OPT_VERSION,
+};
+
+static const struct option long_opts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "kernel", required_argument, NULL, OPT_KERNEL },
+	{ "dtb", required_argument, NULL, OPT_DTB },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "memory", required_argument, NULL, 'm' },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "watchdog", required_argument, NULL, OPT_WATCHDOG },
+	{ "strict-bus", no_argument, NULL, OPT_STRICT_BUS },
+	{ "stats-json", required_argument, NULL, OPT_STATS_JSON },
+	{ "dump-config", no_argument, NULL, OPT_DUMP_CONFIG },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "list-plugins", no_argument, NULL, OPT_LIST_PLUGINS },
+	{ "probe", no_argument, NULL, OPT_PROBE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* A QEMU-style flag, applied after the file and the --set overrides. */
+struct flag_override {
+	const char *section;
+	const char *key;
+	const char *value;
+};
+
+int main(int argc, char **argv)
+{
+	const char *config_path = NULL, *stats_json = NULL;
+	const char **sets = calloc((size_t)argc, sizeof(*sets));
+	struct flag_override *flags = calloc((size_t)argc, sizeof(*flags));
+	unsigned nsets = 0, nflags = 0;
+	bool dump = false, list = false, probe = false;
+	int opt;
+	if (!sets || !flags)
+		return EXIT_USAGE;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":c:m:vh", long_opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c': config_path = optarg; break;
+		case OPT_SET: sets[nsets++] = optarg; break;
+		case OPT_KERNEL: flags[nflags++] = (struct flag_override){ "guest", "kernel", optarg }; break;
+		case OPT_DTB: flags[nflags++] = (struct flag_override){ "guest", "dtb", optarg }; break;
+		case OPT_INITRD: flags[nflags++] = (struct flag_override){ "guest", "initrd", optarg }; break;
+		case OPT_APPEND: flags[nflags++] = (struct flag_override){ "guest", "cmdline", optarg }; break;
+		case 'm': flags[nflags++] = (struct flag_override){ "guest", "memory", optarg }; break;
+		case OPT_TIMEOUT: flags[nflags++] = (struct flag_override){ "run", "timeout", optarg }; break;
+		case OPT_WATCHDOG: flags[nflags++] = (struct flag_override){ "run", "watchdog", optarg }; break;
+		case OPT_STRICT_BUS: flags[nflags++] = (struct flag_override){ "run", "strict_bus", "true" }; break;
+		case OPT_STATS_JSON: stats_json = optarg; break;
+		case OPT_DUMP_CONFIG: dump = true; break;
+		case 'v': flags[nflags++] = (struct flag_override){ "run", "verbose", "true" }; break;
+		case OPT_LIST_PLUGINS: list = true; break;
+		case OPT_PROBE: probe = true; break;
+		case 'h': usage(stdout); return 0;
+		case OPT_VERSION: printf("captive %s (plugin ABI %u, engine ABI %u)\n", CAPTIVE_VERSION, CAPTIVE_PLUGIN_ABI, CAPTIVE_ABI_VERSION); return 0;
+		case ':':
+			fprintf(stderr, "captive: option '%s' needs a value\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			fprintf(stderr, "captive: unknown option '%s'; see captive --help\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "captive: unexpected argument '%s'; see captive --help\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (list) {
+		plugins_list(stdout);
+		return 0;
+	}
+	if (probe)
+		return probe_run(stdout) ? EXIT_ENGINE : 0;
+
+	struct captive_config *cfg = malloc(sizeof(*cfg));
+	if (!cfg)
+		return EXIT_USAGE;
+	config_defaults(cfg);
+	if (config_path && config_load_file(cfg, config_path))
+		return EXIT_USAGE;
+	for (unsigned i = 0; i < nsets; i++)
+		if (config_set_assignment(cfg, sets[i]))
+			return EXIT_USAGE;
+	for (unsigned i = 0; i < nflags; i++)
+		if (config_set(cfg, "command line", flags[i].section, flags[i].key, flags[i].value))
+			return EXIT_USAGE;
+	if (dump) {
+		config_dump(cfg, stdout);
+		return 0;
+	}
+	int status = vm_run(cfg, stats_json);
+	free(cfg);
+	free(sets);
+	free(flags);
+	return status;
+}

@@ -1,0 +1,102 @@
+/* Statistics: one list of counters feeds both the summary and the JSON. */
+#include <errno.h>
+#include <string.h>
+
+#include "config.h"
+#include "stats.h"
+
+struct stats_row {
+	const char *name;
+	uint64_t value;
+};
+
+#define STATS_MAX_ROWS (40 + 2 * MACHINE_MAX_DEVICES)
+
+static unsigned stats_rows(const struct vm *vm, struct stats_row *rows)
+{
+	const struct captive_engine_stats *s = &vm->sh->stats;
+	const struct vm_stats *h = &vm->stats;
+	unsigned n = 0;
+#define ROW(nm, v) rows[n++] = (struct stats_row){ nm, (uint64_t)(v) }
+	ROW("insns", s->insns);
+	ROW("blocks", s->blocks);
+	ROW("tlb_hits", s->tlb_hits);
+	ROW("tlb_misses", s->tlb_misses);
+	ROW("tlb_flushes", s->tlb_flushes);
+	ROW("page_walks", s->page_walks);
+	ROW("exceptions", s->exceptions);
+	ROW("irqs_taken", s->irqs_taken);
+	ROW("svcs", s->svcs);
+	ROW("undef_insns", s->undef_insns);
+	ROW("data_aborts", s->data_aborts);
+	ROW("prefetch_aborts", s->prefetch_aborts);
+	ROW("wfis", s->wfis);
+	ROW("decode_cache_misses", s->decode_cache_misses);
+	ROW("code_invalidations", s->code_invalidations);
+	ROW("device_accesses_from_engine", s->io_accesses);
+	ROW("fast_clock_reads", s->fast_reads);
+	ROW("exits_io", h->exits[VM_EXIT_IO]);
+	ROW("exits_mmio", h->exits[VM_EXIT_MMIO]);
+	ROW("exits_intr", h->exits[VM_EXIT_INTR]);
+	ROW("exits_other", h->exits[VM_EXIT_OTHER]);
+	ROW("barrier_requests", h->barrier_requests);
+	ROW("barrier_parks", h->barrier_parks);
+	ROW("idle_ns", h->wfi_ns);
+	ROW("unmapped_accesses", vm->machine->unmapped_accesses);
+	for (unsigned i = 0; i < vm->machine->ndevs; i++) {
+		const struct device *d = vm->machine->devs[i];
+		if (d->reads || d->writes) {
+			ROW(d->name, d->reads + d->writes);
+		}
+	}
+#undef ROW
+	return n;
+}
+
+static double stats_wall_s(const struct vm *vm)
+{
+	return (double)(vm->stats.end_ns - vm->stats.start_ns) / 1e9;
+}
+
+void stats_print(const struct vm *vm, FILE *out)
+{
+	struct stats_row rows[STATS_MAX_ROWS];
+	unsigned n = stats_rows(vm, rows);
+	double wall = stats_wall_s(vm);
+	const struct captive_config *c = vm->cfg;
+	fprintf(out, "captive: stats: backend=%s mmu=%s exec=%s io=%s irq=%s wall %.3f s, %.1f MIPS\n",
+		c->strategy_backend, c->strategy_mmu, c->strategy_exec, c->strategy_io,
+		c->strategy_irq, wall, wall > 0 ? (double)vm->sh->stats.insns / wall / 1e6 : 0.0);
+	for (unsigned i = 0; i < n; i++)
+		if (rows[i].value)
+			fprintf(out, "  %-28s %llu\n", rows[i].name, (unsigned long long)rows[i].value);
+}
+
+int stats_write_json(const struct vm *vm, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		int err = errno;
+		fprintf(stderr, "captive: --stats-json '%s': %s\n", path, strerror(err));
+		return -err;
+	}
+	struct stats_row rows[STATS_MAX_ROWS];
+	unsigned n = stats_rows(vm, rows);
+	double wall = stats_wall_s(vm);
+	const struct captive_config *c = vm->cfg;
+	fprintf(f, "{\n  \"backend\": \"%s\", \"mmu\": \"%s\", \"exec\": \"%s\", \"io\": \"%s\", \"irq\": \"%s\",\n",
+		c->strategy_backend, c->strategy_mmu, c->strategy_exec, c->strategy_io,
+		c->strategy_irq);
+	fprintf(f, "  \"wall_s\": %.6f,\n  \"mips\": %.3f,\n  \"exit_reason\": %u,\n", wall,
+		wall > 0 ? (double)vm->sh->stats.insns / wall / 1e6 : 0.0, vm->sh->exit.reason);
+	fprintf(f, "  \"counters\": {\n");
+	for (unsigned i = 0; i < n; i++)
+		fprintf(f, "    \"%s\": %llu%s\n", rows[i].name, (unsigned long long)rows[i].value,
+			i + 1 < n ? "," : "");
+	fprintf(f, "  }\n}\n");
+	if (fclose(f)) {
+		fprintf(stderr, "captive: --stats-json '%s': write failed\n", path);
+		return -EIO;
+	}
+	return 0;
+}

@@ -1,0 +1,241 @@
+/*
+ * The host <-> engine ABI: one shared page (struct captive_shared) that both
+ * sides read and write, plus a doorbell.
+ *
+ * Under the kvm backend the engine runs bare-metal in the native VM and rings
+ * the doorbell with `out` to CAPTIVE_DOORBELL_PORT (a KVM_EXIT_IO); under the
+ * process backend the same engine sources run hosted and ring it by calling
+ * the function whose address the framework stored in `host_doorbell`. Either
+ * way the engine writes the arguments into the shared page first and reads the
+ * results back afterwards, so everything crossing the boundary is a
+ * fixed-width field of this header.
+ *
+ * Who writes what:
+ *   host  -> engine : magic/abi, config, boot, fast_reads, clock, irq_line,
+ *                     stop_request, io.status/value (replies)
+ *   engine -> host  : heartbeat, in_wfi, stats, log, exit, state, io requests
+ */
+#ifndef CAPTIVE_ABI_H
+#define CAPTIVE_ABI_H
+
+#include "captive/types.h"
+
+#define CAPTIVE_ABI_VERSION 1u
+#define CAPTIVE_SHARED_MAGIC 0x43505456u /* "CPTV" */
+
+/* x86 I/O port the bare-metal engine writes a doorbell code to (32-bit out). */
+#define CAPTIVE_DOORBELL_PORT 0x0ca0u
+
+enum captive_doorbell {
+	CAPTIVE_DB_LOG = 1,	 /* text in log.buf[0..log.len) */
+	CAPTIVE_DB_MMIO = 2,	 /* device access in `io` (process backend's mmio-exit) */
+	CAPTIVE_DB_WFI = 3,	 /* guest idles: return when irq_line != 0 or stop_request */
+	CAPTIVE_DB_WAKE_SERVICE = 4, /* barrier service thread parked: wake it */
+	CAPTIVE_DB_EXIT = 5,	 /* engine finished: `exit` and `state` are valid */
+	CAPTIVE_DB_PANIC = 6,	 /* engine bug: message in exit.msg, state valid */
+	CAPTIVE_DB_CLOCK = 7,	 /* refresh clock.mono_ns now */
+};
+
+/* Why the engine stopped (exit.reason). */
+enum captive_stop {
+	CAPTIVE_STOP_NONE = 0,
+	CAPTIVE_STOP_REQUESTED = 1,	/* host set stop_request (power-off, quit, timeout) */
+	CAPTIVE_STOP_UNIMPLEMENTED = 2, /* valid instruction we do not implement yet */
+	CAPTIVE_STOP_PANIC = 3,		/* engine invariant broken */
+	CAPTIVE_STOP_HUNG = 4,		/* guest provably stuck (loop with IRQ+FIQ masked) */
+	CAPTIVE_STOP_INSN_LIMIT = 5,	/* config.insn_limit instructions executed */
+	CAPTIVE_STOP_BUS_ABORT = 6,	/* unrecoverable bus error outside guest control */
+};
+
+enum captive_io_strategy { CAPTIVE_IO_MMIO_EXIT = 0, CAPTIVE_IO_BARRIER = 1 };
+enum captive_irq_strategy { CAPTIVE_IRQ_PER_INSN = 0, CAPTIVE_IRQ_PER_BLOCK = 1 };
+
+/* Side-effect-free device registers the engine may serve from the clock page. */
+enum captive_fast_read_kind {
+	CAPTIVE_FAST_NONE = 0,
+	CAPTIVE_FAST_COUNTER_24MHZ = 1, /* (clock.mono_ns - param) * 24 / 1000, low 32 bits */
+	CAPTIVE_FAST_RTC_SECONDS = 2,	/* param + clock.mono_ns / 1e9 (param pre-biased by host) */
+};
+
+#define CAPTIVE_MAX_FAST_READS 4
+#define CAPTIVE_LOG_BYTES 1024
+#define CAPTIVE_MSG_BYTES 256
+
+struct captive_engine_config {
+	uint32_t io_strategy;	/* enum captive_io_strategy */
+	uint32_t irq_strategy;	/* enum captive_irq_strategy */
+	uint32_t fast_clock;	/* 1: serve fast_reads in the engine */
+	uint32_t verbose;
+	uint64_t phys_window;	/* engine address at which guest physical 0 lives */
+	uint64_t ram_base;	/* guest physical base of RAM */
+	uint64_t ram_size;
+	uint64_t insn_limit;	/* 0: unlimited */
+};
+
+/* Guest entry state (boot protocol), written by the host before start. */
+struct captive_boot {
+	uint32_t r[16];	/* r0..r15 (r15: entry PC; bit 0 set: Thumb) */
+	uint32_t cpsr;	/* mode and mask bits; T is taken from r15 bit 0 or cpsr.T */
+	uint32_t pad;
+};
+
+struct captive_fast_read {
+	uint64_t pa;
+	uint32_t kind;	/* enum captive_fast_read_kind */
+	uint32_t size;	/* access size it answers (4) */
+	uint64_t param;
+};
+
+/* Clock page: host CLOCK_MONOTONIC in ns, refreshed by the host's timer thread
+ * and on every doorbell. Engine reads never need RDTSC. */
+struct captive_clock {
+	uint64_t mono_ns;
+	uint64_t pad;
+};
+
+/* One device access. status: 0 done; 1 external abort (strict bus). */
+struct captive_io_req {
+	uint64_t pa;
+	uint64_t value;
+	uint32_t size;	/* 1, 2 or 4 */
+	uint32_t write;
+	int32_t status;
+	uint32_t pad;
+};
+
+/*
+ * Barrier I/O: the engine fills `req`, then bumps req_seq (release). The
+ * service thread spins on req_seq, performs the access, fills req.value and
+ * req.status, then stores resp_seq = req_seq (release). If `parked` is set
+ * after the engine publishes, the engine rings CAPTIVE_DB_WAKE_SERVICE.
+ */
+struct captive_barrier {
+	uint32_t req_seq;
+	uint32_t pad0[15];	/* own cache line */
+	uint32_t resp_seq;
+	uint32_t parked;
+	uint32_t pad1[14];
+	struct captive_io_req req;
+};
+
+/* Counters the engine keeps (counted, never estimated). */
+struct captive_engine_stats {
+	uint64_t insns;
+	uint64_t blocks;
+	uint64_t tlb_hits;
+	uint64_t tlb_misses;
+	uint64_t tlb_flushes;
+	uint64_t page_walks;
+	uint64_t irqs_taken;
+	uint64_t exceptions;	/* all exception entries incl. IRQ */
+	uint64_t undef_insns;	/* UNDEFINED encodings delivered to the guest */
+	uint64_t data_aborts;
+	uint64_t prefetch_aborts;
+	uint64_t svcs;
+	uint64_t io_accesses;	/* device accesses leaving the engine */
+	uint64_t fast_reads;	/* device reads served from the clock page */
+	uint64_t wfis;
+	uint64_t decode_cache_misses;
+	uint64_t code_invalidations;
+	uint64_t reserved[15];
+};
+
+/* ARM architectural state, published on exit/panic (and read by tests). */
+struct captive_arm_state {
+	uint32_t r[16];
+	uint32_t cpsr;
+	uint32_t spsr;
+	/* banked: index 0 usr/sys, 1 fiq, 2 irq, 3 svc, 4 abt, 5 und */
+	uint32_t banked_sp[6];
+	uint32_t banked_lr[6];
+	uint32_t banked_spsr[6];
+	uint32_t fiq_r8_12[5];
+	uint32_t usr_r8_12[5];
+	uint32_t sctlr, ttbr0, ttbr1, ttbcr, dacr, contextidr, vbar, pad0;
+	uint32_t dfsr, dfar, ifsr, ifar;
+	uint32_t last_exceptions[8];	/* ring of recent (vector offset | pc<<?) see engine docs */
+	uint32_t last_exception_pcs[8];
+	uint32_t last_exception_head;
+	uint32_t pad1;
+};
+
+struct captive_exit_info {
+	uint32_t reason;	/* enum captive_stop */
+	uint32_t insn;		/* encoding for UNIMPLEMENTED */
+	uint32_t pc;		/* guest PC of the stop */
+	uint32_t thumb;
+	char msg[CAPTIVE_MSG_BYTES];
+};
+
+struct captive_log {
+	uint32_t len;
+	uint32_t pad;
+	char buf[CAPTIVE_LOG_BYTES];
+};
+
+struct captive_shared {
+	uint32_t magic;
+	uint32_t abi_version;
+	/* Process backend: address of `void fn(struct captive_shared *, uint32_t code)`. */
+	uint64_t host_doorbell;
+
+	struct captive_engine_config config;
+	struct captive_boot boot;
+	struct captive_fast_read fast_reads[CAPTIVE_MAX_FAST_READS];
+	struct captive_clock clock;
+
+	/* Host -> engine signals, polled by the engine at the irq granularity. */
+	uint32_t irq_line;	/* bit 0: IRQ asserted, bit 1: FIQ asserted */
+	uint32_t stop_request;	/* non-zero: stop at the next safe point */
+
+	/* Engine -> host liveness: bumped while executing, in_wfi while idle. */
+	uint64_t heartbeat;
+	uint32_t in_wfi;
+	uint32_t pad0;
+
+	struct captive_io_req io;	/* mmio-exit under the process backend */
+	struct captive_barrier barrier;
+	struct captive_engine_stats stats;
+	struct captive_arm_state state;
+	struct captive_exit_info exit;
+	struct captive_log log;
+};
+
+_Static_assert(sizeof(struct captive_engine_config) == 48, "config layout");
+_Static_assert(sizeof(struct captive_boot) == 72, "boot layout");
+_Static_assert(sizeof(struct captive_fast_read) == 24, "fast_read layout");
+_Static_assert(sizeof(struct captive_io_req) == 32, "io_req layout");
+_Static_assert(offsetof(struct captive_barrier, resp_seq) == 64, "barrier lines");
+_Static_assert(sizeof(struct captive_engine_stats) == 32 * 8, "stats layout");
+_Static_assert(offsetof(struct captive_shared, config) == 16, "shared layout");
+_Static_assert(sizeof(struct captive_shared) <= 8192, "shared area fits two pages");
+
+/*
+ * An x86 exception inside the bare-metal engine (kvm backend), recorded by its
+ * CPL0 fault layer before it rings CAPTIVE_DB_PANIC. It lives in the shared
+ * area at CAPTIVE_CRASH_OFFSET, after struct captive_shared; the process
+ * backend never uses it. gpr[] is in x86 register-number order (rax, rcx, rdx,
+ * rbx, rsp, rbp, rsi, rdi, r8..r15); gpr[4] is the interrupted rsp.
+ */
+#define CAPTIVE_CRASH_OFFSET 0x1c00u
+
+struct captive_x86_crash {
+	uint64_t valid;		/* written last: non-zero when the rest is set */
+	uint64_t nested;	/* exceptions taken while already handling one */
+	uint64_t vector;
+	uint64_t error_code;	/* 0 for vectors that push none */
+	uint64_t rip;
+	uint64_t cs;
+	uint64_t rflags;
+	uint64_t ss;
+	uint64_t cr2;
+	uint64_t cr3;
+	uint64_t gpr[16];
+};
+
+_Static_assert(sizeof(struct captive_x86_crash) == 26 * 8, "crash layout");
+_Static_assert(sizeof(struct captive_shared) <= CAPTIVE_CRASH_OFFSET, "crash after shared");
+_Static_assert(CAPTIVE_CRASH_OFFSET + sizeof(struct captive_x86_crash) <= 8192,
+	       "crash area fits the shared area");
+
+#endif

@@ -1,0 +1,146 @@
+/*
+ * The guest board as the framework sees it: a bus of device models, interrupt
+ * routing to the CPU, and device timers. Device models live here, in the
+ * hypervisor; accesses reach them through the io strategy (KVM MMIO exit,
+ * barrier service thread, or a direct call under the process backend).
+ *
+ * Threads: the engine/vCPU thread or the barrier service thread (accesses),
+ * the machine's timer thread (device timers), the console input thread. One
+ * lock, machine.lock, serialises all of them; device callbacks run with it
+ * held and must never block.
+ */
+#ifndef PLATFORM_MACHINE_H
+#define PLATFORM_MACHINE_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include "captive/types.h"
+
+struct machine;
+struct device;
+
+enum machine_power { MACHINE_POWER_OFF = 1, MACHINE_REBOOT = 2 };
+
+/* Services the framework gives the board. All are called with machine.lock held. */
+struct machine_host {
+	void *opaque;
+	/* CLOCK_MONOTONIC in ns. */
+	uint64_t (*now_ns)(void *opaque);
+	/* The CPU's IRQ/FIQ input lines changed level. */
+	void (*cpu_lines)(void *opaque, bool irq, bool fiq);
+	/* Bytes the guest sent to the console UART. */
+	void (*console_write)(void *opaque, const uint8_t *buf, size_t len);
+	/* The guest asked to power off or reboot. */
+	void (*power)(void *opaque, enum machine_power req);
+	/* A warning for the user (printed once per distinct cause by the caller). */
+	void (*warn)(void *opaque, const char *msg);
+};
+
+struct device_ops {
+	/* Access `size` bytes (1, 2 or 4) at `offset` in the device's window.
+	 * Return 0, or -1 when the device answers with a bus error (external
+	 * abort under --strict-bus, read-as-zero otherwise). */
+	int (*read)(struct device *dev, uint32_t offset, unsigned size, uint32_t *value);
+	int (*write)(struct device *dev, uint32_t offset, unsigned size, uint32_t value);
+	/* Back to power-on state (also used on guest reboot). May be NULL. */
+	void (*reset)(struct device *dev);
+	/* Free dev and its private state. */
+	void (*destroy)(struct device *dev);
+};
+
+struct device {
+	const char *name;
+	const struct device_ops *ops;
+	gpa_t base;
+	uint32_t size;
+	struct machine *machine;
+	uint64_t reads;	/* counted by the bus */
+	uint64_t writes;
+};
+
+/* A one-shot device timer: fire() runs on the timer thread, lock held. */
+struct machine_timer {
+	void (*fire)(struct machine_timer *t);
+	uint64_t deadline_ns;	/* 0: not armed */
+	struct machine_timer *next;
+};
+
+struct board_params {
+	uint64_t ram_size;
+	bool strict_bus;
+};
+
+struct board {
+	const char *name;
+	const char *description;
+	gpa_t ram_base;
+	uint64_t ram_max;
+	/* Create and register the board's devices on m. Returns 0 or -errno. */
+	int (*create)(struct machine *m, const struct board_params *p);
+	/* Guest physical addresses of SYS_24MHZ-like counters the engine may
+	 * serve itself (fills at most max entries of struct captive_fast_read);
+	 * returns the count. */
+	unsigned (*fast_reads)(struct machine *m, void *out_fast_reads, unsigned max);
+};
+
+#define MACHINE_MAX_DEVICES 32
+#define MACHINE_MAX_IRQS 96
+
+struct machine {
+	struct machine_host host;
+	const struct board *board;
+	struct board_params params;
+	pthread_mutex_t lock;
+	struct device *devs[MACHINE_MAX_DEVICES];
+	unsigned ndevs;
+	/* Interrupt controller input: set by the board (GIC) at create time. */
+	void (*irq_set)(struct machine *m, unsigned irq, bool level);
+	void *irq_ctl;
+	/* Console input sink (the UART), set by the board. */
+	void (*console_input)(struct machine *m, uint8_t byte);
+	void *console_dev;
+	/* Timers. */
+	struct machine_timer *timers;
+	pthread_cond_t timer_cond;
+	pthread_t timer_thread;
+	bool timer_running;
+	bool stopping;
+	uint64_t unmapped_accesses;
+};
+
+const struct board *board_find(const char *name);
+/* NULL-terminated list of all boards, for --help and errors. */
+extern const struct board *const machine_boards[];
+
+/* Create the machine for board `name`; returns 0 or -errno (-ENOENT: no such board). */
+int machine_create(struct machine **out, const char *board_name, const struct board_params *p,
+		   const struct machine_host *host);
+void machine_destroy(struct machine *m);
+int machine_start_timers(struct machine *m);
+
+/* Register a device (called by board create). Returns 0 or -errno. */
+int machine_add_device(struct machine *m, struct device *dev);
+
+/*
+ * Bus access from the CPU. Takes the lock. Unmapped addresses read as zero and
+ * ignore writes, with a warning, unless params.strict_bus. Returns 0, or 1 for
+ * an external abort.
+ */
+int machine_access(struct machine *m, gpa_t pa, unsigned size, uint32_t *val, bool write);
+
+/* Raise/lower interrupt controller input `irq` (GIC numbering). Lock held. */
+void machine_set_irq(struct machine *m, unsigned irq, bool level);
+
+/* Console byte typed by the user. Takes the lock. */
+void machine_console_input(struct machine *m, uint8_t byte);
+
+/* Arm (deadline_ns != 0) or cancel a timer. Lock held. */
+void machine_timer_arm(struct machine *m, struct machine_timer *t, uint64_t deadline_ns);
+void machine_timer_cancel(struct machine *m, struct machine_timer *t);
+
+static inline uint64_t machine_now_ns(struct machine *m)
+{
+	return m->host.now_ns(m->host.opaque);
+}
+
+#endif

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install the Debian packages captive needs to build and test, if missing.
+# Called by `make run` and `make test`; safe to run again (it only checks
+# when everything is there already).
+set -euo pipefail
+
+packages=(
+	build-essential pkg-config
+	libinih-dev check libunwind-dev libfdt-dev
+	gcc-arm-none-eabi
+	qemu-system-arm device-tree-compiler
+	libunicorn-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "setup: installing missing Debian packages: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null 2>&1; then
+		SUDO=sudo
+	else
+		echo "setup: need root to install: ${missing[*]} (run as root, or install them with apt-get)" >&2
+		exit 1
+	fi
+else
+	SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"

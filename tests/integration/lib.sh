@@ -1,0 +1,27 @@
+# Shared helpers for the integration scripts (sourced, not run).
+CAPTIVE=${CAPTIVE:-build/captive}
+
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; }
+skip() { echo "SKIP: $*"; }
+
+# Why the kvm backend cannot run here, or nothing if it can.
+kvm_unusable_reason() {
+	if [ ! -e /dev/kvm ]; then
+		echo "/dev/kvm does not exist"
+	elif ! { exec 9<>/dev/kvm; } 2>/dev/null; then
+		echo "/dev/kvm cannot be opened (permission?)"
+	elif ! ls build/engine/kvm/*.elf >/dev/null 2>&1; then
+		echo "no bare-metal engine build in build/engine/kvm"
+	fi
+	exec 9>&- 2>/dev/null || true
+}
+
+# The backends usable here (callers print a SKIP line for kvm when absent).
+usable_backends() {
+	if [ -z "$(kvm_unusable_reason)" ]; then
+		echo "kvm process"
+	else
+		echo "process"
+	fi
+}
