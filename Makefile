@@ -131,6 +131,7 @@ $(B)/tests/test_%: $(B)/obj/host/tests/unit/test_%.o $(LIBHOST_OBJ)
 	$(Q)$(CC) -rdynamic -o $@ $^ $(CHECK_LIBS) $(HOST_LIBS)
 
 $(B)/obj/host/tests/unit/test_engine_%.o: HOST_CFLAGS += -Iengine/include -Iengine/arch
+$(B)/tests/test_diff_unicorn: HOST_LIBS += -lunicorn
 define engine_test_rule
 $(B)/tests/test_engine_$(1)-$(2): $(B)/obj/host/tests/unit/test_engine_$(1).o $(B)/engine/process/lib$(2).a $(LIBHOST_OBJ)
 	$$(call say,LINK,$$@)
