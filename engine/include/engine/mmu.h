@@ -50,6 +50,9 @@ int mmu_probe(struct arm_cpu *cpu, gva_t va, uint32_t len, unsigned flags,
  * Translate an instruction fetch of the page holding va. On success *pa is
  * the guest physical address of va and *host points at it in engine memory
  * (NULL when the page is not RAM: the caller reads through mmu_read instead).
+ * This call is how the mmu learns that a page holds code (so that stores to
+ * it reach exec_invalidate_page()): the exec decodes only from pages whose
+ * pointer or physical address it got here.
  */
 int mmu_translate_fetch(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa,
 			const uint8_t **host, struct arm_fault *fault);

@@ -1,0 +1,406 @@
+/*
+ * Short-descriptor MMU: sections, a coarse table with 4 KiB small pages and a
+ * 64 KiB large page, remapping with TLBIMVA, ASID-tagged mappings switched
+ * with CONTEXTIDR and flushed with TLBIASID, translation, permission and
+ * domain faults, an execute-never prefetch abort, and user-mode accesses.
+ *
+ * Only architecturally defined outcomes are printed: every read after a
+ * page-table change follows the TLB maintenance that makes it defined.
+ */
+#include "rt.h"
+
+/* First-level descriptors. */
+#define L1_SECTION 0x2u
+#define L1_COARSE 0x1u
+#define L1_B (1u << 2)
+#define L1_C (1u << 3)
+#define L1_XN (1u << 4)
+#define L1_DOMAIN(d) ((uint32_t)(d) << 5)
+#define L1_AP(ap) ((((uint32_t)(ap)&3u) << 10) | ((((uint32_t)(ap) >> 2) & 1u) << 15))
+#define L1_NG (1u << 17)
+
+/* Second-level descriptors. */
+#define L2_SMALL 0x2u
+#define L2_SMALL_XN 0x1u
+#define L2_LARGE 0x1u
+#define L2_B (1u << 2)
+#define L2_C (1u << 3)
+#define L2_AP(ap) ((((uint32_t)(ap)&3u) << 4) | ((((uint32_t)(ap) >> 2) & 1u) << 9))
+#define L2_NG (1u << 11)
+
+/* APX:AP[1:0] values (SCTLR.AFE = 0). */
+#define AP_PRIV_RW 0x1u
+#define AP_USER_RO 0x2u
+#define AP_FULL 0x3u
+#define AP_PRIV_RO 0x5u
+
+#define DACR_CLIENT 1u
+#define DACR_MANAGER 3u
+
+/* Virtual addresses of the test mappings, all in the 1 MiB at TEST_VA. */
+#define TEST_VA 0x80000000u
+#define VA_PAGE_A (TEST_VA + 0x00000)
+#define VA_PAGE_B (TEST_VA + 0x01000)
+#define VA_LARGE (TEST_VA + 0x10000)
+#define VA_RO (TEST_VA + 0x20000)
+#define VA_XN (TEST_VA + 0x21000)
+#define VA_PRIV (TEST_VA + 0x22000)
+#define VA_UNMAPPED (TEST_VA + 0x23000)
+#define VA_USER_RO (TEST_VA + 0x24000)
+#define VA_EXEC (TEST_VA + 0x30000)
+#define VA_ASID (TEST_VA + 0x40000)
+/* A section in domain 1, and a section with no mapping at all. */
+#define VA_DOMAIN1 0x90000000u
+#define PA_DOMAIN1 0x60800000u
+#define VA_NO_SECTION 0xA0000000u
+
+static uint32_t l1_a[4096] __attribute__((aligned(16384)));
+static uint32_t l1_b[4096] __attribute__((aligned(16384)));
+static uint32_t l2_test[256] __attribute__((aligned(1024)));
+static uint32_t l2_alt[256] __attribute__((aligned(1024)));
+static uint32_t page_a[1024] __attribute__((aligned(4096)));
+static uint32_t page_b[1024] __attribute__((aligned(4096)));
+static uint32_t page_c[1024] __attribute__((aligned(4096)));
+static uint32_t page_code[1024] __attribute__((aligned(4096)));
+static uint32_t large_buf[16384] __attribute__((aligned(65536)));
+
+/* In mmu-asm.S. */
+uint32_t mmu_call(uint32_t addr);
+uint32_t mmu_user_access(uint32_t addr, uint32_t write);
+extern const uint32_t mmu_call_recover[];
+
+static volatile uint32_t dabt_count, pabt_count;
+
+/* Fault status codes whose DFSR domain field the architecture defines. */
+static int fs_has_domain(uint32_t fs)
+{
+	return fs == 0x7 || fs == 0x9 || fs == 0xB || fs == 0xD || fs == 0xF;
+}
+
+static void on_dabt(struct rt_frame *f)
+{
+	uint32_t dfsr, dfar, fs;
+
+	__asm__ volatile("mrc p15, 0, %0, c5, c0, 0" : "=r"(dfsr));
+	__asm__ volatile("mrc p15, 0, %0, c6, c0, 0" : "=r"(dfar));
+	fs = (dfsr & 0xF) | ((dfsr >> 6) & 0x10);
+	rt_printf("  data abort: DFSR fs=%02x wnr=%u", (unsigned int)fs,
+		  (unsigned int)((dfsr >> 11) & 1));
+	if (fs_has_domain(fs))
+		rt_printf(" domain=%u", (unsigned int)((dfsr >> 4) & 0xF));
+	rt_printf(" DFAR %08x from mode %02x\n", (unsigned int)dfar,
+		  (unsigned int)(f->spsr & RT_PSR_MODE_MASK));
+	dabt_count++;
+	f->pc += 4;
+}
+
+static void on_pabt(struct rt_frame *f)
+{
+	uint32_t ifsr, ifar;
+
+	__asm__ volatile("mrc p15, 0, %0, c5, c0, 1" : "=r"(ifsr));
+	__asm__ volatile("mrc p15, 0, %0, c6, c0, 2" : "=r"(ifar));
+	rt_printf("  prefetch abort: IFSR fs=%02x IFAR %08x pc %08x\n",
+		  (unsigned int)((ifsr & 0xF) | ((ifsr >> 6) & 0x10)), (unsigned int)ifar,
+		  (unsigned int)f->pc);
+	pabt_count++;
+	f->pc = (uint32_t)mmu_call_recover;
+}
+
+/* SVC #0 from mmu_user_access: back to SVC mode. */
+static void on_svc(struct rt_frame *f)
+{
+	f->spsr = (f->spsr & ~RT_PSR_MODE_MASK) | RT_MODE_SVC | RT_PSR_I | RT_PSR_F;
+	f->pc += 4;
+}
+
+static inline void barrier(void)
+{
+	__asm__ volatile("dsb\n\tisb" ::: "memory");
+}
+
+static void tlbiall(void)
+{
+	__asm__ volatile("mcr p15, 0, %0, c8, c7, 0" : : "r"(0) : "memory");
+	barrier();
+}
+
+static void tlbimva(uint32_t va_asid)
+{
+	__asm__ volatile("mcr p15, 0, %0, c8, c7, 1" : : "r"(va_asid) : "memory");
+	barrier();
+}
+
+static void tlbiasid(uint32_t asid)
+{
+	__asm__ volatile("mcr p15, 0, %0, c8, c7, 2" : : "r"(asid) : "memory");
+	barrier();
+}
+
+static void set_dacr(uint32_t v)
+{
+	__asm__ volatile("mcr p15, 0, %0, c3, c0, 0\n\tisb" : : "r"(v) : "memory");
+}
+
+static void set_ttbr0(const uint32_t *l1)
+{
+	__asm__ volatile("mcr p15, 0, %0, c2, c0, 0\n\tisb" : : "r"(l1) : "memory");
+}
+
+static void set_contextidr(uint32_t v)
+{
+	__asm__ volatile("mcr p15, 0, %0, c13, c0, 1\n\tisb" : : "r"(v) : "memory");
+}
+
+static uint32_t read32(uint32_t va)
+{
+	return *(volatile uint32_t *)va;
+}
+
+static void write32(uint32_t va, uint32_t v)
+{
+	*(volatile uint32_t *)va = v;
+}
+
+/* A load that may abort: 0xDEAD if it did (the handler skips the load). */
+static uint32_t try_read(uint32_t va)
+{
+	uint32_t v = 0xDEAD;
+
+	__asm__ volatile("ldr %0, [%1]" : "+r"(v) : "r"(va) : "memory");
+	return v;
+}
+
+static void try_write(uint32_t va, uint32_t v)
+{
+	__asm__ volatile("str %0, [%1]" : : "r"(v), "r"(va) : "memory");
+}
+
+static uint32_t small_page(const void *pa, uint32_t ap, uint32_t extra)
+{
+	return ((uint32_t)pa & 0xFFFFF000u) | L2_SMALL | L2_B | L2_C | L2_AP(ap) | extra;
+}
+
+static void build_tables(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < 1024; i++) {
+		page_a[i] = 0xAAAA0000u + i;
+		page_b[i] = 0xBBBB0000u + i;
+		page_c[i] = 0xCCCC0000u + i;
+	}
+	for (i = 0; i < 16384; i++)
+		large_buf[i] = 0x1A000000u + i * 4;
+
+	/* RAM identity-mapped with sections; devices identity-mapped, execute-never. */
+	for (i = 0x600; i < 0x800; i++)
+		l1_a[i] = (i << 20) | L1_SECTION | L1_B | L1_C | L1_AP(AP_FULL) | L1_DOMAIN(0);
+	for (i = 0x100; i < 0x110; i++)
+		l1_a[i] = (i << 20) | L1_SECTION | L1_B | L1_XN | L1_AP(AP_PRIV_RW) | L1_DOMAIN(0);
+	l1_a[0x1E0] = 0x1E000000u | L1_SECTION | L1_B | L1_XN | L1_AP(AP_PRIV_RW) | L1_DOMAIN(0);
+
+	l1_a[TEST_VA >> 20] = (uint32_t)l2_test | L1_COARSE | L1_DOMAIN(0);
+	l2_test[(VA_PAGE_A >> 12) & 0xFF] = small_page(page_a, AP_FULL, 0);
+	l2_test[(VA_PAGE_B >> 12) & 0xFF] = small_page(page_b, AP_FULL, 0);
+	/* A large page is 16 identical entries. */
+	for (i = 0; i < 16; i++)
+		l2_test[((VA_LARGE >> 12) & 0xFF) + i] =
+			((uint32_t)large_buf & 0xFFFF0000u) | L2_LARGE | L2_B | L2_C | L2_AP(AP_FULL);
+	l2_test[(VA_RO >> 12) & 0xFF] = small_page(page_a, AP_PRIV_RO, 0);
+	l2_test[(VA_XN >> 12) & 0xFF] = small_page(page_code, AP_FULL, L2_SMALL_XN);
+	l2_test[(VA_PRIV >> 12) & 0xFF] = small_page(page_a, AP_PRIV_RW, 0);
+	l2_test[(VA_USER_RO >> 12) & 0xFF] = small_page(page_b, AP_USER_RO, 0);
+	l2_test[(VA_EXEC >> 12) & 0xFF] = small_page(page_code, AP_FULL, 0);
+	l2_test[(VA_ASID >> 12) & 0xFF] = small_page(page_a, AP_FULL, L2_NG);
+
+	l1_a[VA_DOMAIN1 >> 20] = PA_DOMAIN1 | L1_SECTION | L1_B | L1_C | L1_AP(AP_PRIV_RO) | L1_DOMAIN(1);
+
+	/* The second address space differs only in where VA_ASID points. */
+	memcpy(l1_b, l1_a, sizeof(l1_a));
+	memcpy(l2_alt, l2_test, sizeof(l2_test));
+	l1_b[TEST_VA >> 20] = (uint32_t)l2_alt | L1_COARSE | L1_DOMAIN(0);
+	l2_alt[(VA_ASID >> 12) & 0xFF] = small_page(page_b, AP_FULL, L2_NG);
+
+	/* A routine for the code pages: mov r0, #0x5A; bx lr. */
+	page_code[0] = 0xE3A0005Au;
+	page_code[1] = 0xE12FFF1Eu;
+	/* Make the new code visible to instruction fetch. */
+	__asm__ volatile("mcr p15, 0, %0, c7, c11, 1\n\t"
+			 "dsb\n\t"
+			 "mcr p15, 0, %1, c7, c5, 0\n\t"
+			 "mcr p15, 0, %1, c7, c5, 6\n\t"
+			 "dsb\n\tisb"
+			 :
+			 : "r"(page_code), "r"(0)
+			 : "memory");
+
+	*(volatile uint32_t *)(PA_DOMAIN1 + 0x10) = 0xD0D0D0D0u;
+}
+
+static void mmu_enable(void)
+{
+	uint32_t sctlr;
+
+	__asm__ volatile("mcr p15, 0, %0, c2, c0, 2" : : "r"(0)); /* TTBCR: TTBR0 only */
+	set_ttbr0(l1_a);
+	set_dacr(DACR_CLIENT);
+	set_contextidr(1);
+	tlbiall();
+	__asm__ volatile("mrc p15, 0, %0, c1, c0, 0" : "=r"(sctlr));
+	sctlr |= 1u;
+	__asm__ volatile("mcr p15, 0, %0, c1, c0, 0\n\tisb" : : "r"(sctlr) : "memory");
+}
+
+static void mmu_disable(void)
+{
+	uint32_t sctlr;
+
+	__asm__ volatile("mrc p15, 0, %0, c1, c0, 0" : "=r"(sctlr));
+	sctlr &= ~1u;
+	__asm__ volatile("mcr p15, 0, %0, c1, c0, 0\n\tisb" : : "r"(sctlr) : "memory");
+	tlbiall();
+}
+
+static void test_mappings(void)
+{
+	uint32_t v;
+
+	rt_puts("mappings:\n");
+	rt_check("small page a", read32(VA_PAGE_A + 4), 0xAAAA0001);
+	rt_check("small page b", read32(VA_PAGE_B + 0xFFC), 0xBBBB03FF);
+	rt_check("large page start", read32(VA_LARGE), 0x1A000000);
+	rt_check("large page end", read32(VA_LARGE + 0xFFFC), 0x1A00FFFC);
+	rt_check("large page middle", read32(VA_LARGE + 0x9124), 0x1A009124);
+	rt_check("read-only page readable", read32(VA_RO + 8), 0xAAAA0002);
+	write32(VA_PAGE_B + 0x10, 0x600DF00D);
+	rt_check("write via VA reaches PA", page_b[4], 0x600DF00D);
+	page_b[4] = 0xBBBB0004u;
+	v = mmu_call(VA_EXEC);
+	rt_check("code runs from a mapped page", v, 0x5A);
+}
+
+static void test_remap(void)
+{
+	rt_puts("remap:\n");
+	rt_check("before remap", read32(VA_PAGE_A), 0xAAAA0000);
+	l2_test[(VA_PAGE_A >> 12) & 0xFF] = small_page(page_c, AP_FULL, 0);
+	barrier();
+	tlbimva(VA_PAGE_A);
+	rt_check("after remap + TLBIMVA", read32(VA_PAGE_A), 0xCCCC0000);
+	l2_test[(VA_PAGE_A >> 12) & 0xFF] = small_page(page_a, AP_FULL, 0);
+	barrier();
+	tlbiall();
+	rt_check("after restore + TLBIALL", read32(VA_PAGE_A), 0xAAAA0000);
+}
+
+static void test_asid(void)
+{
+	uint32_t v;
+
+	rt_puts("asid:\n");
+	rt_check("asid 1 sees page a", read32(VA_ASID), 0xAAAA0000);
+	set_contextidr(2);
+	set_ttbr0(l1_b);
+	rt_check("asid 2 sees page b", read32(VA_ASID), 0xBBBB0000);
+	set_contextidr(1);
+	set_ttbr0(l1_a);
+	rt_check("back to asid 1", read32(VA_ASID), 0xAAAA0000);
+	l2_test[(VA_ASID >> 12) & 0xFF] = small_page(page_c, AP_FULL, L2_NG);
+	barrier();
+	tlbiasid(1);
+	rt_check("asid 1 after TLBIASID", read32(VA_ASID), 0xCCCC0000);
+	set_contextidr(2);
+	set_ttbr0(l1_b);
+	rt_check("asid 2 unchanged", read32(VA_ASID), 0xBBBB0000);
+	set_contextidr(1);
+	set_ttbr0(l1_a);
+	__asm__ volatile("mrc p15, 0, %0, c13, c0, 1" : "=r"(v));
+	rt_check("contextidr", v, 1);
+	__asm__ volatile("mrc p15, 0, %0, c2, c0, 0" : "=r"(v));
+	rt_check("ttbr0 is table a", v, (uint32_t)l1_a);
+}
+
+static void test_faults(void)
+{
+	uint32_t v, before;
+
+	rt_puts("faults:\n");
+	before = dabt_count;
+	v = try_read(VA_UNMAPPED + 0x20);
+	rt_check("page translation fault", v, 0xDEAD);
+	try_write(VA_NO_SECTION + 4, 1);
+	try_write(VA_RO + 8, 1);
+	rt_check("read-only page unchanged", page_a[2], 0xAAAA0002);
+	rt_check("translation and permission aborts", dabt_count - before, 3);
+
+	rt_puts("domains:\n");
+	before = dabt_count;
+	v = try_read(VA_DOMAIN1 + 0x10);
+	rt_check("no-access domain faults", v, 0xDEAD);
+	set_dacr(DACR_CLIENT | (DACR_CLIENT << 2));
+	rt_check("client domain reads", try_read(VA_DOMAIN1 + 0x10), 0xD0D0D0D0);
+	try_write(VA_DOMAIN1 + 0x10, 0x12345678);
+	set_dacr(DACR_CLIENT | (DACR_MANAGER << 2));
+	try_write(VA_DOMAIN1 + 0x10, 0x12345678);
+	rt_check("manager domain ignores AP", try_read(VA_DOMAIN1 + 0x10), 0x12345678);
+	set_dacr(DACR_CLIENT);
+	rt_check("domain aborts", dabt_count - before, 2);
+
+	rt_puts("execute-never:\n");
+	before = pabt_count;
+	v = mmu_call(VA_XN);
+	rt_check("call into XN page", v, 0xFA17);
+	v = mmu_call(VA_UNMAPPED);
+	rt_check("call into unmapped page", v, 0xFA17);
+	rt_check("prefetch aborts", pabt_count - before, 2);
+}
+
+static void test_user(void)
+{
+	uint32_t before = dabt_count, v;
+
+	rt_puts("user mode:\n");
+	rt_check("user reads full-access page", mmu_user_access(VA_PAGE_A + 12, 0), 0xAAAA0003);
+	rt_check("user reads privileged page", mmu_user_access(VA_PRIV, 0), 0xDEAD);
+	rt_check("user reads user-ro page", mmu_user_access(VA_USER_RO, 0), 0xBBBB0000);
+	mmu_user_access(VA_USER_RO, 1);
+	rt_check("user-ro page unchanged", page_b[0], 0xBBBB0000);
+	rt_check("user aborts", dabt_count - before, 2);
+
+	/* LDRT/STRT: privileged code making user-permission accesses. */
+	before = dabt_count;
+	v = 0xDEAD;
+	__asm__ volatile("ldrt %0, [%1]" : "+r"(v) : "r"(VA_PRIV) : "memory");
+	rt_check("ldrt of privileged page", v, 0xDEAD);
+	v = 0xDEAD;
+	__asm__ volatile("ldrt %0, [%1]" : "+r"(v) : "r"(VA_PAGE_B + 8) : "memory");
+	rt_check("ldrt of full-access page", v, 0xBBBB0002);
+	__asm__ volatile("strt %0, [%1]" : : "r"(0x77), "r"(VA_USER_RO) : "memory");
+	rt_check("ldrt/strt aborts", dabt_count - before, 2);
+	rt_check("user-ro page unchanged after strt", try_read(VA_USER_RO), 0xBBBB0000);
+}
+
+int main(void)
+{
+	uint32_t sctlr;
+
+	rt_puts("mmu: short-descriptor translation\n");
+	rt_set_handler(RT_EXC_DABT, on_dabt);
+	rt_set_handler(RT_EXC_PABT, on_pabt);
+	rt_set_handler(RT_EXC_SVC, on_svc);
+	build_tables();
+	mmu_enable();
+	__asm__ volatile("mrc p15, 0, %0, c1, c0, 0" : "=r"(sctlr));
+	rt_check("SCTLR.M", sctlr & 1u, 1);
+	test_mappings();
+	test_remap();
+	test_asid();
+	test_faults();
+	test_user();
+	mmu_disable();
+	__asm__ volatile("mrc p15, 0, %0, c1, c0, 0" : "=r"(sctlr));
+	rt_check("SCTLR.M after disable", sctlr & 1u, 0);
+	rt_printf("mmu: %u failures\n", rt_failures);
+	return 0;
+}

@@ -1,0 +1,639 @@
+/*
+ * MMU conformance suite: every mmu strategy must pass it. Built once per
+ * mmu x exec pair against that engine build, it drives the strategy only
+ * through engine/mmu.h (plus io_init for device pages, whose accesses reach
+ * this file's host doorbell, and exec_init) over translation tables in a fake guest RAM at
+ * 0x60000000.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "engine/engine.h"
+#include "engine/exec.h"
+#include "engine/io.h"
+#include "engine/mmu.h"
+#include "arm/cpu.h"
+
+#define RAM_BASE 0x60000000u
+#define RAM_SIZE (4u << 20)
+#define L1_TABLE (RAM_BASE + 0x100000u)
+#define L1_TABLE_B (RAM_BASE + 0x104000u)
+#define L2_TABLE (RAM_BASE + 0x108000u)
+#define L2_TABLE_B (RAM_BASE + 0x108400u)
+#define DATA (RAM_BASE + 0x200000u) /* 1 MiB of pages to map */
+#define DEVICE_PA 0x10009000u
+#define DEVICE_ABORT_PA 0x1000a000u /* the fake bus answers with an external abort */
+
+#define DACR_ALL_CLIENT 0x55555555u
+
+/* AP[2]:AP[1:0] encodings (full model). */
+#define AP_PRIV_RW 1u
+#define AP_USER_RO 2u
+#define AP_ALL_RW 3u
+#define AP_PRIV_RO 5u
+
+static uint8_t *ram;
+static struct captive_shared *sh;
+static struct arm_cpu cpu;
+
+/* The device model behind the doorbell: remembers the last access. */
+static struct {
+	unsigned count;
+	gpa_t pa;
+	uint32_t size;
+	uint32_t write;
+	uint64_t value;
+} dev;
+
+static void test_doorbell(struct captive_shared *s, uint32_t code)
+{
+	if (code != CAPTIVE_DB_MMIO)
+		return;
+	dev.count++;
+	dev.pa = s->io.pa;
+	dev.size = s->io.size;
+	dev.write = s->io.write;
+	if (s->io.write)
+		dev.value = s->io.value;
+	else
+		s->io.value = 0xd0000000u | (uint32_t)(s->io.pa & 0xffffu);
+	s->io.status = (s->io.pa & ~0xfffull) == DEVICE_ABORT_PA;
+}
+
+static void setup(void)
+{
+	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ck_assert_ptr_ne(ram, MAP_FAILED);
+	sh = calloc(1, sizeof(*sh));
+	ck_assert_ptr_nonnull(sh);
+	sh->config.io_strategy = CAPTIVE_IO_MMIO_EXIT;
+	sh->host_doorbell = (uint64_t)(uintptr_t)test_doorbell;
+	eng.sh = sh;
+	eng.phys = (uint8_t *)((uintptr_t)ram - RAM_BASE);
+	eng.ram_base = RAM_BASE;
+	eng.ram_end = RAM_BASE + RAM_SIZE;
+	memset(&dev, 0, sizeof(dev));
+	memset(&cpu, 0, sizeof(cpu));
+	cpu.cp15.sctlr = SCTLR_M;
+	cpu.cp15.ttbr0 = L1_TABLE;
+	cpu.cp15.dacr = DACR_ALL_CLIENT;
+	ck_assert_int_eq(io_init(), 0);
+	ck_assert_int_eq(mmu_init(&cpu), 0);
+	/* Stores to fetched pages consult the exec strategy: set it up as
+	 * engine_main does. */
+	ck_assert_int_eq(exec_init(&cpu), 0);
+}
+
+static void teardown(void)
+{
+	munmap(ram, RAM_SIZE);
+	free(sh);
+	memset(&eng, 0, sizeof(eng));
+}
+
+static void put(uint32_t pa, uint32_t v)
+{
+	memcpy(ram + (pa - RAM_BASE), &v, sizeof(v));
+}
+
+static uint32_t get(uint32_t pa)
+{
+	uint32_t v;
+	memcpy(&v, ram + (pa - RAM_BASE), sizeof(v));
+	return v;
+}
+
+static uint32_t sect(uint32_t pa, unsigned ap3, unsigned domain, uint32_t extra)
+{
+	return (pa & 0xfff00000u) | ((ap3 & 4u) ? 1u << 15 : 0) | (ap3 & 3u) << 10 |
+	       domain << 5 | 2u | extra;
+}
+
+static uint32_t table(uint32_t l2, unsigned domain)
+{
+	return (l2 & 0xfffffc00u) | domain << 5 | 1u;
+}
+
+static uint32_t small(uint32_t pa, unsigned ap3, uint32_t extra)
+{
+	return (pa & 0xfffff000u) | ((ap3 & 4u) ? 1u << 9 : 0) | (ap3 & 3u) << 4 | 2u | extra;
+}
+
+static uint32_t large(uint32_t pa, unsigned ap3, uint32_t extra)
+{
+	return (pa & 0xffff0000u) | ((ap3 & 4u) ? 1u << 9 : 0) | (ap3 & 3u) << 4 | 1u | extra;
+}
+
+static void map_l1(uint32_t l1, gva_t va, uint32_t desc)
+{
+	put(l1 + (va >> 20) * 4, desc);
+}
+
+static void map_l2(uint32_t l2, gva_t va, uint32_t desc)
+{
+	put(l2 + ((va >> 12) & 0xffu) * 4, desc);
+}
+
+/* A second-level table for the MiB holding va, in domain 0. */
+static void map_page(gva_t va, uint32_t desc)
+{
+	map_l1(L1_TABLE, va, table(L2_TABLE, 0));
+	map_l2(L2_TABLE, va, desc);
+}
+
+static void set_asid(uint32_t asid, uint32_t ttbr0)
+{
+	cpu.cp15.contextidr = asid;
+	cpu.cp15.ttbr0 = ttbr0;
+	mmu_context_changed(&cpu);
+}
+
+static uint32_t rd(gva_t va, unsigned size, unsigned flags)
+{
+	uint32_t v = 0xdeadbeefu;
+	struct arm_fault f = { 0 };
+	int rc = mmu_read(&cpu, va, size, &v, flags, &f);
+	ck_assert_msg(rc == 0, "read of 0x%08x faulted: fsr 0x%x", va, f.fsr);
+	return v;
+}
+
+static void wr(gva_t va, unsigned size, uint32_t v, unsigned flags)
+{
+	struct arm_fault f = { 0 };
+	int rc = mmu_write(&cpu, va, size, v, flags, &f);
+	ck_assert_msg(rc == 0, "write of 0x%08x faulted: fsr 0x%x", va, f.fsr);
+}
+
+static struct arm_fault rd_fault(gva_t va, unsigned size, unsigned flags)
+{
+	uint32_t v = 0x12345678u;
+	struct arm_fault f = { 0 };
+	ck_assert_msg(mmu_read(&cpu, va, size, &v, flags, &f) != 0, "read of 0x%08x succeeded",
+		      va);
+	ck_assert_uint_eq(v, 0x12345678u);
+	return f;
+}
+
+static struct arm_fault wr_fault(gva_t va, unsigned size, uint32_t v, unsigned flags)
+{
+	struct arm_fault f = { 0 };
+	ck_assert_msg(mmu_write(&cpu, va, size, v, flags, &f) != 0, "write of 0x%08x succeeded",
+		      va);
+	return f;
+}
+
+START_TEST(test_flat_access)
+{
+	cpu.cp15.sctlr = 0;
+	cpu.cp15.dacr = 0; /* DACR means nothing with the MMU off */
+	mmu_context_changed(&cpu);
+	wr(DATA, 4, 0x11223344u, 0);
+	ck_assert_uint_eq(get(DATA), 0x11223344u);
+	wr(DATA + 4, 2, 0xaabbu, MMU_USER);
+	wr(DATA + 6, 1, 0xccu, 0);
+	ck_assert_uint_eq(get(DATA + 4), 0x00ccaabbu);
+	ck_assert_uint_eq(rd(DATA, 4, 0), 0x11223344u);
+	ck_assert_uint_eq(rd(DATA + 1, 2, 0), 0x2233u);
+	ck_assert_uint_eq(rd(DATA + 3, 4, MMU_USER), 0xccaabb11u);
+	wr(DATA + 9, 4, 0x01020304u, 0);
+	ck_assert_uint_eq(rd(DATA + 9, 4, 0), 0x01020304u);
+	ck_assert_uint_eq(rd(DATA + 10, 1, 0), 0x03u);
+	/* Repeated accesses (TLB hits) keep working. */
+	for (unsigned i = 0; i < 4; i++)
+		ck_assert_uint_eq(rd(DATA, 4, 0), 0x11223344u);
+}
+END_TEST
+
+START_TEST(test_mapped_access)
+{
+	map_l1(L1_TABLE, 0x00100000u, sect(DATA, AP_ALL_RW, 0, 0));
+	map_page(0x00300000u, small(DATA + 0x1000u, AP_ALL_RW, 0));
+	wr(0x00100010u, 4, 0xcafef00du, 0);
+	ck_assert_uint_eq(get(DATA + 0x10u), 0xcafef00du);
+	wr(0x00300020u, 4, 0x0badc0deu, MMU_USER);
+	ck_assert_uint_eq(get(DATA + 0x1020u), 0x0badc0deu);
+	ck_assert_uint_eq(rd(0x00101020u, 4, 0), 0x0badc0deu);
+	ck_assert_uint_eq(rd(0x00300010u, 2, MMU_USER), 0u);
+	ck_assert_uint_eq(rd(0x00100012u, 2, 0), 0xcafeu);
+}
+END_TEST
+
+START_TEST(test_translation_fault)
+{
+	struct arm_fault f = rd_fault(0x00700004u, 4, 0);
+	ck_assert_uint_eq(f.fsr, FSR_TRANS_SECTION);
+	ck_assert_uint_eq(f.addr, 0x00700004u);
+	map_l1(L1_TABLE, 0x00700000u, table(L2_TABLE, 6));
+	f = wr_fault(0x00701008u, 2, 0, 0);
+	ck_assert_uint_eq(f.fsr, FSR_TRANS_PAGE | 6u << 4 | FSR_WNR);
+	ck_assert_uint_eq(f.addr, 0x00701008u);
+}
+END_TEST
+
+START_TEST(test_remap_after_flush_va)
+{
+	put(DATA, 0xaaaa0000u);
+	put(DATA + 0x1000u, 0xbbbb0000u);
+	map_page(0x00300000u, small(DATA, AP_ALL_RW, 1u << 11));
+	set_asid(7, L1_TABLE);
+	ck_assert_uint_eq(rd(0x00300000u, 4, 0), 0xaaaa0000u);
+	map_l2(L2_TABLE, 0x00300000u, small(DATA + 0x1000u, AP_ALL_RW, 1u << 11));
+	mmu_flush_va(&cpu, 0x00300000u | 7u);
+	ck_assert_uint_eq(rd(0x00300000u, 4, 0), 0xbbbb0000u);
+	map_l2(L2_TABLE, 0x00300000u, small(DATA, AP_ALL_RW, 1u << 11));
+	mmu_flush_va_all_asids(&cpu, 0x00300abcu);
+	ck_assert_uint_eq(rd(0x00300000u, 4, 0), 0xaaaa0000u);
+}
+END_TEST
+
+START_TEST(test_flush_va_drops_whole_section)
+{
+	/* TLBIMVA removes the translation that maps the address: for a section,
+	 * every address in it. */
+	put(DATA + 0x80000u, 0x5ec70000u);
+	map_l1(L1_TABLE, 0x00400000u, sect(DATA, AP_ALL_RW, 0, 0));
+	ck_assert_uint_eq(rd(0x00400000u, 4, 0), 0);
+	ck_assert_uint_eq(rd(0x00480000u, 4, 0), 0x5ec70000u);
+	map_l1(L1_TABLE, 0x00400000u, sect(RAM_BASE, AP_ALL_RW, 0, 0));
+	put(RAM_BASE + 0x80000u, 0x5ec70001u);
+	mmu_flush_va(&cpu, 0x00400000u);
+	ck_assert_uint_eq(rd(0x00480000u, 4, 0), 0x5ec70001u);
+}
+END_TEST
+
+START_TEST(test_flush_va_drops_whole_large_page)
+{
+	put(DATA + 0x8000u, 0x1a000000u);
+	put(DATA + 0x18000u, 0x1a000001u);
+	map_l1(L1_TABLE, 0x00500000u, table(L2_TABLE, 0));
+	for (unsigned i = 0; i < 16; i++)
+		map_l2(L2_TABLE, 0x00510000u + i * 0x1000u, large(DATA, AP_ALL_RW, 0));
+	ck_assert_uint_eq(rd(0x00510000u, 4, 0), 0);
+	ck_assert_uint_eq(rd(0x00518000u, 4, 0), 0x1a000000u);
+	for (unsigned i = 0; i < 16; i++)
+		map_l2(L2_TABLE, 0x00510000u + i * 0x1000u, large(DATA + 0x10000u, AP_ALL_RW, 0));
+	mmu_flush_va_all_asids(&cpu, 0x00510000u);
+	ck_assert_uint_eq(rd(0x00518000u, 4, 0), 0x1a000001u);
+}
+END_TEST
+
+START_TEST(test_flush_va_drops_global_entries)
+{
+	put(DATA, 0x9000000au);
+	put(DATA + 0x1000u, 0x9000000bu);
+	set_asid(1, L1_TABLE);
+	map_page(0x00300000u, small(DATA, AP_ALL_RW, 0)); /* global */
+	ck_assert_uint_eq(rd(0x00300000u, 4, 0), 0x9000000au);
+	map_l2(L2_TABLE, 0x00300000u, small(DATA + 0x1000u, AP_ALL_RW, 0));
+	mmu_flush_va(&cpu, 0x00300000u | 77u); /* another ASID: globals still go */
+	ck_assert_uint_eq(rd(0x00300000u, 4, 0), 0x9000000bu);
+}
+END_TEST
+
+START_TEST(test_flush_asid)
+{
+	put(DATA, 0xa5000001u);
+	put(DATA + 0x1000u, 0xa5000002u);
+	set_asid(3, L1_TABLE);
+	map_page(0x00300000u, small(DATA, AP_ALL_RW, 1u << 11));
+	ck_assert_uint_eq(rd(0x00300000u, 4, 0), 0xa5000001u);
+	map_l2(L2_TABLE, 0x00300000u, small(DATA + 0x1000u, AP_ALL_RW, 1u << 11));
+	mmu_flush_asid(&cpu, 3);
+	ck_assert_uint_eq(rd(0x00300000u, 4, 0), 0xa5000002u);
+}
+END_TEST
+
+START_TEST(test_flush_all)
+{
+	put(DATA, 0xf1000001u);
+	put(DATA + 0x100000u, 0xf1000002u);
+	map_l1(L1_TABLE, 0x00100000u, sect(DATA, AP_ALL_RW, 0, 0));
+	ck_assert_uint_eq(rd(0x00100000u, 4, 0), 0xf1000001u);
+	map_l1(L1_TABLE, 0x00100000u, sect(DATA + 0x100000u, AP_ALL_RW, 0, 0));
+	uint64_t flushes = sh->stats.tlb_flushes;
+	mmu_flush_all(&cpu);
+	ck_assert_uint_eq(sh->stats.tlb_flushes, flushes + 1);
+	ck_assert_uint_eq(rd(0x00100000u, 4, 0), 0xf1000002u);
+}
+END_TEST
+
+START_TEST(test_dacr_takes_effect_without_flush)
+{
+	map_l1(L1_TABLE, 0x00100000u, sect(DATA, AP_PRIV_RO, 4, 0));
+	map_page(0x00300000u, small(DATA, AP_PRIV_RO, 0)); /* domain 0 */
+	put(DATA, 0x00d0ac00u);
+	uint64_t flushes = sh->stats.tlb_flushes;
+	for (unsigned round = 0; round < 2; round++) {
+		cpu.cp15.dacr = DACR_ALL_CLIENT;
+		ck_assert_uint_eq(rd(0x00100000u, 4, 0), 0x00d0ac00u);
+		ck_assert_uint_eq(rd(0x00300000u, 4, 0), 0x00d0ac00u);
+		struct arm_fault f = wr_fault(0x00100004u, 4, 1, 0);
+		ck_assert_uint_eq(f.fsr, FSR_PERM_SECTION | 4u << 4 | FSR_WNR);
+
+		cpu.cp15.dacr = DACR_ALL_CLIENT & ~(3u << 8); /* domain 4: no access */
+		f = rd_fault(0x00100000u, 4, 0);
+		ck_assert_uint_eq(f.fsr, FSR_DOMAIN_SECTION | 4u << 4);
+		ck_assert_uint_eq(f.addr, 0x00100000u);
+		ck_assert_uint_eq(rd(0x00300000u, 4, 0), 0x00d0ac00u);
+
+		cpu.cp15.dacr = DACR_ALL_CLIENT & ~3u; /* domain 0: no access */
+		f = wr_fault(0x00300008u, 1, 1, 0);
+		ck_assert_uint_eq(f.fsr, FSR_DOMAIN_PAGE | FSR_WNR);
+		ck_assert_uint_eq(rd(0x00100000u, 4, 0), 0x00d0ac00u);
+
+		cpu.cp15.dacr = DACR_ALL_CLIENT | 3u << 8; /* domain 4: manager */
+		wr(0x00100004u, 4, 0x600du, MMU_USER);
+		ck_assert_uint_eq(get(DATA + 4), 0x600du);
+		put(DATA + 4, 0);
+	}
+	ck_assert_uint_eq(sh->stats.tlb_flushes, flushes);
+}
+END_TEST
+
+START_TEST(test_asid_switch)
+{
+	/* Two address spaces with their own tables share a global kernel section. */
+	put(DATA, 0x0000a001u);
+	put(DATA + 0x1000u, 0x0000a002u);
+	put(DATA + 0x80000u, 0x0000c0deu);
+	map_l1(L1_TABLE, 0x00400000u, table(L2_TABLE, 1));
+	map_l2(L2_TABLE, 0x00400000u, small(DATA, AP_ALL_RW, 1u << 11));
+	map_l1(L1_TABLE_B, 0x00400000u, table(L2_TABLE_B, 1));
+	map_l2(L2_TABLE_B, 0x00400000u, small(DATA + 0x1000u, AP_ALL_RW, 1u << 11));
+	map_l1(L1_TABLE, 0xc0000000u, sect(DATA, AP_PRIV_RW, 0, 0));
+	map_l1(L1_TABLE_B, 0xc0000000u, sect(DATA, AP_PRIV_RW, 0, 0));
+	uint64_t flushes = sh->stats.tlb_flushes;
+	for (unsigned round = 0; round < 3; round++) {
+		set_asid(1, L1_TABLE);
+		ck_assert_uint_eq(rd(0x00400000u, 4, MMU_USER), 0x0000a001u);
+		ck_assert_uint_eq(rd(0xc0080000u, 4, 0), 0x0000c0deu);
+		set_asid(2, L1_TABLE_B);
+		ck_assert_uint_eq(rd(0x00400000u, 4, MMU_USER), 0x0000a002u);
+		ck_assert_uint_eq(rd(0xc0080000u, 4, 0), 0x0000c0deu);
+		wr(0x00400004u, 4, round, MMU_USER);
+		ck_assert_uint_eq(get(DATA + 0x1004u), round);
+	}
+	ck_assert_uint_eq(sh->stats.tlb_flushes, flushes);
+}
+END_TEST
+
+START_TEST(test_privilege)
+{
+	map_page(0x00300000u, small(DATA, AP_PRIV_RW, 0));
+	map_l2(L2_TABLE, 0x00301000u, small(DATA, AP_USER_RO, 0));
+	wr(0x00300000u, 4, 0x50000001u, 0);
+	struct arm_fault f = rd_fault(0x00300000u, 4, MMU_USER);
+	ck_assert_uint_eq(f.fsr, FSR_PERM_PAGE);
+	ck_assert_uint_eq(rd(0x00301000u, 4, MMU_USER), 0x50000001u);
+	f = wr_fault(0x00301000u, 4, 0, MMU_USER);
+	ck_assert_uint_eq(f.fsr, FSR_PERM_PAGE | FSR_WNR);
+	wr(0x00301000u, 4, 0x50000002u, 0);
+	ck_assert_uint_eq(rd(0x00301000u, 4, MMU_USER), 0x50000002u);
+}
+END_TEST
+
+START_TEST(test_cross_page_atomic)
+{
+	map_page(0x00500000u, small(DATA, AP_ALL_RW, 0));
+	map_l2(L2_TABLE, 0x00501000u, small(DATA + 0x1000u, AP_PRIV_RO, 0));
+	put(DATA + 0xffcu, 0x44332211u);
+	put(DATA + 0x1000u, 0x88776655u);
+	ck_assert_uint_eq(rd(0x00500ffeu, 4, 0), 0x66554433u);
+	ck_assert_uint_eq(rd(0x00500fffu, 2, 0), 0x5544u);
+
+	struct arm_fault f = wr_fault(0x00500ffeu, 4, 0xeeeeeeeeu, 0);
+	ck_assert_uint_eq(f.fsr, FSR_PERM_PAGE | FSR_WNR);
+	ck_assert_uint_eq(f.addr, 0x00501000u);
+	ck_assert_uint_eq(get(DATA + 0xffcu), 0x44332211u);
+	ck_assert_uint_eq(get(DATA + 0x1000u), 0x88776655u);
+
+	/* Second page unmapped: a translation fault, nothing written either. */
+	map_l2(L2_TABLE, 0x00503000u, small(DATA + 0x3000u, AP_ALL_RW, 0));
+	f = wr_fault(0x00503fffu, 2, 0xeeeeu, 0);
+	ck_assert_uint_eq(f.fsr, FSR_TRANS_PAGE | FSR_WNR);
+	ck_assert_uint_eq(f.addr, 0x00504000u);
+	ck_assert_uint_eq(get(DATA + 0x3ffcu), 0);
+	f = rd_fault(0x00501ffdu, 4, 0);
+	ck_assert_uint_eq(f.fsr, FSR_TRANS_PAGE);
+
+	/* Both writable: the store lands on both sides. */
+	map_l2(L2_TABLE, 0x00501000u, small(DATA + 0x1000u, AP_ALL_RW, 0));
+	mmu_flush_va(&cpu, 0x00501000u);
+	wr(0x00500ffdu, 4, 0xa4a3a2a1u, 0);
+	ck_assert_uint_eq(get(DATA + 0xffcu), 0xa3a2a111u);
+	ck_assert_uint_eq(get(DATA + 0x1000u), 0x887766a4u);
+}
+END_TEST
+
+START_TEST(test_device_page)
+{
+	map_l1(L1_TABLE, 0x10000000u, sect(0x10000000u, AP_PRIV_RW, 0, 1u << 4));
+	for (unsigned i = 1; i <= 3; i++) {
+		ck_assert_uint_eq(rd(0x10009018u, 4, 0), 0xd0009018u);
+		ck_assert_uint_eq(dev.count, i); /* never cached as RAM */
+		ck_assert_uint_eq(dev.pa, 0x10009018u);
+		ck_assert_uint_eq(dev.size, 4);
+		ck_assert_uint_eq(dev.write, 0);
+	}
+	wr(0x10009000u, 1, 0x41u, 0);
+	ck_assert_uint_eq(dev.count, 4);
+	ck_assert_uint_eq(dev.pa, 0x10009000u);
+	ck_assert_uint_eq(dev.size, 1);
+	ck_assert_uint_eq(dev.write, 1);
+	ck_assert_uint_eq(dev.value, 0x41u);
+	ck_assert_uint_eq(rd(0x10009002u, 2, 0), 0xd0009002u);
+	ck_assert_uint_eq(dev.size, 2);
+
+	struct arm_fault f = rd_fault(0x1000a004u, 4, 0);
+	ck_assert_uint_eq(f.fsr & ~0xf0u, FSR_SYNC_EXTERNAL);
+	ck_assert_uint_eq(f.addr, 0x1000a004u);
+	f = wr_fault(0x1000a008u, 4, 0, 0);
+	ck_assert_uint_eq(f.fsr & ~0xf0u, FSR_SYNC_EXTERNAL | FSR_WNR);
+
+	/* Permissions still apply before the device is reached. */
+	unsigned before = dev.count;
+	f = rd_fault(0x10009018u, 4, MMU_USER);
+	ck_assert_uint_eq(f.fsr, FSR_PERM_SECTION);
+	ck_assert_uint_eq(dev.count, before);
+}
+END_TEST
+
+START_TEST(test_translate_fetch)
+{
+	map_page(0x00300000u, small(DATA + 0x3000u, AP_ALL_RW, 0));
+	map_l2(L2_TABLE, 0x00301000u, small(DATA + 0x4000u, AP_ALL_RW, 1u)); /* XN */
+	map_l2(L2_TABLE, 0x00302000u, small(DATA + 0x5000u, AP_PRIV_RW, 0));
+	map_l1(L1_TABLE, 0x10000000u, sect(0x10000000u, AP_PRIV_RW, 0, 0));
+	put(DATA + 0x3124u, 0xe1a00000u);
+	for (unsigned i = 0; i < 2; i++) {
+		gpa_t pa = 0;
+		const uint8_t *host = NULL;
+		struct arm_fault f = { 0 };
+		ck_assert_int_eq(mmu_translate_fetch(&cpu, 0x00300124u, MMU_USER, &pa, &host, &f), 0);
+		ck_assert_uint_eq(pa, DATA + 0x3124u);
+		ck_assert_ptr_eq(host, ram + 0x203124u);
+		ck_assert_uint_eq(rd(0x00300124u, 4, MMU_FETCH | MMU_USER), 0xe1a00000u);
+	}
+	gpa_t pa;
+	const uint8_t *host;
+	struct arm_fault f = { 0 };
+	ck_assert_int_ne(mmu_translate_fetch(&cpu, 0x00301000u, 0, &pa, &host, &f), 0);
+	ck_assert_uint_eq(f.fsr, FSR_PERM_PAGE);
+	ck_assert_uint_eq(f.addr, 0x00301000u);
+	f = rd_fault(0x00301000u, 4, MMU_FETCH);
+	ck_assert_uint_eq(f.fsr, FSR_PERM_PAGE);
+	ck_assert_int_ne(mmu_translate_fetch(&cpu, 0x00302008u, MMU_USER, &pa, &host, &f), 0);
+	ck_assert_uint_eq(f.fsr, FSR_PERM_PAGE);
+	ck_assert_int_eq(mmu_translate_fetch(&cpu, 0x00302008u, 0, &pa, &host, &f), 0);
+	ck_assert_int_eq(mmu_translate_fetch(&cpu, 0x10009000u, 0, &pa, &host, &f), 0);
+	ck_assert_uint_eq(pa, 0x10009000u);
+	ck_assert_ptr_null(host);
+}
+END_TEST
+
+START_TEST(test_store_to_fetched_page)
+{
+	/* Code and data on one page: fetch, store, fetch again sees the store. */
+	map_page(0x00300000u, small(DATA, AP_ALL_RW, 0));
+	put(DATA + 0x40u, 0xe3a00001u);
+	gpa_t pa;
+	const uint8_t *host;
+	struct arm_fault f;
+	ck_assert_int_eq(mmu_translate_fetch(&cpu, 0x00300040u, 0, &pa, &host, &f), 0);
+	ck_assert_uint_eq(get(pa), 0xe3a00001u);
+	for (unsigned i = 0; i < 3; i++) {
+		wr(0x00300040u, 4, 0xe3a00002u + i, 0);
+		ck_assert_int_eq(mmu_translate_fetch(&cpu, 0x00300040u, 0, &pa, &host, &f), 0);
+		uint32_t insn;
+		memcpy(&insn, host, 4);
+		ck_assert_uint_eq(insn, 0xe3a00002u + i);
+	}
+}
+END_TEST
+
+START_TEST(test_probe)
+{
+	map_page(0x00500000u, small(DATA, AP_ALL_RW, 0));
+	map_l2(L2_TABLE, 0x00501000u, small(DATA + 0x1000u, AP_PRIV_RO, 0));
+	struct arm_fault f = { 0 };
+	ck_assert_int_eq(mmu_probe(&cpu, 0x00500f00u, 0x100u, MMU_WRITE, &f), 0);
+	ck_assert_int_eq(mmu_probe(&cpu, 0x00500f00u, 0x200u, MMU_READ, &f), 0);
+	ck_assert_int_eq(mmu_probe(&cpu, 0x00500ff8u, 0, MMU_WRITE | MMU_USER, &f), 0);
+	ck_assert_int_ne(mmu_probe(&cpu, 0x00500ff8u, 16, MMU_WRITE, &f), 0);
+	ck_assert_uint_eq(f.fsr, FSR_PERM_PAGE | FSR_WNR);
+	ck_assert_uint_eq(f.addr, 0x00501000u);
+	ck_assert_int_ne(mmu_probe(&cpu, 0x00501ff0u, 0x20u, MMU_READ, &f), 0);
+	ck_assert_uint_eq(f.fsr, FSR_TRANS_PAGE);
+	ck_assert_uint_eq(f.addr, 0x00502000u);
+	ck_assert_int_eq(mmu_probe(&cpu, 0x00500000u, 4, MMU_READ | MMU_USER, &f), 0);
+	for (unsigned i = 0; i < 0x2000u; i += 4)
+		ck_assert_uint_eq(get(DATA + i), 0);
+}
+END_TEST
+
+START_TEST(test_mmu_enable_takes_effect)
+{
+	put(DATA, 0x0ff0ff01u);
+	put(DATA + 0x100000u, 0x0ff0ff02u);
+	map_l1(L1_TABLE, DATA, sect(DATA + 0x100000u, AP_ALL_RW, 0, 0));
+	cpu.cp15.sctlr = 0;
+	mmu_context_changed(&cpu);
+	ck_assert_uint_eq(rd(DATA, 4, 0), 0x0ff0ff01u);
+	cpu.cp15.sctlr = SCTLR_M;
+	mmu_context_changed(&cpu);
+	ck_assert_uint_eq(rd(DATA, 4, 0), 0x0ff0ff02u);
+	cpu.cp15.sctlr = 0;
+	mmu_context_changed(&cpu);
+	ck_assert_uint_eq(rd(DATA, 4, 0), 0x0ff0ff01u);
+}
+END_TEST
+
+START_TEST(test_access_flag)
+{
+	cpu.cp15.sctlr = SCTLR_M | SCTLR_AFE;
+	mmu_context_changed(&cpu);
+	map_page(0x00300000u, small(DATA, 2, 0)); /* AP[0] = AF = 0 */
+	struct arm_fault f = rd_fault(0x00300000u, 4, 0);
+	ck_assert_uint_eq(f.fsr, FSR_ACCESS_PAGE);
+	/* Entries with AF = 0 are never cached: setting AF needs no maintenance. */
+	map_l2(L2_TABLE, 0x00300000u, small(DATA, 3, 0));
+	put(DATA, 0xaf000001u);
+	ck_assert_uint_eq(rd(0x00300000u, 4, 0), 0xaf000001u);
+	wr(0x00300000u, 4, 0xaf000002u, MMU_USER);
+	ck_assert_uint_eq(get(DATA), 0xaf000002u);
+}
+END_TEST
+
+START_TEST(test_translate)
+{
+	map_page(0x00300000u, small(DATA + 0x7000u, AP_PRIV_RO, 0));
+	gpa_t pa = 0;
+	struct arm_fault f = { 0 };
+	ck_assert_int_eq(mmu_translate(&cpu, 0x00300abcu, MMU_READ, &pa, &f), 0);
+	ck_assert_uint_eq(pa, DATA + 0x7abcu);
+	ck_assert_int_ne(mmu_translate(&cpu, 0x00300abcu, MMU_WRITE, &pa, &f), 0);
+	ck_assert_uint_eq(f.fsr, FSR_PERM_PAGE | FSR_WNR);
+	ck_assert_int_ne(mmu_translate(&cpu, 0x00300abcu, MMU_READ | MMU_USER, &pa, &f), 0);
+	ck_assert_int_ne(mmu_translate(&cpu, 0x00900000u, MMU_READ, &pa, &f), 0);
+	ck_assert_uint_eq(f.fsr, FSR_TRANS_SECTION);
+}
+END_TEST
+
+START_TEST(test_stats)
+{
+	map_page(0x00300000u, small(DATA, AP_ALL_RW, 0));
+	uint64_t hits = sh->stats.tlb_hits, misses = sh->stats.tlb_misses;
+	for (unsigned i = 0; i < 10; i++)
+		rd(0x00300000u + 4 * i, 4, 0);
+	ck_assert_uint_ge(sh->stats.tlb_misses, misses + 1);
+	ck_assert_uint_ge(sh->stats.tlb_hits, hits + 9);
+	ck_assert_uint_ge(sh->stats.page_walks, 1);
+	uint64_t flushes = sh->stats.tlb_flushes;
+	mmu_flush_va(&cpu, 0x00300000u);
+	mmu_flush_asid(&cpu, 0);
+	mmu_flush_va_all_asids(&cpu, 0x00300000u);
+	ck_assert_uint_eq(sh->stats.tlb_flushes, flushes + 3);
+}
+END_TEST
+
+static Suite *mmu_suite(void)
+{
+	Suite *s = suite_create("mmu");
+	TCase *tc = tcase_create("conformance");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_flat_access);
+	tcase_add_test(tc, test_mapped_access);
+	tcase_add_test(tc, test_translation_fault);
+	tcase_add_test(tc, test_remap_after_flush_va);
+	tcase_add_test(tc, test_flush_va_drops_whole_section);
+	tcase_add_test(tc, test_flush_va_drops_whole_large_page);
+	tcase_add_test(tc, test_flush_va_drops_global_entries);
+	tcase_add_test(tc, test_flush_asid);
+	tcase_add_test(tc, test_flush_all);
+	tcase_add_test(tc, test_dacr_takes_effect_without_flush);
+	tcase_add_test(tc, test_asid_switch);
+	tcase_add_test(tc, test_privilege);
+	tcase_add_test(tc, test_cross_page_atomic);
+	tcase_add_test(tc, test_device_page);
+	tcase_add_test(tc, test_translate_fetch);
+	tcase_add_test(tc, test_store_to_fetched_page);
+	tcase_add_test(tc, test_probe);
+	tcase_add_test(tc, test_mmu_enable_takes_effect);
+	tcase_add_test(tc, test_access_flag);
+	tcase_add_test(tc, test_translate);
+	tcase_add_test(tc, test_stats);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(mmu_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
