@@ -246,8 +246,12 @@ static void *vm_console_input_main(void *arg)
 {
 	struct vm *vm = arg;
 	uint8_t c;
-	while (read(STDIN_FILENO, &c, 1) == 1)
-		machine_console_input(vm->machine, c);
+	struct timespec backoff = { 0, 1000000 };
+	while (read(STDIN_FILENO, &c, 1) == 1) {
+		/* The UART's receive FIFO is full: wait for the guest to drain it. */
+		while (machine_console_input(vm->machine, c) == -EAGAIN && !atomic_load(&vm->stop))
+			nanosleep(&backoff, NULL);
+	}
 	return NULL;
 }
 
