@@ -31,7 +31,7 @@ PLATFORM_OBJ := $(PLATFORM_SRC:%.c=$(B)/obj/host/%.o)
 # everything but main(): linked into captive and into the unit tests
 LIBHOST_OBJ := $(filter-out $(B)/obj/host/framework/main.o,$(FRAMEWORK_OBJ)) $(PLATFORM_OBJ)
 
-PLUGIN_DIRS := $(sort $(patsubst plugins/%/,%,$(dir $(wildcard plugins/*/host/*.c))))
+PLUGIN_DIRS := $(sort $(patsubst plugins/%/host/,%,$(dir $(wildcard plugins/*/host/*.c))))
 PLUGIN_SOS := $(PLUGIN_DIRS:%=$(B)/plugins/%.so)
 
 # ---- engine: freestanding, built hosted (.so) and bare-metal (.elf) -------
@@ -61,8 +61,13 @@ BARE_ENGINES := $(if $(BARE_PLAT_SRC),$(PAIRS:%=$(B)/engine/kvm/%.elf))
 
 CAPTIVE := $(B)/captive
 
+# ---- device trees: platforms/<board>/<board>.dts -> build/<board>.dtb ----
+DTS_SRC := $(wildcard platforms/*/*.dts)
+DTBS := $(patsubst %.dts,$(B)/%.dtb,$(notdir $(DTS_SRC)))
+vpath %.dts $(sort $(dir $(DTS_SRC)))
+
 .PHONY: all run test test-all deps guest bench clean fuzz-cpu
-all: $(CAPTIVE) $(PLUGIN_SOS) $(HOSTED_ENGINES) $(HOSTED_LIBS) $(BARE_ENGINES) unit-tests
+all: $(CAPTIVE) $(PLUGIN_SOS) $(HOSTED_ENGINES) $(HOSTED_LIBS) $(BARE_ENGINES) unit-tests $(DTBS)
 
 deps:
 	$(Q)scripts/setup-deps.sh
@@ -71,12 +76,17 @@ $(CAPTIVE): $(FRAMEWORK_OBJ) $(PLATFORM_OBJ)
 	$(call say,LINK,$@)
 	$(Q)$(CC) -rdynamic -o $@ $^ $(HOST_LIBS)
 
+$(B)/%.dtb: %.dts
+	$(call say,DTC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)dtc -I dts -O dtb -o $@ $<
+
 $(B)/obj/host/%.o: %.c
 	$(call say,CC,$<)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(HOST_CFLAGS) -fPIC -c -o $@ $<
 
-$(B)/plugins/%.so: $(B)/obj/host/plugins/%/host.o
+$(B)/plugins/%.so: $(B)/obj/host/plugins/%/host/host.o
 	$(call say,PLUGIN,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -shared -fvisibility=hidden -Wl,--no-undefined -o $@ $^ -lpthread

@@ -39,6 +39,8 @@ static unsigned stats_rows(const struct vm *vm, struct stats_row *rows)
 	ROW("exits_mmio", h->exits[VM_EXIT_MMIO]);
 	ROW("exits_intr", h->exits[VM_EXIT_INTR]);
 	ROW("exits_other", h->exits[VM_EXIT_OTHER]);
+	ROW("exit_io_ns", h->exit_ns[VM_EXIT_IO]);
+	ROW("exit_mmio_ns", h->exit_ns[VM_EXIT_MMIO]);
 	ROW("barrier_requests", h->barrier_requests);
 	ROW("barrier_parks", h->barrier_parks);
 	ROW("idle_ns", h->wfi_ns);

@@ -102,7 +102,6 @@ static void vm_host_warn(void *opaque, const char *msg)
 
 int vm_mmio(struct vm *vm, gpa_t pa, unsigned size, uint32_t *val, bool write)
 {
-	vm->stats.exits[VM_EXIT_MMIO]++;
 	return machine_access(vm->machine, pa, size, val, write);
 }
 
@@ -127,6 +126,8 @@ int vm_doorbell(struct vm *vm, uint32_t code)
 		fprintf(stderr, "engine: %.*s\n", (int)(sh->log.len < CAPTIVE_LOG_BYTES ? sh->log.len : CAPTIVE_LOG_BYTES), sh->log.buf);
 		return 0;
 	case CAPTIVE_DB_MMIO: {
+		/* the process backend's analogue of a KVM MMIO exit */
+		vm->stats.exits[VM_EXIT_MMIO]++;
 		uint32_t v = (uint32_t)sh->io.value;
 		sh->io.status = vm_mmio(vm, sh->io.pa, sh->io.size, &v, sh->io.write);
 		sh->io.value = v;

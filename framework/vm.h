@@ -26,6 +26,7 @@ enum vm_exit_kind {
 
 struct vm_stats {
 	uint64_t exits[VM_EXIT_KINDS];
+	uint64_t exit_ns[VM_EXIT_KINDS];	/* kvm: host time from an exit to re-entry */
 	uint64_t doorbells[8];		/* by enum captive_doorbell */
 	uint64_t barrier_requests;
 	uint64_t barrier_parks;

@@ -45,6 +45,14 @@ _Noreturn void engine_panic(const char *fmt, ...)
 	plat_finish(CAPTIVE_STOP_PANIC);
 }
 
+_Noreturn void engine_stop_now(uint32_t reason, const char *msg)
+{
+	engine_set_exit(reason, cpu.r[15], 0, false, msg);
+	arm_cpu_publish(&cpu, &eng.sh->state);
+	plat_doorbell(CAPTIVE_DB_EXIT);
+	plat_finish((int)reason);
+}
+
 static int engine_fail_init(const char *what)
 {
 	engine_set_exit(CAPTIVE_STOP_PANIC, 0, 0, false, what);

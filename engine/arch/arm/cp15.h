@@ -35,6 +35,8 @@ struct arm_cp15 {
 	uint32_t tpidruro;
 	uint32_t tpidrprw;
 	uint32_t csselr;
+	uint32_t a9_pwrctl;	/* Cortex-A9 power control (c15, 0, c0, 0) */
+	uint32_t a9_diag;	/* Cortex-A9 diagnostic (c15, 0, c0, 1): errata workarounds */
 };
 
 /* A synchronous abort as the MMU reports it: short-descriptor FSR encoding

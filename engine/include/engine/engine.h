@@ -44,6 +44,10 @@ int engine_main(struct captive_shared *sh);
  */
 int engine_poll_stop(void);
 
+/* Stop from deep inside a strategy: publish exit and state, ring
+ * CAPTIVE_DB_EXIT and never return (plat_finish). */
+_Noreturn void engine_stop_now(uint32_t reason, const char *msg);
+
 /* Report a stop. reason: enum captive_stop; msg may be NULL. */
 void engine_set_exit(uint32_t reason, uint32_t pc, uint32_t insn, bool thumb, const char *msg);
 

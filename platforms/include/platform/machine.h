@@ -96,8 +96,9 @@ struct machine {
 	/* Interrupt controller input: set by the board (GIC) at create time. */
 	void (*irq_set)(struct machine *m, unsigned irq, bool level);
 	void *irq_ctl;
-	/* Console input sink (the UART), set by the board. */
-	void (*console_input)(struct machine *m, uint8_t byte);
+	/* Console input sink (the UART), set by the board: 0, or -EAGAIN while
+	 * its receive FIFO is full (the byte was not taken). */
+	int (*console_input)(struct machine *m, uint8_t byte);
 	void *console_dev;
 	/* Timers. */
 	struct machine_timer *timers;
@@ -131,8 +132,28 @@ int machine_access(struct machine *m, gpa_t pa, unsigned size, uint32_t *val, bo
 /* Raise/lower interrupt controller input `irq` (GIC numbering). Lock held. */
 void machine_set_irq(struct machine *m, unsigned irq, bool level);
 
-/* Console byte typed by the user. Takes the lock. */
-void machine_console_input(struct machine *m, uint8_t byte);
+/*
+ * Console byte typed by the user. Takes the lock. Returns 0, or -EAGAIN when
+ * the UART cannot take it yet (receive FIFO full: offer it again after the
+ * guest has read some; nothing is dropped), or -ENODEV without a console UART.
+ */
+int machine_console_input(struct machine *m, uint8_t byte);
+
+/* Every device back to its power-on state (guest reboot). Takes the lock. */
+void machine_reset(struct machine *m);
+
+/* The device whose window holds pa, or NULL. Devices are only added while
+ * nothing else runs (board create, then set-up before the engine and the
+ * timer thread start), so no lock is needed. */
+struct device *machine_find_device(struct machine *m, gpa_t pa);
+
+/*
+ * Fire every armed timer whose deadline has passed by machine_now_ns(), in
+ * deadline order. Lock held. Returns the earliest deadline still armed, or 0.
+ * The timer thread runs on this; tests with a fake clock call it directly
+ * instead of starting the thread.
+ */
+uint64_t machine_run_timers(struct machine *m);
 
 /* Arm (deadline_ns != 0) or cancel a timer. Lock held. */
 void machine_timer_arm(struct machine *m, struct machine_timer *t, uint64_t deadline_ns);

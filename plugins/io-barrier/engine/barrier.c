@@ -23,8 +23,13 @@ static int barrier_access(gpa_t pa, unsigned size, uint32_t *val, bool write)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(&b->parked, __ATOMIC_ACQUIRE))
 		plat_doorbell(CAPTIVE_DB_WAKE_SERVICE);
-	while (__atomic_load_n(&b->resp_seq, __ATOMIC_ACQUIRE) != seq)
+	for (unsigned spins = 0; __atomic_load_n(&b->resp_seq, __ATOMIC_ACQUIRE) != seq; spins++) {
+		/* A host that wants us gone must not wait for a service thread
+		 * that may never answer. */
+		if (!(spins & 0xffff) && __atomic_load_n(&eng.sh->stop_request, __ATOMIC_ACQUIRE))
+			engine_stop_now(CAPTIVE_STOP_REQUESTED, "stopped while waiting for the barrier service thread");
 		__builtin_ia32_pause();
+	}
 	if (!write)
 		*val = (uint32_t)b->req.value;
 	return b->req.status;

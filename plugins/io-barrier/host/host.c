@@ -19,6 +19,7 @@
 struct barrier_host {
 	struct io_host_env env;
 	pthread_t thread;
+	uint32_t first_seq;	/* req_seq before the engine ran: nothing served yet */
 	int stop;
 };
 
@@ -50,7 +51,7 @@ static void *barrier_thread(void *arg)
 {
 	struct barrier_host *bh = arg;
 	struct captive_barrier *b = &bh->env.sh->barrier;
-	uint32_t last = __atomic_load_n(&b->req_seq, __ATOMIC_ACQUIRE);
+	uint32_t last = bh->first_seq;
 	uint64_t spin_start = barrier_now_ns();
 	unsigned spins = 0;
 
@@ -85,6 +86,9 @@ static int barrier_start(const struct io_host_env *env, void **priv)
 	if (!bh)
 		return -ENOMEM;
 	bh->env = *env;
+	/* Read here, not in the thread: the engine may publish its first request
+	 * before the new thread is first scheduled. */
+	bh->first_seq = __atomic_load_n(&env->sh->barrier.req_seq, __ATOMIC_ACQUIRE);
 	int err = pthread_create(&bh->thread, NULL, barrier_thread, bh);
 	if (err) {
 		fprintf(stderr, "captive: io-barrier: cannot start service thread: %s\n",

@@ -1,0 +1,214 @@
+/*
+ * The decoded-instruction record: A32 now and T32 later decode to the same
+ * struct arm_insn, which the semantics (sem.c.inc) consume. 16 bytes, so that
+ * decode caches stay small; a zeroed record (ARM_OP_NONE) means "not decoded
+ * yet", which caches rely on.
+ *
+ * Instruction classes (the decoder decides, statically):
+ *   ARM_OP_UNDEF   UNDEFINED on a Cortex-A9: the guest's undefined-instruction
+ *                  exception (counted in stats.undef_insns).
+ *   ARM_OP_UNIMPL  valid on a Cortex-A9 but not implemented by this engine yet:
+ *                  the engine stops (exit 3) naming the encoding; imm holds an
+ *                  enum arm_unimpl saying what it is.
+ *   everything else executes; UNPREDICTABLE encodings execute with the one
+ *   behaviour listed in the table at the top of decode_a32.c.
+ *
+ * Field use by op (unused fields are zero):
+ *   DP (ARM_OP_DP + ...)  rd, rn, operand 2: imm (FORM_IMM; ARM_F_X set when
+ *                  the rotation is non-zero, so a logical S op sets C from
+ *                  imm bit 31), rm (FORM_REG), rm + shift (FORM_SHI), rm + rs +
+ *                  shift type (FORM_SHR).
+ *   MOVW/MOVT      rd, imm16 in imm.
+ *   MUL/MLA/MLS    rd, rn, rm, rs = Ra (MLA/MLS). ARM_F_S.
+ *   UMULL..SMLAL   rd = RdLo, rs = RdHi, rn, rm. ARM_F_S. UMAAL likewise.
+ *   SMULxy etc.    rd, rn, rm, rs = Ra (RdLo for SMLALxy, rd = RdHi);
+ *                  shift bit 0: top half of rn (x), bit 1: top half of rm (y).
+ *   loads/stores   rd = Rt (rs = Rt2 for LDRD/STRD), rn; _I: imm = offset
+ *                  magnitude; _R: rm + shift; ARM_F_P/U/W as encoded (post-
+ *                  index has P clear and always writes back), ARM_F_USER for
+ *                  the T variants.
+ *   LDM/STM        rn, imm = register list, ARM_F_P (before) / U (increment) /
+ *                  W, ARM_F_USER for the ^ forms.
+ *   B/BL/BLX_IMM   imm = signed offset from the PC as read (insn + 8 / + 4).
+ *   BX/BLX_REG     rm.
+ *   CLZ, REV, REV16, REVSH, RBIT: rd, rm.
+ *   extends        rd, rn (15: no accumulate), rm, shift = rotation (0..24).
+ *   UBFX/SBFX      rd, rn, shift = lsb, imm = width (1..32).
+ *   BFI/BFC        rd, rn (BFI), shift = lsb, imm = msb.
+ *   SSAT/USAT      rd, rn, shift (type/amount), imm = saturate bit position.
+ *   SSAT16/USAT16  rd, rn, imm = saturate bit position.
+ *   QADD...        rd, rn, rm.
+ *   SEL            rd, rn, rm.  PKH: rd, rn, rm, shift (LSL or ASR).
+ *   SWP            rd = Rt, rm = Rt2, rn; shift = size (1 or 4).
+ *   LDREX, STREX   rd = Rt (STREX: rs = status register), rn, rm = Rt2 (D);
+ *                  shift = size (1, 2, 4 or 8).
+ *   SVC            imm = imm24.  BKPT: imm = imm16.
+ *   MRS            rd; ARM_F_X: SPSR.
+ *   MSR_IMM/_REG   imm or rm; shift = byte mask (c x s f in bits 0..3);
+ *                  ARM_F_X: SPSR.
+ *   CPS            imm = A/I/F CPSR bits affected, shift = imod (2 enable,
+ *                  3 disable, 0 none), ARM_F_X: change mode to rd.
+ *   MRC/MCR        rd = Rt; the coprocessor fields are read from raw.
+ *   SRS            imm = mode; ARM_F_P/U/W.   RFE: rn; ARM_F_P/U/W.
+ *   VFP            imm = ARM_UNIMPL_VFP (what it reports once CPACR allows it).
+ */
+#ifndef ARM_DECODE_H
+#define ARM_DECODE_H
+
+#include "captive/types.h"
+
+#define ARM_COND_AL 14u
+
+/* flags */
+#define ARM_F_S 0x01u	  /* sets flags */
+#define ARM_F_THUMB 0x02u /* decoded from T32 */
+#define ARM_F_WIDE 0x04u  /* 32-bit T32 encoding (A32 records: 0, length 4) */
+#define ARM_F_P 0x08u
+#define ARM_F_U 0x10u
+#define ARM_F_W 0x20u
+#define ARM_F_USER 0x40u
+#define ARM_F_X 0x80u /* op-specific, see above */
+
+/* shift: type in bits 7:6, amount (0..32) in bits 5:0; ROR #0 means RRX. */
+#define ARM_SHIFT_LSL 0u
+#define ARM_SHIFT_LSR 1u
+#define ARM_SHIFT_ASR 2u
+#define ARM_SHIFT_ROR 3u
+#define ARM_SHIFT(type, amount) ((uint8_t)(((type) << 6) | (amount)))
+#define ARM_SHIFT_TYPE(s) ((unsigned)(s) >> 6)
+#define ARM_SHIFT_AMOUNT(s) ((unsigned)(s) & 0x3fu)
+
+/* Data-processing opcodes (bits 24:21 of A32). */
+enum arm_dp_opc {
+	ARM_DP_AND, ARM_DP_EOR, ARM_DP_SUB, ARM_DP_RSB,
+	ARM_DP_ADD, ARM_DP_ADC, ARM_DP_SBC, ARM_DP_RSC,
+	ARM_DP_TST, ARM_DP_TEQ, ARM_DP_CMP, ARM_DP_CMN,
+	ARM_DP_ORR, ARM_DP_MOV, ARM_DP_BIC, ARM_DP_MVN,
+};
+
+/* Forms of the second operand of data processing. */
+enum arm_dp_form {
+	ARM_FORM_IMM = 0, /* modified immediate */
+	ARM_FORM_REG = 1, /* register, LSL #0 */
+	ARM_FORM_SHI = 2, /* register shifted by an immediate (incl. RRX) */
+	ARM_FORM_SHR = 3, /* register shifted by a register */
+};
+
+enum arm_op {
+	ARM_OP_NONE = 0,
+	ARM_OP_UNDEF,
+	ARM_OP_UNIMPL,
+	ARM_OP_NOP,
+	ARM_OP_SYNC,	/* a no-op that ends the block (ISB) */
+	ARM_OP_WFI,
+	ARM_OP_MOVW,
+	ARM_OP_MOVT,
+	ARM_OP_MUL,
+	ARM_OP_MLA,
+	ARM_OP_MLS,
+	ARM_OP_UMULL,
+	ARM_OP_UMLAL,
+	ARM_OP_SMULL,
+	ARM_OP_SMLAL,
+	ARM_OP_UMAAL,
+	ARM_OP_SMULXY,
+	ARM_OP_SMLAXY,
+	ARM_OP_SMULWY,
+	ARM_OP_SMLAWY,
+	ARM_OP_SMLALXY,
+	ARM_OP_LDR_I, ARM_OP_LDR_R,
+	ARM_OP_STR_I, ARM_OP_STR_R,
+	ARM_OP_LDRB_I, ARM_OP_LDRB_R,
+	ARM_OP_STRB_I, ARM_OP_STRB_R,
+	ARM_OP_LDRH_I, ARM_OP_LDRH_R,
+	ARM_OP_STRH_I, ARM_OP_STRH_R,
+	ARM_OP_LDRSB_I, ARM_OP_LDRSB_R,
+	ARM_OP_LDRSH_I, ARM_OP_LDRSH_R,
+	ARM_OP_LDRD_I, ARM_OP_LDRD_R,
+	ARM_OP_STRD_I, ARM_OP_STRD_R,
+	ARM_OP_LDM,
+	ARM_OP_STM,
+	ARM_OP_B,
+	ARM_OP_BL,
+	ARM_OP_BLX_IMM,
+	ARM_OP_BX,
+	ARM_OP_BLX_REG,
+	ARM_OP_CLZ,
+	ARM_OP_REV,
+	ARM_OP_REV16,
+	ARM_OP_REVSH,
+	ARM_OP_RBIT,
+	ARM_OP_SXTB,
+	ARM_OP_SXTH,
+	ARM_OP_SXTB16,
+	ARM_OP_UXTB,
+	ARM_OP_UXTH,
+	ARM_OP_UXTB16,
+	ARM_OP_UBFX,
+	ARM_OP_SBFX,
+	ARM_OP_BFI,
+	ARM_OP_BFC,
+	ARM_OP_SSAT,
+	ARM_OP_USAT,
+	ARM_OP_SSAT16,
+	ARM_OP_USAT16,
+	ARM_OP_QADD,
+	ARM_OP_QSUB,
+	ARM_OP_QDADD,
+	ARM_OP_QDSUB,
+	ARM_OP_SEL,
+	ARM_OP_PKH,
+	ARM_OP_SWP,
+	ARM_OP_LDREX,
+	ARM_OP_STREX,
+	ARM_OP_CLREX,
+	ARM_OP_SVC,
+	ARM_OP_BKPT,
+	ARM_OP_MRS,
+	ARM_OP_MSR_IMM,
+	ARM_OP_MSR_REG,
+	ARM_OP_CPS,
+	ARM_OP_MRC,
+	ARM_OP_MCR,
+	ARM_OP_SRS,
+	ARM_OP_RFE,
+	ARM_OP_VFP,
+	ARM_OP_DP,	/* ARM_OP_DP + ARM_DP_OP(opc, form, s): 128 ops */
+	ARM_OP_COUNT = ARM_OP_DP + 128,
+};
+
+#define ARM_DP_OP(opc, form, s) (ARM_OP_DP + ((opc) << 3) + ((form) << 1) + (s))
+
+/* What an ARM_OP_UNIMPL record is (imm). */
+enum arm_unimpl {
+	ARM_UNIMPL_THUMB,
+	ARM_UNIMPL_VFP,
+	ARM_UNIMPL_PARALLEL,	/* SIMD-in-GPR add/subtract */
+	ARM_UNIMPL_DUAL_MUL,	/* SMLAD/SMUAD/SMLSD/SMMUL... */
+	ARM_UNIMPL_USAD8,
+	ARM_UNIMPL_SETEND_BE,
+	ARM_UNIMPL_COUNT,
+};
+
+struct arm_insn {
+	uint32_t imm;
+	uint32_t raw;	/* the encoding (T32 later: first halfword in bits 31:16) */
+	uint8_t op;	/* enum arm_op */
+	uint8_t cond;	/* 0..14 */
+	uint8_t flags;	/* ARM_F_* */
+	uint8_t shift;
+	uint8_t rd, rn, rm, rs;
+};
+
+_Static_assert(sizeof(struct arm_insn) == 16, "decoded record stays 16 bytes");
+
+/* Decode one A32 instruction; never fails (every encoding has a class). */
+void arm_decode_a32(uint32_t raw, struct arm_insn *out);
+
+/* A record for a valid encoding we do not implement. */
+void arm_decode_unimpl(struct arm_insn *out, uint32_t raw, enum arm_unimpl what, bool thumb);
+
+/* Human-readable text for an enum arm_unimpl. */
+const char *arm_unimpl_name(unsigned what);
+
+#endif

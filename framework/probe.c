@@ -1,0 +1,801 @@
+/*
+ * `captive --probe` (see probe.h). Each KVM measurement runs a tiny payload,
+ * written below in assembly, in a throwaway native VM: one 4 MiB slot,
+ * identity-mapped, entered in long mode at CPL0 with the test number in rdi
+ * and an iteration count in rsi. The payload marks the start of the timed
+ * part and its end with port writes, so the host times it with
+ * CLOCK_MONOTONIC between two exits; exit round trips themselves are timed
+ * exit to exit.
+ */
+#include <cpuid.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kvm.h"
+#include "probe.h"
+#include "../engine/plat/baremetal/layout.h"
+
+/* Guest-physical (= virtual) layout of a probe VM. Plain numbers: the
+ * payload below uses some of them too (PROBE_STR). */
+#define PROBE_MEM_SIZE 0x400000
+#define PROBE_PML4 0x1000
+#define PROBE_PDPT 0x2000
+#define PROBE_PD 0x3000
+#define PROBE_PT 0x4000		/* 4 KiB pages of PROBE_PF_BASE..PROBE_PF_END */
+#define PROBE_GDT 0x5000
+#define PROBE_TSS 0x6000
+#define PROBE_IDT 0x7000
+#define PROBE_CODE 0x8000
+#define PROBE_CODE_MAX 0x8000
+#define PROBE_CPL0_STACK 0x20000
+#define PROBE_IST1_STACK 0x28000
+#define PROBE_CPL3_STACK 0x30000
+#define PROBE_INVLPG_ADDR 0x100000
+#define PROBE_PF_BASE 0x200000
+#define PROBE_PF_END 0x400000
+#define PROBE_PF_MAX 512u
+#define PROBE_MMIO_ADDR 0x10000000	/* no slot: every access exits */
+/* The #PF handler finds the PTE of va at PROBE_PTE_BIAS + (va >> 9). */
+#define PROBE_PTE_BIAS 0x3000
+_Static_assert(PROBE_PTE_BIAS + (PROBE_PF_BASE >> 9) == PROBE_PT, "PTE bias");
+_Static_assert((PROBE_PF_END - PROBE_PF_BASE) >> 12 == PROBE_PF_MAX, "one PT");
+
+/* Ports the payload writes (8-bit immediates). */
+#define PROBE_PORT_START 0xe0
+#define PROBE_PORT_TICK 0xe1
+#define PROBE_PORT_END 0xe2
+#define PROBE_PORT_CRASH 0xe3
+#define PROBE_PORT_GP 0xe4
+
+#define PROBE_STR2(x) #x
+#define PROBE_STR(x) PROBE_STR2(x)
+
+/* Test numbers (rdi); below PROBE_T_FIRST_CPL3 they run at CPL0. */
+enum probe_test {
+	PROBE_T_IO_CPL0 = 0,
+	PROBE_T_CR3 = 1,
+	PROBE_T_INVLPG = 2,
+	PROBE_T_LOOP_CPL0 = 3,
+	PROBE_T_EMPTY_CPL0 = 4,
+	PROBE_T_FIRST_CPL3 = 5,
+	PROBE_T_IO_CPL3 = 5,
+	PROBE_T_MMIO = 6,
+	PROBE_T_UD = 7,
+	PROBE_T_PF = 8,
+	PROBE_T_LOOP_CPL3 = 9,
+	PROBE_T_SYSCALL = 10,	/* LSTAR decides how the handler returns */
+};
+
+/* How a run ended. */
+enum probe_outcome {
+	PROBE_RAN,
+	PROBE_SHUTDOWN,		/* the VM shut down (triple fault) */
+	PROBE_FAULT_GP,		/* #GP in the payload */
+	PROBE_FAULT,		/* another unexpected exception */
+};
+
+/*
+ * The payload. Position-independent except for the fixed addresses above;
+ * copied to PROBE_CODE. The register loop (add, xor, dec, jnz) is what the
+ * CPL0/CPL3 ratio compares; the CR3 and INVLPG loops are charged net of the
+ * bare dec/jnz loop.
+ */
+__asm__(".pushsection .rodata.probe_payload, \"a\"\n"
+	".globl probe_payload_start, probe_payload_end, probe_ud_handler\n"
+	".globl probe_pf_handler, probe_crash_handler, probe_gp_handler\n"
+	".globl probe_sysret_handler, probe_syscall_iret_handler\n"
+	".hidden probe_payload_start, probe_payload_end, probe_ud_handler\n"
+	".hidden probe_pf_handler, probe_crash_handler, probe_gp_handler\n"
+	".hidden probe_sysret_handler, probe_syscall_iret_handler\n"
+	"probe_payload_start:\n"
+	"	cmp $8, %edi\n"		/* PF test: every page not present again; */
+	"	jne 3f\n"			/* the guest writes the PTEs itself so a */
+	"	mov %rdi, %r10\n"		/* shadow-paging host sees the change */
+	"	mov $" PROBE_STR(PROBE_PT) ", %edi\n"
+	"	mov $512, %ecx\n"
+	"	xor %eax, %eax\n"
+	"	rep stosq\n"
+	"	mov %r10, %rdi\n"
+	"3:	mov %cr3, %rax\n"		/* and flush the old translations */
+	"	mov %rax, %cr3\n"
+	"	mov %rsi, %rcx\n"
+	"	cmp $5, %edi\n"		/* PROBE_T_FIRST_CPL3 */
+	"	jb 1f\n"
+	"	pushq $(" PROBE_STR(BM_SEL_UDATA) " | 3)\n" /* to CPL3: ss rsp rflags cs rip */
+	"	pushq $" PROBE_STR(PROBE_CPL3_STACK) "\n"
+	"	pushq $" PROBE_STR(BM_USER_RFLAGS) "\n"
+	"	pushq $(" PROBE_STR(BM_SEL_UCODE) " | 3)\n"
+	"	lea 1f(%rip), %rax\n"
+	"	pushq %rax\n"
+	"	iretq\n"
+	"1:	cmp $0, %edi\n"
+	"	je 10f\n"
+	"	cmp $1, %edi\n"
+	"	je 11f\n"
+	"	cmp $2, %edi\n"
+	"	je 12f\n"
+	"	cmp $3, %edi\n"
+	"	je 13f\n"
+	"	cmp $4, %edi\n"
+	"	je 14f\n"
+	"	cmp $5, %edi\n"
+	"	je 10f\n"
+	"	cmp $6, %edi\n"
+	"	je 16f\n"
+	"	cmp $7, %edi\n"
+	"	je 17f\n"
+	"	cmp $8, %edi\n"
+	"	je 18f\n"
+	"	cmp $9, %edi\n"
+	"	je 13f\n"
+	"	cmp $10, %edi\n"
+	"	je 20f\n"
+	"	jmp 99f\n"
+	"10:	outb %al, $" PROBE_STR(PROBE_PORT_START) "\n" /* port-I/O exits */
+	"2:	outb %al, $" PROBE_STR(PROBE_PORT_TICK) "\n"
+	"	dec %rcx\n"
+	"	jnz 2b\n"
+	"	jmp 99f\n"
+	"11:	mov %cr3, %rax\n"		/* CR3 reload */
+	"	outb %al, $" PROBE_STR(PROBE_PORT_START) "\n"
+	"2:	mov %rax, %cr3\n"
+	"	dec %rcx\n"
+	"	jnz 2b\n"
+	"	jmp 99f\n"
+	"12:	mov $" PROBE_STR(PROBE_INVLPG_ADDR) ", %ebx\n"		/* INVLPG */
+	"	outb %al, $" PROBE_STR(PROBE_PORT_START) "\n"
+	"2:	invlpg (%rbx)\n"
+	"	dec %rcx\n"
+	"	jnz 2b\n"
+	"	jmp 99f\n"
+	"13:	xor %eax, %eax\n"		/* register-only loop */
+	"	xor %edx, %edx\n"
+	"	outb %al, $" PROBE_STR(PROBE_PORT_START) "\n"
+	"2:	add %rcx, %rax\n"
+	"	xor %rax, %rdx\n"
+	"	dec %rcx\n"
+	"	jnz 2b\n"
+	"	jmp 99f\n"
+	"14:	outb %al, $0xe0\n"		/* bare loop */
+	"2:	dec %rcx\n"
+	"	jnz 2b\n"
+	"	jmp 99f\n"
+	"16:	mov $" PROBE_STR(PROBE_MMIO_ADDR) ", %ebx\n"	/* MMIO exits */
+	"	outb %al, $" PROBE_STR(PROBE_PORT_START) "\n"
+	"2:	movl (%rbx), %eax\n"
+	"	dec %rcx\n"
+	"	jnz 2b\n"
+	"	jmp 99f\n"
+	"17:	outb %al, $0xe0\n"		/* #UD round trips */
+	"2:	ud2\n"
+	"	dec %rcx\n"
+	"	jnz 2b\n"
+	"	jmp 99f\n"
+	"18:	mov $" PROBE_STR(PROBE_PF_BASE) ", %ebx\n"		/* page faults, one fresh page each */
+	"	outb %al, $" PROBE_STR(PROBE_PORT_START) "\n"
+	"2:	movl (%rbx), %eax\n"
+	"	add $0x1000, %rbx\n"
+	"	dec %rcx\n"
+	"	jnz 2b\n"
+	"	jmp 99f\n"
+	"20:	mov %rcx, %r8\n"		/* syscall (clobbers rcx, r11) */
+	"	xor %r9d, %r9d\n"		/* the handler counts itself in r9 */
+	"	outb %al, $" PROBE_STR(PROBE_PORT_START) "\n"
+	"2:	syscall\n"
+	"	dec %r8\n"
+	"	jnz 2b\n"
+	"99:	outb %al, $" PROBE_STR(PROBE_PORT_END) "\n"
+	"	jmp 99b\n"
+	"probe_ud_handler:\n"
+	"	addq $2, (%rsp)\n"		/* skip the ud2 */
+	"	iretq\n"
+	"probe_pf_handler:\n"
+	"	pushq %rax\n"
+	"	pushq %rbx\n"
+	"	mov %cr2, %rax\n"
+	"	cmp $" PROBE_STR(PROBE_PF_BASE) ", %rax\n"
+	"	jb probe_crash_handler\n"
+	"	cmp $" PROBE_STR(PROBE_PF_END) ", %rax\n"
+	"	jae probe_crash_handler\n"
+	"	and $-4096, %rax\n"
+	"	mov %rax, %rbx\n"
+	"	shr $9, %rbx\n"			/* PTE address: PT + (va - 2 MiB) / 512 */
+	"	or $0x67, %rax\n"		/* P RW US A D */
+	"	mov %rax, " PROBE_STR(PROBE_PTE_BIAS) "(%rbx)\n"
+	"	popq %rbx\n"
+	"	popq %rax\n"
+	"	add $8, %rsp\n"			/* error code */
+	"	iretq\n"
+	"probe_sysret_handler:\n"
+	"	inc %r9\n"
+	"	sysretq\n"
+	"probe_syscall_iret_handler:\n"		/* return through iretq instead */
+	"	inc %r9\n"
+	"	mov %rsp, %rax\n"
+	"	pushq $(" PROBE_STR(BM_SEL_UDATA) " | 3)\n"
+	"	pushq %rax\n"
+	"	pushq %r11\n"
+	"	pushq $(" PROBE_STR(BM_SEL_UCODE) " | 3)\n"
+	"	pushq %rcx\n"
+	"	iretq\n"
+	"probe_gp_handler:\n"
+	"	outb %al, $" PROBE_STR(PROBE_PORT_GP) "\n"
+	"	hlt\n"
+	"	jmp probe_gp_handler\n"
+	"probe_crash_handler:\n"
+	"	outb %al, $" PROBE_STR(PROBE_PORT_CRASH) "\n"
+	"	hlt\n"
+	"	jmp probe_crash_handler\n"
+	"probe_payload_end:\n"
+	".popsection\n");
+
+extern const uint8_t probe_payload_start[] __attribute__((visibility("hidden")));
+extern const uint8_t probe_payload_end[] __attribute__((visibility("hidden")));
+extern const uint8_t probe_ud_handler[] __attribute__((visibility("hidden")));
+extern const uint8_t probe_pf_handler[] __attribute__((visibility("hidden")));
+extern const uint8_t probe_crash_handler[] __attribute__((visibility("hidden")));
+extern const uint8_t probe_gp_handler[] __attribute__((visibility("hidden")));
+extern const uint8_t probe_sysret_handler[] __attribute__((visibility("hidden")));
+extern const uint8_t probe_syscall_iret_handler[] __attribute__((visibility("hidden")));
+
+#define PROBE_MSR_STAR 0xc0000081u
+#define PROBE_MSR_LSTAR 0xc0000082u
+#define PROBE_MSR_FMASK 0xc0000084u
+#define PROBE_EFER_SCE 0x1ull
+
+#define PROBE_TRIALS 7
+#define PROBE_TARGET_NS 40000000.0	/* aim each timed trial at ~40 ms */
+#define PROBE_MAX_ITERS 50000000ull
+#define PROBE_MAX_TICKS 4096u
+
+struct probe_vm {
+	int kvm_fd, vm_fd, vcpu_fd;
+	struct kvm_run *run;
+	size_t run_size;
+	uint8_t *mem;
+	bool syscall_setup;
+};
+
+/* What one run of a test saw. */
+struct probe_result {
+	double timed_ns;	/* from the START exit to the END exit */
+	double *ticks;		/* exit-to-exit intervals (exit tests) */
+	unsigned nticks;
+	enum probe_outcome outcome;
+	uint64_t r9;		/* at the end: syscall handler runs */
+};
+
+static double probe_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* The payload's labels are distinct linker symbols: compare addresses, not
+ * pointers into one object. */
+static size_t probe_payload_offset(const uint8_t *sym)
+{
+	return (uintptr_t)sym - (uintptr_t)probe_payload_start;
+}
+
+static uint64_t probe_guest_addr(const uint8_t *sym)
+{
+	return PROBE_CODE + probe_payload_offset(sym);
+}
+
+static void probe_build_memory(uint8_t *mem)
+{
+	const uint64_t table = X86_PTE_P | X86_PTE_RW | X86_PTE_US | X86_PTE_A;
+	uint64_t *pml4 = (uint64_t *)(mem + PROBE_PML4);
+	uint64_t *pdpt = (uint64_t *)(mem + PROBE_PDPT);
+	uint64_t *pd = (uint64_t *)(mem + PROBE_PD);
+
+	pml4[0] = PROBE_PDPT | table;
+	pdpt[0] = PROBE_PD | table;
+	for (uint64_t i = 0; i < 512; i++)
+		pd[i] = (i << 21) | table | X86_PTE_D | X86_PTE_PS;
+	pd[PROBE_PF_BASE >> 21] = PROBE_PT | table;
+
+	kvm_fill_gdt((uint64_t *)(mem + PROBE_GDT), PROBE_TSS);
+	kvm_fill_tss(mem + PROBE_TSS, PROBE_CPL0_STACK, PROBE_IST1_STACK, PROBE_IST1_STACK);
+	for (unsigned v = 0; v < 256; v++)
+		kvm_set_idt_gate(mem + PROBE_IDT, v, probe_guest_addr(probe_crash_handler), 1, 0);
+	kvm_set_idt_gate(mem + PROBE_IDT, 6, probe_guest_addr(probe_ud_handler), 0, 0);
+	kvm_set_idt_gate(mem + PROBE_IDT, 13, probe_guest_addr(probe_gp_handler), 1, 0);
+	kvm_set_idt_gate(mem + PROBE_IDT, 14, probe_guest_addr(probe_pf_handler), 0, 0);
+	memcpy(mem + PROBE_CODE, probe_payload_start, probe_payload_offset(probe_payload_end));
+}
+
+static void probe_vm_destroy(struct probe_vm *p)
+{
+	if (p->run && p->run != MAP_FAILED)
+		munmap(p->run, p->run_size);
+	if (p->vcpu_fd >= 0)
+		close(p->vcpu_fd);
+	if (p->vm_fd >= 0)
+		close(p->vm_fd);
+	if (p->kvm_fd >= 0)
+		close(p->kvm_fd);
+	if (p->mem && p->mem != MAP_FAILED)
+		munmap(p->mem, PROBE_MEM_SIZE);
+}
+
+static int probe_vm_create(struct probe_vm *p, char *err)
+{
+	int ret;
+
+	_Static_assert(PROBE_MEM_SIZE <= BM_KVM_IDENTITY_MAP, "probe memory below KVM's pages");
+	*p = (struct probe_vm){ .kvm_fd = -1, .vm_fd = -1, .vcpu_fd = -1 };
+	if (probe_payload_offset(probe_payload_end) > PROBE_CODE_MAX) {
+		snprintf(err, KVM_ERR_LEN, "probe payload larger than its %d bytes",
+			 PROBE_CODE_MAX);
+		return -E2BIG;
+	}
+	ret = kvm_open_dev(&p->kvm_fd, err);
+	if (ret)
+		return ret;
+	ret = kvm_create_vm(p->kvm_fd, BM_KVM_TSS, BM_KVM_IDENTITY_MAP, &p->vm_fd, err);
+	if (ret)
+		goto err;
+	p->mem = mmap(NULL, PROBE_MEM_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p->mem == MAP_FAILED) {
+		ret = -errno;
+		snprintf(err, KVM_ERR_LEN, "cannot allocate probe VM memory: %s", strerror(errno));
+		goto err;
+	}
+	probe_build_memory(p->mem);
+	ret = kvm_add_slot(p->vm_fd, 0, 0, PROBE_MEM_SIZE, p->mem, err);
+	if (ret)
+		goto err;
+	ret = kvm_create_vcpu(p->kvm_fd, p->vm_fd, &p->vcpu_fd, &p->run, &p->run_size, err);
+	if (ret)
+		goto err;
+	return 0;
+err:
+	probe_vm_destroy(p);
+	return ret;
+}
+
+static int probe_enable_syscall(struct probe_vm *p, const uint8_t *handler, char *err)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e[3];
+	} msrs = {
+		.hdr.nmsrs = 3,
+		.e = {
+			{ .index = PROBE_MSR_STAR,
+			  .data = ((uint64_t)(BM_SEL_KDATA) << 48) | ((uint64_t)BM_SEL_KCODE << 32) },
+			{ .index = PROBE_MSR_LSTAR, .data = probe_guest_addr(handler) },
+			{ .index = PROBE_MSR_FMASK, .data = 0 },
+		},
+	};
+
+	if (ioctl(p->vcpu_fd, KVM_SET_MSRS, &msrs) != 3) {
+		snprintf(err, KVM_ERR_LEN, "KVM_SET_MSRS (STAR/LSTAR/FMASK): %s", strerror(errno));
+		return -EIO;
+	}
+	p->syscall_setup = true;
+	return 0;
+}
+
+/* Put the vCPU at the payload's entry for one run of test with n iterations. */
+static int probe_reset_vcpu(struct probe_vm *p, enum probe_test test, uint64_t n, char *err)
+{
+	struct kvm_regs regs = {
+		.rip = PROBE_CODE,
+		.rsp = PROBE_CPL0_STACK,
+		.rflags = 0x2,
+		.rdi = test,
+		.rsi = n,
+	};
+	struct kvm_sregs s;
+	int ret;
+
+	ret = kvm_enter_long_mode(p->vcpu_fd, PROBE_PML4, PROBE_GDT, PROBE_IDT, PROBE_TSS, err);
+	if (ret)
+		return ret;
+	if (p->syscall_setup) {
+		if (ioctl(p->vcpu_fd, KVM_GET_SREGS, &s) < 0)
+			goto err_sregs;
+		s.efer |= PROBE_EFER_SCE;
+		if (ioctl(p->vcpu_fd, KVM_SET_SREGS, &s) < 0)
+			goto err_sregs;
+	}
+	if (ioctl(p->vcpu_fd, KVM_SET_REGS, &regs) < 0) {
+		snprintf(err, KVM_ERR_LEN, "KVM_SET_REGS: %s", strerror(errno));
+		return -EIO;
+	}
+	return 0;
+err_sregs:
+	snprintf(err, KVM_ERR_LEN, "setting EFER.SCE: %s", strerror(errno));
+	return -EIO;
+}
+
+static int probe_run_once(struct probe_vm *p, enum probe_test test, uint64_t n,
+			  struct probe_result *r, char *err)
+{
+	double start = 0, last = 0;
+	int ret;
+
+	r->nticks = 0;
+	r->outcome = PROBE_RAN;
+	ret = probe_reset_vcpu(p, test, n, err);
+	if (ret)
+		return ret;
+	for (;;) {
+		if (ioctl(p->vcpu_fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			snprintf(err, KVM_ERR_LEN, "KVM_RUN: %s", strerror(errno));
+			return -EIO;
+		}
+		double now = probe_now_ns();
+		struct kvm_run *run = p->run;
+		bool tick = false;
+
+		switch (run->exit_reason) {
+		case KVM_EXIT_IO:
+			switch (run->io.port) {
+			case PROBE_PORT_START:
+				start = last = now;
+				break;
+			case PROBE_PORT_TICK:
+				tick = true;
+				break;
+			case PROBE_PORT_END: {
+				struct kvm_regs regs;
+				r->timed_ns = now - start;
+				if (ioctl(p->vcpu_fd, KVM_GET_REGS, &regs) == 0)
+					r->r9 = regs.r9;
+				return 0;
+			}
+			case PROBE_PORT_GP:
+				r->outcome = PROBE_FAULT_GP;
+				return 0;
+			case PROBE_PORT_CRASH:
+				r->outcome = PROBE_FAULT;
+				return 0;
+			default:
+				snprintf(err, KVM_ERR_LEN, "probe payload (test %d) wrote to port 0x%x",
+					 test, run->io.port);
+				return -EIO;
+			}
+			break;
+		case KVM_EXIT_MMIO:
+			memset(run->mmio.data, 0, sizeof(run->mmio.data));
+			tick = true;
+			break;
+		case KVM_EXIT_SHUTDOWN:
+			r->outcome = PROBE_SHUTDOWN;
+			return 0;
+		default:
+			snprintf(err, KVM_ERR_LEN, "probe payload (test %d) stopped with KVM exit "
+				 "reason %u", test, run->exit_reason);
+			return -EIO;
+		}
+		if (tick) {
+			if (r->ticks && r->nticks < PROBE_MAX_TICKS)
+				r->ticks[r->nticks++] = now - last;
+			last = now;
+		}
+	}
+}
+
+static int probe_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double probe_median(double *v, unsigned n)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), probe_cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static const char *probe_outcome_text(enum probe_outcome o)
+{
+	switch (o) {
+	case PROBE_SHUTDOWN: return "shut the VM down";
+	case PROBE_FAULT_GP: return "took a #GP";
+	case PROBE_FAULT: return "took an unexpected exception";
+	default: return "ran";
+	}
+}
+
+/* Median exit-to-exit interval of an exit test, in ns. */
+static int probe_exit_cost(struct probe_vm *p, enum probe_test test, double *ns, char *err)
+{
+	static double ticks[PROBE_MAX_TICKS];
+	struct probe_result r = { .ticks = ticks };
+	int ret = probe_run_once(p, test, 64, &r, err);
+
+	if (!ret && r.outcome == PROBE_RAN) {
+		unsigned n = (unsigned)((PROBE_TARGET_NS * 2) / (r.timed_ns / 64 + 1));
+		if (n > PROBE_MAX_TICKS)
+			n = PROBE_MAX_TICKS;
+		if (n < 64)
+			n = 64;
+		ret = probe_run_once(p, test, n, &r, err);
+	}
+	if (ret)
+		return ret;
+	if (r.outcome != PROBE_RAN) {
+		snprintf(err, KVM_ERR_LEN, "probe test %d %s", test, probe_outcome_text(r.outcome));
+		return -EIO;
+	}
+	*ns = probe_median(ticks, r.nticks);
+	return 0;
+}
+
+/*
+ * Median per-iteration time of a loop test, in ns, minus `overhead_ns` of
+ * fixed cost per run (one exit round trip). A short calibration run picks an
+ * iteration count that makes each trial take ~PROBE_TARGET_NS, capped at
+ * max_iters. A run that does not end normally stops the measurement and is
+ * reported in *outcome; for syscall tests so is a handler that did not run.
+ */
+static int probe_loop_cost(struct probe_vm *p, enum probe_test test, uint64_t max_iters,
+			   double overhead_ns, double *ns, enum probe_outcome *outcome, char *err)
+{
+	struct probe_result r = { 0 };
+	double per_iter[PROBE_TRIALS];
+	uint64_t n = max_iters < 16 ? max_iters : 16;
+	int ret;
+
+	for (int t = -1; t < PROBE_TRIALS;) {
+		ret = probe_run_once(p, test, n, &r, err);
+		if (ret)
+			return ret;
+		*outcome = r.outcome;
+		if (r.outcome != PROBE_RAN)
+			return 0;
+		if (test == PROBE_T_SYSCALL && r.r9 != n) {
+			*outcome = PROBE_FAULT;
+			return 0;
+		}
+		if (t < 0) {
+			/* calibrating: grow n until a run is long enough to scale from */
+			if (r.timed_ns < PROBE_TARGET_NS / 8 && n < max_iters) {
+				n = n * 8 > max_iters ? max_iters : n * 8;
+				continue;
+			}
+			double est = r.timed_ns / (double)n;
+			uint64_t want = (uint64_t)(PROBE_TARGET_NS / (est > 0 ? est : 1));
+			n = want < 16 ? 16 : want > max_iters ? max_iters : want;
+			t = 0;
+			continue;
+		}
+		double v = (r.timed_ns - overhead_ns) / (double)n;
+		per_iter[t++] = v > 0 ? v : 0;
+	}
+	*ns = probe_median(per_iter, PROBE_TRIALS);
+	return 0;
+}
+
+/* A loop test that must work on any host. */
+static int probe_must(struct probe_vm *p, enum probe_test test, uint64_t max_iters,
+		      double overhead_ns, double *ns, char *err)
+{
+	enum probe_outcome o;
+	int ret = probe_loop_cost(p, test, max_iters, overhead_ns, ns, &o, err);
+
+	if (!ret && o != PROBE_RAN) {
+		snprintf(err, KVM_ERR_LEN, "probe test %d %s", test, probe_outcome_text(o));
+		return -EIO;
+	}
+	return ret;
+}
+
+static void probe_row(FILE *out, const char *name, double ns)
+{
+	fprintf(out, "%-56s %12.3f %14.1f\n", name, ns / 1000.0, ns);
+}
+
+/* ---- the process backend's fault path ------------------------------------ */
+
+#define PROBE_SEGV_PAGES 256u
+
+static uint8_t *probe_segv_base;
+static long probe_page_size;
+
+static void probe_on_segv(int sig, siginfo_t *si, void *uc)
+{
+	uintptr_t a = (uintptr_t)si->si_addr & ~(uintptr_t)(probe_page_size - 1);
+	uintptr_t base = (uintptr_t)probe_segv_base;
+
+	if (a < base || a >= base + PROBE_SEGV_PAGES * (uintptr_t)probe_page_size ||
+	    mmap((void *)a, (size_t)probe_page_size, PROT_READ | PROT_WRITE,
+		 MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED)
+		signal(SIGSEGV, SIG_DFL); /* not ours: crash as usual on return */
+}
+
+/* SIGSEGV on a PROT_NONE page, fixed by mmap(MAP_FIXED) in the handler. */
+static int probe_segv_cost(double *ns, char *err)
+{
+	struct sigaction sa = { .sa_sigaction = probe_on_segv, .sa_flags = SA_SIGINFO }, old;
+	size_t len;
+	double per_page[PROBE_TRIALS];
+	int ret = 0;
+
+	probe_page_size = sysconf(_SC_PAGESIZE);
+	len = PROBE_SEGV_PAGES * (size_t)probe_page_size;
+	if (sigaction(SIGSEGV, &sa, &old) < 0) {
+		snprintf(err, KVM_ERR_LEN, "sigaction(SIGSEGV): %s", strerror(errno));
+		return -errno;
+	}
+	for (int t = 0; t < PROBE_TRIALS; t++) {
+		probe_segv_base = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (probe_segv_base == MAP_FAILED) {
+			snprintf(err, KVM_ERR_LEN, "mmap: %s", strerror(errno));
+			ret = -ENOMEM;
+			break;
+		}
+		double t0 = probe_now_ns();
+		for (unsigned i = 0; i < PROBE_SEGV_PAGES; i++)
+			((volatile uint8_t *)probe_segv_base)[i * (size_t)probe_page_size] = 1;
+		per_page[t] = (probe_now_ns() - t0) / PROBE_SEGV_PAGES;
+		munmap(probe_segv_base, len);
+	}
+	sigaction(SIGSEGV, &old, NULL);
+	if (!ret)
+		*ns = probe_median(per_page, PROBE_TRIALS);
+	return ret;
+}
+
+/* ---- putting it together ---------------------------------------------------- */
+
+static void probe_print_cpu(FILE *out)
+{
+	unsigned a, b, c, d;
+	char vendor[13] = { 0 }, hv[13] = { 0 };
+
+	__cpuid(0, a, b, c, d);
+	memcpy(vendor, &b, 4);
+	memcpy(vendor + 4, &d, 4);
+	memcpy(vendor + 8, &c, 4);
+	__cpuid(1, a, b, c, d);
+	bool nested = c & (1u << 31);
+	const char *kind = !strcmp(vendor, "GenuineIntel") ? "Intel"
+			   : !strcmp(vendor, "AuthenticAMD") ? "AMD" : "other";
+	fprintf(out, "cpu: %s (%s)\n", kind, vendor);
+	if (nested) {
+		__cpuid(0x40000000, a, b, c, d);
+		memcpy(hv, &b, 4);
+		memcpy(hv + 4, &c, 4);
+		memcpy(hv + 8, &d, 4);
+		fprintf(out, "host is itself a virtual machine (CPUID hypervisor bit set, "
+			     "hypervisor \"%s\"): KVM here is nested\n", hv);
+	} else {
+		fprintf(out, "host is bare metal (CPUID hypervisor bit clear)\n");
+	}
+}
+
+struct probe_kvm_costs {
+	double io0, io3, mmio3, ud, pf, cr3, invlpg, loop0, loop3, empty0;
+	double sysret, sysiret;
+	enum probe_outcome sysret_outcome, sysiret_outcome;
+};
+
+/* syscall may kill the VM that tries it: each variant gets a VM of its own. */
+static int probe_syscall(const uint8_t *handler, double overhead_ns, double *ns,
+			 enum probe_outcome *outcome, char *err)
+{
+	struct probe_vm p;
+	int ret = probe_vm_create(&p, err);
+
+	if (ret)
+		return ret;
+	ret = probe_enable_syscall(&p, handler, err);
+	if (!ret)
+		ret = probe_loop_cost(&p, PROBE_T_SYSCALL, 1u << 20, overhead_ns, ns, outcome,
+				      err);
+	probe_vm_destroy(&p);
+	return ret;
+}
+
+static int probe_kvm(struct probe_kvm_costs *k, char *err)
+{
+	struct probe_vm p;
+	int ret;
+
+	ret = probe_vm_create(&p, err);
+	if (ret)
+		return ret;
+	if ((ret = probe_exit_cost(&p, PROBE_T_IO_CPL0, &k->io0, err)) ||
+	    (ret = probe_exit_cost(&p, PROBE_T_IO_CPL3, &k->io3, err)) ||
+	    (ret = probe_exit_cost(&p, PROBE_T_MMIO, &k->mmio3, err)) ||
+	    (ret = probe_must(&p, PROBE_T_UD, 1u << 20, k->io3, &k->ud, err)) ||
+	    (ret = probe_must(&p, PROBE_T_PF, PROBE_PF_MAX, k->io3, &k->pf, err)) ||
+	    (ret = probe_must(&p, PROBE_T_EMPTY_CPL0, PROBE_MAX_ITERS, k->io0, &k->empty0, err)) ||
+	    (ret = probe_must(&p, PROBE_T_CR3, 1u << 20, k->io0, &k->cr3, err)) ||
+	    (ret = probe_must(&p, PROBE_T_INVLPG, 1u << 20, k->io0, &k->invlpg, err)) ||
+	    (ret = probe_must(&p, PROBE_T_LOOP_CPL0, PROBE_MAX_ITERS, k->io0, &k->loop0, err)) ||
+	    (ret = probe_must(&p, PROBE_T_LOOP_CPL3, PROBE_MAX_ITERS, k->io3, &k->loop3, err)))
+		goto out;
+	/* the CR3 and INVLPG loops also pay for their dec/jnz */
+	k->cr3 = k->cr3 > k->empty0 ? k->cr3 - k->empty0 : 0;
+	k->invlpg = k->invlpg > k->empty0 ? k->invlpg - k->empty0 : 0;
+
+	ret = probe_syscall(probe_sysret_handler, k->io3, &k->sysret, &k->sysret_outcome, err);
+	if (!ret)
+		ret = probe_syscall(probe_syscall_iret_handler, k->io3, &k->sysiret,
+				    &k->sysiret_outcome, err);
+out:
+	probe_vm_destroy(&p);
+	return ret;
+}
+
+static void probe_row_outcome(FILE *out, const char *name, double ns, enum probe_outcome o)
+{
+	if (o == PROBE_RAN)
+		probe_row(out, name, ns);
+	else
+		fprintf(out, "%-56s unusable here: %s\n", name, probe_outcome_text(o));
+}
+
+int probe_run(FILE *out)
+{
+	struct probe_kvm_costs k = { 0 };
+	char err[KVM_ERR_LEN] = "", serr[KVM_ERR_LEN] = "";
+	double segv = 0;
+	int kret, sret;
+
+	fprintf(out, "captive --probe: what virtualization costs on this host (medians of "
+		     "repeated trials, CLOCK_MONOTONIC)\n");
+	probe_print_cpu(out);
+	kret = probe_kvm(&k, err);
+	sret = probe_segv_cost(&segv, serr);
+
+	fprintf(out, "\n%-56s %12s %14s\n", "operation", "us", "ns");
+	if (!kret) {
+		probe_row(out, "kvm: port-I/O exit round trip from CPL0", k.io0);
+		probe_row(out, "kvm: port-I/O exit round trip from CPL3", k.io3);
+		probe_row(out, "kvm: MMIO exit round trip from CPL3", k.mmio3);
+		probe_row(out, "kvm: exception round trip CPL3->CPL0->CPL3 (ud2/iretq)", k.ud);
+		probe_row(out, "kvm: CPL3 page fault fixed by a CPL0 handler", k.pf);
+		probe_row(out, "kvm: CR3 reload at CPL0", k.cr3);
+		probe_row(out, "kvm: INVLPG at CPL0", k.invlpg);
+		probe_row(out, "kvm: register-loop iteration at CPL0", k.loop0);
+		probe_row(out, "kvm: register-loop iteration at CPL3", k.loop3);
+		fprintf(out, "%-56s %12.1fx\n", "kvm: CPL0/CPL3 slowdown of the register loop",
+			k.loop3 > 0 ? k.loop0 / k.loop3 : 0.0);
+		probe_row_outcome(out, "kvm: syscall+sysretq round trip from CPL3", k.sysret,
+				  k.sysret_outcome);
+		probe_row_outcome(out, "kvm: syscall+iretq round trip from CPL3", k.sysiret,
+				  k.sysiret_outcome);
+	}
+	if (!sret)
+		probe_row(out, "process: SIGSEGV + mmap(MAP_FIXED) round trip", segv);
+
+	if (kret) {
+		fprintf(out, "\n*** NOTE: KVM could not be measured on this host: %s ***\n"
+			     "*** only the process backend is usable here ***\n", err);
+		fprintf(stderr, "captive: --probe: kvm: %s\n", err);
+	}
+	if (sret) {
+		fprintf(stderr, "captive: --probe: process: %s\n", serr);
+		return sret;
+	}
+	/* An unusable /dev/kvm is a property of the host, not a probe failure;
+	 * anything else going wrong inside a probe VM is. */
+	if (kret && kret != -ENOENT && kret != -EACCES && kret != -EPERM && kret != -ENOTSUP &&
+	    kret != -ENXIO && kret != -ENODEV)
+		return kret;
+	return 0;
+}
