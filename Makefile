@@ -61,6 +61,8 @@ BARE_ENGINES := $(if $(BARE_PLAT_SRC),$(PAIRS:%=$(B)/engine/kvm/%.elf))
 
 CAPTIVE := $(B)/captive
 
+include mk/images.mk
+
 # ---- device trees: platforms/<board>/<board>.dts -> build/<board>.dtb ----
 DTS_SRC := $(wildcard platforms/*/*.dts)
 DTBS := $(patsubst %.dts,$(B)/%.dtb,$(notdir $(DTS_SRC)))
@@ -154,7 +156,7 @@ guest:
 	$(Q)$(MAKE) --no-print-directory -C tests/guest V=$(V)
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all guest
+	$(Q)$(MAKE) --no-print-directory all guest images
 	$(Q)tests/run.sh
 
 test-all: deps

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-	build-essential pkg-config
+	build-essential pkg-config python3 e2fsprogs
 	libinih-dev check libunwind-dev libfdt-dev
 	gcc-arm-none-eabi
 	qemu-system-arm device-tree-compiler

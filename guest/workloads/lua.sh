@@ -10,14 +10,14 @@ local function rand(n)
 end
 
 local t = {}
-for i = 1, 100000 do t[i] = rand(1000000) end
+for i = 1, 150000 do t[i] = rand(1000000) end
 table.sort(t)
 local s = 0
 for i = 1, #t, 97 do s = s + t[i] end
 print("sort", t[1], t[#t], s)
 
 local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end
-print("fib", fib(27))
+print("fib", fib(28))
 
 local function a(i, j) return 1.0 / ((i + j) * (i + j + 1) / 2 + i + 1) end
 local function av(v, n, out)

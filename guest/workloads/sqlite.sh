@@ -1,5 +1,5 @@
 # Database: sqlite3 builds, indexes, queries, updates and checks a table.
-ROWS=25000
+ROWS=50000
 
 run() {
 	/usr/bin/sqlite3 t.db <<SQL
