@@ -152,8 +152,9 @@ static uint32_t gen_mem(void)
 		       rt << 12 | pick(3) << 7 | 10u;
 	case 2: { /* pre/post-indexed with writeback on r12, small steps */
 		uint32_t p = pick(2), w = p ? 1 : 0;
+		/* word steps: r12 is also an LDM/STM base, which must stay aligned */
 		return c | 0x04000000 | p << 24 | pick(2) << 23 | pick(2) << 22 | w << 21 |
-		       l << 20 | 12u << 16 | rt << 12 | pick(0x20);
+		       l << 20 | 12u << 16 | rt << 12 | 4 * pick(8);
 	}
 	case 3: { /* halfword and signed forms, immediate offset from r11 */
 		uint32_t sh = l ? 1 + pick(3) : 1;

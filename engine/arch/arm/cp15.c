@@ -197,13 +197,15 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 	case CP15_KEY(6, 0, 0, 2): cp->ifar = val; return 0;
 	case CP15_KEY(7, 0, 4, 0): cp->par = val; return 0;
 	case CP15_KEY(7, 0, 1, 0): /* ICIALLUIS */
-	case CP15_KEY(7, 0, 1, 6): /* BPIALLIS */
 	case CP15_KEY(7, 0, 5, 0): /* ICIALLU */
-	case CP15_KEY(7, 0, 5, 6): /* BPIALL */
 		exec_invalidate_all();
 		return 1;
-	case CP15_KEY(7, 0, 5, 1): /* ICIMVAU */
+	case CP15_KEY(7, 0, 1, 6): /* BPIALLIS: Linux issues it on every context switch */
+	case CP15_KEY(7, 0, 5, 6): /* BPIALL */
 	case CP15_KEY(7, 0, 5, 7): /* BPIMVA */
+		exec_invalidate_predictors();
+		return 1;
+	case CP15_KEY(7, 0, 5, 1): /* ICIMVAU */
 		cp15_flush_code_va(cpu, val);
 		return 1;
 	case CP15_KEY(7, 0, 5, 4): return 1; /* CP15ISB */

@@ -46,8 +46,9 @@
  *   MRS            rd; ARM_F_X: SPSR.
  *   MSR_IMM/_REG   imm or rm; shift = byte mask (c x s f in bits 0..3);
  *                  ARM_F_X: SPSR.
- *   CPS            imm = A/I/F CPSR bits affected, shift = imod (2 enable,
- *                  3 disable, 0 none), ARM_F_X: change mode to rd.
+ *   CPS            imm = A/I/F CPSR bits affected (bits 8:6) | new mode (bits
+ *                  4:0, with ARM_F_X), shift = imod (2 enable, 3 disable,
+ *                  0 none).
  *   MRC/MCR        rd = Rt; the coprocessor fields are read from raw.
  *   SRS            imm = mode; ARM_F_P/U/W.   RFE: rn; ARM_F_P/U/W.
  *   VFP            imm = ARM_UNIMPL_VFP (what it reports once CPACR allows it).
@@ -177,6 +178,8 @@ enum arm_op {
 	ARM_OP_COUNT = ARM_OP_DP + 128,
 };
 
+_Static_assert(ARM_OP_COUNT <= 256, "ops fit the record's uint8_t");
+
 #define ARM_DP_OP(opc, form, s) (ARM_OP_DP + ((opc) << 3) + ((form) << 1) + (s))
 
 /* What an ARM_OP_UNIMPL record is (imm). */
@@ -204,9 +207,6 @@ _Static_assert(sizeof(struct arm_insn) == 16, "decoded record stays 16 bytes");
 
 /* Decode one A32 instruction; never fails (every encoding has a class). */
 void arm_decode_a32(uint32_t raw, struct arm_insn *out);
-
-/* A record for a valid encoding we do not implement. */
-void arm_decode_unimpl(struct arm_insn *out, uint32_t raw, enum arm_unimpl what, bool thumb);
 
 /* Human-readable text for an enum arm_unimpl. */
 const char *arm_unimpl_name(unsigned what);

@@ -53,16 +53,6 @@ const char *arm_unimpl_name(unsigned what)
 	return what < ARM_UNIMPL_COUNT ? unimpl_names[what] : "instruction";
 }
 
-void arm_decode_unimpl(struct arm_insn *out, uint32_t raw, enum arm_unimpl what, bool thumb)
-{
-	memset(out, 0, sizeof(*out));
-	out->raw = raw;
-	out->op = ARM_OP_UNIMPL;
-	out->cond = ARM_COND_AL;
-	out->imm = what;
-	out->flags = thumb ? ARM_F_THUMB : 0;
-}
-
 static void undef(struct arm_insn *d)
 {
 	d->op = ARM_OP_UNDEF;
@@ -569,12 +559,12 @@ static void decode_uncond_misc(uint32_t raw, struct arm_insn *d)
 			d->imm = (BIT(raw, 8) ? (1u << 8) : 0) | (BIT(raw, 7) ? (1u << 7) : 0) |
 				 (BIT(raw, 6) ? (1u << 6) : 0);
 			d->shift = (uint8_t)(imod >= 2 ? imod : 0);
-			if (BIT(raw, 17)) {
-				d->flags |= ARM_F_X;
-				d->rd = BITS(raw, 4, 0);
-			}
 			if (!d->shift)
 				d->imm = 0;
+			if (BIT(raw, 17)) {
+				d->flags |= ARM_F_X;
+				d->imm |= BITS(raw, 4, 0);
+			}
 			d->op = ARM_OP_CPS;
 			return;
 		}

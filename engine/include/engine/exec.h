@@ -24,6 +24,11 @@ int exec_run(struct arm_cpu *cpu);
 void exec_invalidate_all(void);
 void exec_invalidate_page(gpa_t pa);
 
+/* Branch-predictor maintenance (BPIALL, BPIMVA): no architectural effect
+ * on a CPU whose code caches are kept coherent with stores, but a strategy
+ * that predicts (chains translated blocks) may need to drop its links. */
+void exec_invalidate_predictors(void);
+
 /* True when the page holding pa has decoded or translated code, so stores to
  * it must call exec_invalidate_page(). Cheap: a bitmap lookup. */
 bool exec_page_has_code(gpa_t pa);

@@ -84,6 +84,12 @@ void exec_invalidate_all(void)
 	eng.sh->stats.code_invalidations++;
 }
 
+void exec_invalidate_predictors(void)
+{
+	/* Decoded records are looked up by guest physical address on every
+	 * block start and kept coherent by store tracking: nothing predicts. */
+}
+
 static struct interp_page *interp_find(gpa_t page)
 {
 	struct interp_page *p = interp.hash[(page >> INTERP_PAGE_SHIFT) % INTERP_HASH];
