@@ -9,7 +9,7 @@
  * UNPREDICTABLE register combinations, no PC operands, memory only inside the
  * sandbox page), so any difference is a bug on one side.
  *
- * Environment: CAPTIVE_DIFF_SEQS (sequences per engine, default 8000),
+ * Environment: CAPTIVE_DIFF_SEQS (sequences per engine, default 14000),
  * CAPTIVE_DIFF_SEED (default fixed, for reproducibility).
  */
 #include <check.h>
@@ -305,7 +305,7 @@ static void diff_engine(const char *path)
 {
 	struct engine_inst *ei;
 	ck_assert_int_eq(engine_api_open(&ei, path, CODE_PA, RAM_SIZE, -1), 0);
-	unsigned nseq = env_uint("CAPTIVE_DIFF_SEQS", 8000);
+	unsigned nseq = env_uint("CAPTIVE_DIFF_SEQS", 14000);
 	rng_state = env_uint("CAPTIVE_DIFF_SEED", 0x5eed) * 0x9e3779b97f4a7c15ull | 1;
 	unsigned diffs = 0, insns = 0, skipped = 0;
 	for (unsigned k = 0; k < nseq && diffs < 5; k++) {
