@@ -5,7 +5,7 @@ set -u
 config=$1
 kernel=$2
 cd "$(dirname "$0")/.."
-. tests/integration/lib.sh
+. tests/lib.sh
 extra=()
 why=$(kvm_unusable_reason)
 if [ -n "$why" ] && grep -qE '^backend *= *kvm' "$config"; then

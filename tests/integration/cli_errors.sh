@@ -2,7 +2,7 @@
 # Bad input gets one clear error and the documented exit status, never a crash.
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
+. tests/lib.sh
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -4,7 +4,7 @@
 # output and exit 0 (guest powered off).
 set -u
 cd "$(dirname "$0")/../.."
-. tests/integration/lib.sh
+. tests/lib.sh
 
 backends=$(usable_backends 2>/dev/null)
 grep -q kvm <<<"$backends" || skip "guest programs under kvm: $(kvm_unusable_reason)"

@@ -5,7 +5,7 @@
 # this prints one loud SKIP line and passes.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-. tests/integration/lib.sh
+. tests/lib.sh
 
 if [ ! -e /dev/kvm ]; then
 	skip "kvm: /dev/kvm does not exist"

@@ -6,7 +6,7 @@
 # are exercised too. Bounded to about a minute.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-. tests/integration/lib.sh
+. tests/lib.sh
 
 WORKLOAD=lua
 images=build/images
