@@ -132,12 +132,14 @@ UNIT_HOST_SRC := $(filter-out tests/unit/test_engine_%,$(UNIT_SRC))
 UNIT_ENGINE_SRC := $(filter tests/unit/test_engine_%,$(UNIT_SRC))
 UNIT_HOST_BINS := $(UNIT_HOST_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ENGINE_BINS := $(foreach p,$(PAIRS),$(UNIT_ENGINE_SRC:tests/unit/%.c=$(B)/tests/%-$(p)))
+# shared test scaffolding (fake board, Check main), linked into every unit test
+UNIT_SUPPORT_OBJ := $(patsubst %.c,$(B)/obj/host/%.o,$(wildcard tests/unit/support/*.c))
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 
 .PHONY: unit-tests
 unit-tests: $(UNIT_HOST_BINS) $(UNIT_ENGINE_BINS)
 
-$(B)/tests/test_%: $(B)/obj/host/tests/unit/test_%.o $(LIBHOST_OBJ)
+$(B)/tests/test_%: $(B)/obj/host/tests/unit/test_%.o $(UNIT_SUPPORT_OBJ) $(LIBHOST_OBJ)
 	$(call say,LINK,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -rdynamic -o $@ $^ $(CHECK_LIBS) $(HOST_LIBS)
@@ -145,7 +147,8 @@ $(B)/tests/test_%: $(B)/obj/host/tests/unit/test_%.o $(LIBHOST_OBJ)
 $(B)/obj/host/tests/unit/test_engine_%.o: HOST_CFLAGS += -Iengine/include -Iengine/arch
 $(B)/tests/test_diff_unicorn: HOST_LIBS += -lunicorn
 define engine_test_rule
-$(B)/tests/test_engine_$(1)-$(2): $(B)/obj/host/tests/unit/test_engine_$(1).o $(B)/engine/process/lib$(2).a $(LIBHOST_OBJ)
+$(B)/tests/test_engine_$(1)-$(2): $(B)/obj/host/tests/unit/test_engine_$(1).o $(UNIT_SUPPORT_OBJ) \
+		$(B)/engine/process/lib$(2).a $(LIBHOST_OBJ)
 	$$(call say,LINK,$$@)
 	$(Q)mkdir -p $$(dir $$@)
 	$(Q)$(CC) -o $$@ $$^ $(CHECK_LIBS) $(HOST_LIBS)

@@ -25,11 +25,14 @@ static void usage(FILE *out)
 		"\n"
 		"  -c, --config FILE     INI configuration (configs/*.ini)\n"
 		"      --set S.K=V       override one config key; repeatable, applied in order\n"
-		"      --kernel PATH     guest image (ARM ELF)            = --set guest.kernel=PATH\n"
+		"      --kernel PATH     guest image (ARM ELF or zImage)  = --set guest.kernel=PATH\n"
 		"      --dtb PATH        device tree blob                 = --set guest.dtb=PATH\n"
 		"      --initrd PATH     initial ramdisk                  = --set guest.initrd=PATH\n"
 		"      --append STR      kernel command line              = --set guest.cmdline=STR\n"
 		"  -m, --memory SIZE     guest RAM, e.g. 512M (max 1024M) = --set guest.memory=SIZE\n"
+		"      --disk PATH[,readonly]\n"
+		"                        virtio-blk disk, a raw image     = --set disk.file=PATH\n"
+		"                        (,readonly: offered read-only      --set disk.readonly=true)\n"
 		"      --timeout SECS    stop after SECS seconds, exit 4  = --set run.timeout=SECS\n"
 		"      --watchdog SECS   no-progress limit, 0 off         = --set run.watchdog=SECS\n"
 		"      --strict-bus      unmapped accesses abort          = --set run.strict_bus=true\n"
@@ -45,7 +48,10 @@ static void usage(FILE *out)
 		"Exit status: 0 guest powered off; 2 bad usage, config or input file;\n"
 		"3 the engine stopped on something it cannot handle (unimplemented\n"
 		"instruction, engine panic); 4 watchdog, stuck guest or --timeout;\n"
-		"130 interrupted (SIGINT/SIGTERM).\n");
+		"130 interrupted (SIGINT/SIGTERM).\n"
+		"\n"
+		"Console: when stdin is a terminal it is put in raw mode; Ctrl-A x quits,\n"
+		"Ctrl-A Ctrl-A sends Ctrl-A, Ctrl-A h lists the keys.\n");
 }
 
 enum {
@@ -54,6 +60,7 @@ enum {
 	OPT_DTB,
 	OPT_INITRD,
 	OPT_APPEND,
+	OPT_DISK,
 	OPT_TIMEOUT,
 	OPT_WATCHDOG,
 	OPT_STRICT_BUS,
@@ -71,6 +78,7 @@ static const struct option long_opts[] = {
 	{ "dtb", required_argument, NULL, OPT_DTB },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "disk", required_argument, NULL, OPT_DISK },
 	{ "memory", required_argument, NULL, 'm' },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "watchdog", required_argument, NULL, OPT_WATCHDOG },
@@ -96,7 +104,8 @@ int main(int argc, char **argv)
 {
 	const char *config_path = NULL, *stats_json = NULL;
 	const char **sets = calloc((size_t)argc, sizeof(*sets));
-	struct flag_override *flags = calloc((size_t)argc, sizeof(*flags));
+	/* two per argument: --disk sets two keys */
+	struct flag_override *flags = calloc(2 * (size_t)argc, sizeof(*flags));
 	unsigned nsets = 0, nflags = 0;
 	bool dump = false, list = false, probe = false;
 	int opt;
@@ -113,6 +122,16 @@ int main(int argc, char **argv)
 		case OPT_INITRD: flags[nflags++] = (struct flag_override){ "guest", "initrd", optarg }; break;
 		case OPT_APPEND: flags[nflags++] = (struct flag_override){ "guest", "cmdline", optarg }; break;
 		case 'm': flags[nflags++] = (struct flag_override){ "guest", "memory", optarg }; break;
+		case OPT_DISK: {
+			/* PATH or PATH,readonly (QEMU's spelling of the option) */
+			char *comma = strrchr(optarg, ',');
+			bool ro = comma && !strcmp(comma + 1, "readonly");
+			if (ro)
+				*comma = '\0';
+			flags[nflags++] = (struct flag_override){ "disk", "file", optarg };
+			flags[nflags++] = (struct flag_override){ "disk", "readonly", ro ? "true" : "false" };
+			break;
+		}
 		case OPT_TIMEOUT: flags[nflags++] = (struct flag_override){ "run", "timeout", optarg }; break;
 		case OPT_WATCHDOG: flags[nflags++] = (struct flag_override){ "run", "watchdog", optarg }; break;
 		case OPT_STRICT_BUS: flags[nflags++] = (struct flag_override){ "run", "strict_bus", "true" }; break;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "console.h"
 #include "crash.h"
 #include "loader.h"
 #include "plugins.h"
@@ -96,6 +97,11 @@ static void vm_host_power(void *opaque, enum machine_power req)
 static void vm_host_warn(void *opaque, const char *msg)
 {
 	fprintf(stderr, "captive: warning: %s\n", msg);
+}
+
+static void vm_host_ram_written(void *opaque, gpa_t pa, uint64_t len)
+{
+	vm_ram_mark_written(opaque, pa, len);
 }
 
 /* ---- doorbells and device accesses -------------------------------------- */
@@ -202,6 +208,9 @@ static void *vm_ticker_main(void *arg)
 			vm_request_stop(vm, VM_STOP_TIMEOUT);
 			kicked_at = now;
 		}
+		/* A stop asked elsewhere (Ctrl-A x, power-off) gets the same grace. */
+		if (!kicked_at && atomic_load(&vm->stop))
+			kicked_at = now;
 		if (now - last_check < 1000000000ull)
 			continue;
 		last_check = now;
@@ -235,6 +244,10 @@ static void *vm_ticker_main(void *arg)
 			fprintf(stderr, "captive: the engine did not stop within %d s of being asked; last published state follows\n",
 				VM_KICK_GRACE_S);
 			crash_print_state(&vm->sh->state, stderr);
+			/* _exit skips atexit: put the terminal back and make the
+			 * guest's disk writes durable here. */
+			console_restore();
+			loader_flush_disk(&vm->disk);
 			_exit(4);
 		}
 	}
@@ -242,19 +255,6 @@ static void *vm_ticker_main(void *arg)
 }
 
 /* ---- putting it together -------------------------------------------------- */
-
-static void *vm_console_input_main(void *arg)
-{
-	struct vm *vm = arg;
-	uint8_t c;
-	struct timespec backoff = { 0, 1000000 };
-	while (read(STDIN_FILENO, &c, 1) == 1) {
-		/* The UART's receive FIFO is full: wait for the guest to drain it. */
-		while (machine_console_input(vm->machine, c) == -EAGAIN && !atomic_load(&vm->stop))
-			nanosleep(&backoff, NULL);
-	}
-	return NULL;
-}
 
 static int vm_mmio_env(void *opaque, uint64_t pa, unsigned size, uint32_t *val, bool write)
 {
@@ -333,6 +333,8 @@ static int vm_exit_status(struct vm *vm, int run_err)
 			return 4;
 		case VM_STOP_SIGNAL:
 			return 130;
+		case VM_STOP_QUIT:
+			return 0; /* as QEMU's Ctrl-A x */
 		default:
 			vm_error("the engine stopped without a reason");
 			return 3;
@@ -355,7 +357,7 @@ static int vm_exit_status(struct vm *vm, int run_err)
 
 int vm_run(const struct captive_config *cfg, const char *stats_json)
 {
-	struct vm vmo = { .cfg = cfg, .ram_fd = -1 };
+	struct vm vmo = { .cfg = cfg, .ram_fd = -1, .disk = { .fd = -1 } };
 	struct vm *vm = &vmo;
 	struct plugin_handle plugins[3] = { 0 };
 	const char *choice[3] = { cfg->strategy_mmu, cfg->strategy_exec, cfg->strategy_io };
@@ -394,8 +396,14 @@ int vm_run(const struct captive_config *cfg, const char *stats_json)
 		.console_write = vm_host_console_write,
 		.power = vm_host_power,
 		.warn = vm_host_warn,
+		.ram_written = vm_host_ram_written,
 	};
 	struct board_params params = { .ram_size = vm->ram_size, .strict_bus = cfg->run_strict_bus };
+	if (cfg->disk_file[0]) {
+		if (loader_open_disk(cfg->disk_file, cfg->disk_readonly, &vm->disk))
+			goto out;
+		params.disk = &vm->disk;
+	}
 	err = machine_create(&vm->machine, board->name, &params, &host);
 	if (err) {
 		vm_error("cannot create board %s: %s", board->name, strerror(-err));
@@ -403,6 +411,8 @@ int vm_run(const struct captive_config *cfg, const char *stats_json)
 	}
 	if (vm_create_ram(vm))
 		goto out;
+	vm->machine->ram = (struct machine_ram){
+		.base = vm->ram_base, .size = vm->ram_size, .host = vm->ram };
 	if (plugins_engine_path(vm->engine_path, sizeof(vm->engine_path),
 				vm->backend->engine_subdir, cfg->strategy_mmu, cfg->strategy_exec,
 				vm->backend->engine_suffix))
@@ -410,7 +420,13 @@ int vm_run(const struct captive_config *cfg, const char *stats_json)
 	if (vm->backend->create(vm))
 		goto out_backend;
 	vm_fill_shared(vm);
-	if (loader_load_kernel(vm, cfg->guest_kernel))
+	const struct loader_guest guest = {
+		.kernel = cfg->guest_kernel,
+		.dtb = cfg->guest_dtb,
+		.initrd = cfg->guest_initrd,
+		.cmdline = cfg->guest_cmdline,
+	};
+	if (loader_load_guest(vm, &guest, NULL))
 		goto out_backend;
 
 	if (vm->io_host && vm->io_host->start) {
@@ -434,15 +450,13 @@ int vm_run(const struct captive_config *cfg, const char *stats_json)
 	sigaction(SIGTERM, &sa, NULL);
 	struct vm_ticker ticker = { .vm = vm };
 	pthread_create(&ticker.thread, NULL, vm_ticker_main, &ticker);
-	pthread_t input;
-	bool have_input = !pthread_create(&input, NULL, vm_console_input_main, vm);
-	if (have_input)
-		pthread_detach(input);
+	console_start(vm); /* without keyboard input the guest still runs */
 
 	vm->stats.start_ns = vm_now_ns();
 	int run_err = vm->backend->run(vm);
 	vm->stats.end_ns = vm_now_ns();
 
+	console_stop();
 	atomic_store(&ticker.done, 1);
 	pthread_join(ticker.thread, NULL);
 	status = vm_exit_status(vm, run_err);
@@ -453,10 +467,16 @@ out_io:
 	if (vm->io_host && vm->io_host->stop && vm->io_priv)
 		vm->io_host->stop(vm->io_priv);
 out_backend:
+	/* The board first: its timer thread raises interrupts into the shared
+	 * page, which the backend's destroy unmaps. */
+	if (vm->machine)
+		machine_destroy(vm->machine);
+	vm->machine = NULL;
 	vm->backend->destroy(vm);
 out:
 	if (vm->machine)
 		machine_destroy(vm->machine);
+	loader_close_disk(&vm->disk);
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
 	if (vm->ram_fd >= 0)

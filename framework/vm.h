@@ -73,6 +73,7 @@ enum vm_stop_cause {
 	VM_STOP_WATCHDOG,
 	VM_STOP_SIGNAL,
 	VM_STOP_ERROR,
+	VM_STOP_QUIT,		/* the user typed Ctrl-A x */
 };
 
 struct vm {
@@ -95,6 +96,10 @@ struct vm {
 	uint64_t phys_window;
 
 	char engine_path[4096];
+
+	/* the virtio-blk disk file (fd -1: none); flushed and closed on every
+	 * exit path */
+	struct board_disk disk;
 
 	/* irq/WFI handshake between device threads and the engine's thread */
 	pthread_mutex_t wfi_lock;

@@ -1,5 +1,6 @@
 /* Device accesses leaving the engine: clock fast path, counting, strategy. */
 #include "engine/engine.h"
+#include "engine/exec.h"
 #include "engine/io.h"
 
 static const struct io_ops *io_strategy;
@@ -38,6 +39,25 @@ static bool io_fast_read(gpa_t pa, unsigned size, uint32_t *val)
 	return false;
 }
 
+void io_drain_dirty(void)
+{
+	struct captive_dirty *d = &eng.sh->dirty;
+	if (!__atomic_exchange_n(&d->pending, 0, __ATOMIC_ACQ_REL))
+		return;
+	for (unsigned w = 0; w < CAPTIVE_DIRTY_WORDS; w++) {
+		if (!__atomic_load_n(&d->bits[w], __ATOMIC_RELAXED))
+			continue;
+		uint64_t bits = __atomic_exchange_n(&d->bits[w], 0, __ATOMIC_ACQ_REL);
+		for (; bits; bits &= bits - 1) {
+			gpa_t chunk = eng.ram_base +
+				      ((gpa_t)(w * 64 + __builtin_ctzll(bits)) << CAPTIVE_DIRTY_CHUNK_SHIFT);
+			for (gpa_t pa = chunk; pa < chunk + (1u << CAPTIVE_DIRTY_CHUNK_SHIFT); pa += 4096)
+				if (exec_page_has_code(pa))
+					exec_invalidate_page(pa);
+		}
+	}
+}
+
 int io_access(gpa_t pa, unsigned size, uint32_t *val, bool write)
 {
 	struct captive_shared *sh = eng.sh;
@@ -46,5 +66,8 @@ int io_access(gpa_t pa, unsigned size, uint32_t *val, bool write)
 		return 0;
 	}
 	sh->stats.io_accesses++;
-	return io_strategy->access(pa, size, val, write);
+	int status = io_strategy->access(pa, size, val, write);
+	/* A device may have written guest RAM (DMA) while serving this access. */
+	io_drain_dirty();
+	return status;
 }

@@ -24,6 +24,7 @@ int engine_poll_stop(void)
 {
 	struct captive_shared *sh = eng.sh;
 	sh->heartbeat++;
+	io_drain_dirty();
 	if (__atomic_load_n(&sh->stop_request, __ATOMIC_ACQUIRE)) {
 		engine_set_exit(CAPTIVE_STOP_REQUESTED, cpu.r[15], 0, false, "stop requested by host");
 		return CAPTIVE_STOP_REQUESTED;

@@ -20,7 +20,7 @@
 
 #include "captive/types.h"
 
-#define CAPTIVE_ABI_VERSION 1u
+#define CAPTIVE_ABI_VERSION 2u
 #define CAPTIVE_SHARED_MAGIC 0x43505456u /* "CPTV" */
 
 /* x86 I/O port the bare-metal engine writes a doorbell code to (32-bit out). */
@@ -77,6 +77,14 @@ struct captive_boot {
 	uint32_t r[16];	/* r0..r15 (r15: entry PC; bit 0 set: Thumb) */
 	uint32_t cpsr;	/* mode and mask bits; T is taken from r15 bit 0 or cpsr.T */
 	uint32_t pad;
+	/* Floating point at entry; all zero is the architectural reset state
+	 * (VFP disabled by CPACR and FPEXC). d[] holds D0..D31 (S2n in the low
+	 * word of Dn). */
+	uint32_t fpscr;
+	uint32_t fpexc;
+	uint32_t cpacr;
+	uint32_t pad1;
+	uint64_t d[32];
 };
 
 struct captive_fast_read {
@@ -153,10 +161,17 @@ struct captive_arm_state {
 	uint32_t usr_r8_12[5];
 	uint32_t sctlr, ttbr0, ttbr1, ttbcr, dacr, contextidr, vbar, pad0;
 	uint32_t dfsr, dfar, ifsr, ifar;
-	uint32_t last_exceptions[8];	/* ring of recent (vector offset | pc<<?) see engine docs */
+	/* Ring of recent exceptions: vector offset and the PC it was taken at;
+	 * head = total taken, the newest entry is (head - 1) % 8. */
+	uint32_t last_exceptions[8];
 	uint32_t last_exception_pcs[8];
 	uint32_t last_exception_head;
 	uint32_t pad1;
+	uint32_t fpscr;
+	uint32_t fpexc;
+	uint32_t cpacr;
+	uint32_t pad2;
+	uint64_t d[32];	/* D0..D31 */
 };
 
 struct captive_exit_info {
@@ -171,6 +186,32 @@ struct captive_log {
 	uint32_t len;
 	uint32_t pad;
 	char buf[CAPTIVE_LOG_BYTES];
+};
+
+/*
+ * Guest RAM the host wrote behind the CPU's back (virtio DMA, the loader),
+ * whose decoded or translated code the engine must drop before it next
+ * executes from it (DESIGN.md, "Code invalidation"). A bitmap over the RAM
+ * window at 64 KiB granularity - fixed size whatever the traffic, and setting
+ * a bit twice costs nothing - so a burst of scattered DMA never overflows
+ * anything; the price is that a code page sharing a chunk with a DMA buffer
+ * is decoded again. Bit n of bits[] (bit n % 64 of word n / 64) stands for
+ * guest physical [config.ram_base + n * 64 KiB, + 64 KiB).
+ *
+ * Host: atomically ORs the bits in, then stores pending = 1 (release).
+ * Engine, at safe points - after each device access it makes (DMA is
+ * synchronous with the queue-notify write) and whenever it polls
+ * stop_request: if an atomic exchange of `pending` with 0 returns non-zero,
+ * it atomically exchanges each non-zero word with 0 and calls
+ * exec_invalidate_page() for every 4 KiB page of every chunk that was set.
+ */
+#define CAPTIVE_DIRTY_CHUNK_SHIFT 16u
+#define CAPTIVE_DIRTY_WORDS 256u /* 256 * 64 chunks * 64 KiB = 1 GiB */
+
+struct captive_dirty {
+	uint32_t pending;
+	uint32_t pad;
+	uint64_t bits[CAPTIVE_DIRTY_WORDS];
 };
 
 struct captive_shared {
@@ -199,15 +240,20 @@ struct captive_shared {
 	struct captive_arm_state state;
 	struct captive_exit_info exit;
 	struct captive_log log;
+	struct captive_dirty dirty;
 };
 
 _Static_assert(sizeof(struct captive_engine_config) == 48, "config layout");
-_Static_assert(sizeof(struct captive_boot) == 72, "boot layout");
+_Static_assert(sizeof(struct captive_boot) == 344, "boot layout");
+_Static_assert(offsetof(struct captive_boot, d) % 8 == 0, "boot d[] aligned");
+_Static_assert(offsetof(struct captive_arm_state, d) % 8 == 0, "state d[] aligned");
 _Static_assert(sizeof(struct captive_fast_read) == 24, "fast_read layout");
 _Static_assert(sizeof(struct captive_io_req) == 32, "io_req layout");
 _Static_assert(offsetof(struct captive_barrier, resp_seq) == 64, "barrier lines");
 _Static_assert(sizeof(struct captive_engine_stats) == 32 * 8, "stats layout");
 _Static_assert(offsetof(struct captive_shared, config) == 16, "shared layout");
+_Static_assert(sizeof(struct captive_dirty) == 8 + 8 * CAPTIVE_DIRTY_WORDS, "dirty bitmap layout");
+_Static_assert(offsetof(struct captive_shared, dirty) % 8 == 0, "dirty bitmap aligned");
 _Static_assert(sizeof(struct captive_shared) <= 8192, "shared area fits two pages");
 
 /*

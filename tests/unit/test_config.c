@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "support/check_main.h"
 
 static char *write_tmp(const char *text)
 {
@@ -136,7 +137,7 @@ START_TEST(dump_round_trips)
 }
 END_TEST
 
-int main(void)
+static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
 	TCase *tc = tcase_create("core");
@@ -148,9 +149,10 @@ int main(void)
 	tcase_add_test(tc, bad_files);
 	tcase_add_test(tc, dump_round_trips);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
+}
+
+int main(void)
+{
+	return check_run_suite(config_suite());
 }

@@ -382,24 +382,25 @@ START_TEST(vfp_is_undefined_while_cpacr_denies_it)
 }
 END_TEST
 
-START_TEST(vfp_is_unimplemented_once_enabled)
+/* CPACR grants access, but FPEXC.EN is still clear (test_engine_vfp.c has
+ * the rest of the VFP suite). */
+START_TEST(vfp_is_undefined_until_fpexc_enables_it)
 {
 	LOAD(prog_cpacr);
-	ck_assert_int_eq(run(0), CAPTIVE_STOP_UNIMPLEMENTED);
-	ck_assert_uint_eq(sh->exit.reason, CAPTIVE_STOP_UNIMPLEMENTED);
-	ck_assert_uint_eq(sh->exit.pc, CODE + 8);
-	ck_assert_uint_eq(sh->exit.insn, prog_cpacr[2]);
-	ck_assert_ptr_nonnull(strstr(sh->exit.msg, "VFP"));
-	ck_assert_uint_eq(sh->stats.undef_insns, 0);
+	ck_assert_int_eq(run(3), CAPTIVE_STOP_INSN_LIMIT);
+	ck_assert_uint_eq(mode(), MODE_UND);
+	ck_assert_uint_eq(sh->stats.undef_insns, 1);
 }
 END_TEST
 
-START_TEST(thumb_is_unimplemented)
+/* BX to an odd address enters Thumb state (test_engine_t32 covers T32). */
+START_TEST(bx_enters_thumb)
 {
 	LOAD(prog_thumb);
-	ck_assert_int_eq(run(0), CAPTIVE_STOP_UNIMPLEMENTED);
+	put(CODE + 0x100, 0xe7feu); /* b . (T32) */
+	ck_assert_int_eq(run(0), CAPTIVE_STOP_HUNG);
 	ck_assert_uint_eq(sh->exit.pc, CODE + 0x100);
-	ck_assert_uint_eq(sh->exit.thumb, 1);
+	ck_assert_uint_eq(sh->state.cpsr & 0x20u, 0x20u);
 }
 END_TEST
 
@@ -492,8 +493,8 @@ static Suite *isa_suite(void)
 	tcase_add_test(tc, cp15_identification);
 	tcase_add_test(tc, ldm_misaligned_is_an_alignment_fault_and_restartable);
 	tcase_add_test(tc, vfp_is_undefined_while_cpacr_denies_it);
-	tcase_add_test(tc, vfp_is_unimplemented_once_enabled);
-	tcase_add_test(tc, thumb_is_unimplemented);
+	tcase_add_test(tc, vfp_is_undefined_until_fpexc_enables_it);
+	tcase_add_test(tc, bx_enters_thumb);
 	tcase_add_loop_test(tc, instruction_limit_is_exact, CAPTIVE_IRQ_PER_INSN,
 			    CAPTIVE_IRQ_PER_BLOCK + 1);
 	tcase_add_test(tc, branch_to_self_with_interrupts_masked_is_hung);

@@ -13,104 +13,14 @@
 #include "captive/abi.h"
 #include "platform/machine.h"
 #include "platform/vexpress-a9.h"
+#include "support/check_main.h"
+#include "support/fake_board.h"
 
-struct fake_host {
-	uint64_t now;
-	bool real_clock;
-	bool irq;
-	int power;
-	unsigned warnings;
-	char last_warning[256];
-	char out[256];
-	size_t out_len;
-};
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t fake_now(void *o)
-{
-	struct fake_host *h = o;
-
-	return h->real_clock ? mono_ns() : h->now;
-}
-
-static void fake_cpu_lines(void *o, bool irq, bool fiq)
-{
-	((struct fake_host *)o)->irq = irq;
-}
-
-static void fake_console_write(void *o, const uint8_t *buf, size_t len)
-{
-	struct fake_host *h = o;
-
-	for (size_t i = 0; i < len && h->out_len + 1 < sizeof(h->out); i++)
-		h->out[h->out_len++] = (char)buf[i];
-}
-
-static void fake_power(void *o, enum machine_power req)
-{
-	((struct fake_host *)o)->power = req;
-}
-
-static void fake_warn(void *o, const char *msg)
-{
-	struct fake_host *h = o;
-
-	h->warnings++;
-	strncpy(h->last_warning, msg, sizeof(h->last_warning) - 1);
-}
-
-static struct fake_host host;
-static struct machine *m;
-
-static struct machine *make_machine(bool strict)
-{
-	const struct machine_host mh = {
-		.opaque = &host,
-		.now_ns = fake_now,
-		.cpu_lines = fake_cpu_lines,
-		.console_write = fake_console_write,
-		.power = fake_power,
-		.warn = fake_warn,
-	};
-	const struct board_params p = { .ram_size = 512u << 20, .strict_bus = strict };
-	struct machine *mm = NULL;
-
-	ck_assert_int_eq(machine_create(&mm, "vexpress-a9", &p, &mh), 0);
-	ck_assert_ptr_nonnull(mm);
-	return mm;
-}
+#define RAM_SIZE (512u << 20)
 
 static void setup(void)
 {
-	memset(&host, 0, sizeof(host));
-	host.now = 5000000000ull;
-	m = make_machine(false);
-}
-
-static void teardown(void)
-{
-	machine_destroy(m);
-	m = NULL;
-}
-
-static uint32_t rd(gpa_t pa)
-{
-	uint32_t v = 0xdeadbeef;
-
-	ck_assert_int_eq(machine_access(m, pa, 4, &v, false), 0);
-	return v;
-}
-
-static void wr(gpa_t pa, uint32_t v)
-{
-	ck_assert_int_eq(machine_access(m, pa, 4, &v, true), 0);
+	fake_board_setup(RAM_SIZE, 5000000000ull);
 }
 
 /* A device that records what reaches it and answers a bus error at 0x100. */
@@ -157,9 +67,9 @@ static const struct device_ops probe_ops = {
 
 START_TEST(test_board_registry)
 {
-	const struct machine_host mh = { .opaque = &host, .now_ns = fake_now };
+	const struct machine_host mh = fake_board_host();
 	struct board_params p = { .ram_size = 512u << 20 };
-	struct machine *other = (struct machine *)&host;
+	struct machine *other = (struct machine *)&fake_host;
 
 	ck_assert_ptr_nonnull(board_find("vexpress-a9"));
 	ck_assert_ptr_null(board_find("vexpress-a15"));
@@ -177,26 +87,26 @@ END_TEST
 
 START_TEST(test_device_lookup)
 {
-	struct device *uart = machine_find_device(m, VEXPRESS_UART0_BASE);
+	struct device *uart = machine_find_device(fake_machine, VEXPRESS_UART0_BASE);
 
 	ck_assert_ptr_nonnull(uart);
 	ck_assert_str_eq(uart->name, "uart0");
-	ck_assert_ptr_eq(machine_find_device(m, VEXPRESS_UART0_BASE + 0xfff), uart);
-	ck_assert_ptr_null(machine_find_device(m, VEXPRESS_UART0_BASE + 0x1000));
-	ck_assert_str_eq(machine_find_device(m, VEXPRESS_GIC_CPU_BASE + 4)->name, "gic-cpu");
-	ck_assert_str_eq(machine_find_device(m, VEXPRESS_GIC_DIST_BASE)->name, "gic-dist");
-	ck_assert_str_eq(machine_find_device(m, VEXPRESS_SCU_BASE)->name, "a9-scu");
-	ck_assert_str_eq(machine_find_device(m, VEXPRESS_TIMER23_BASE + 0x20)->name, "timer23");
+	ck_assert_ptr_eq(machine_find_device(fake_machine, VEXPRESS_UART0_BASE + 0xfff), uart);
+	ck_assert_ptr_null(machine_find_device(fake_machine, VEXPRESS_UART0_BASE + 0x1000));
+	ck_assert_str_eq(machine_find_device(fake_machine, VEXPRESS_GIC_CPU_BASE + 4)->name, "gic-cpu");
+	ck_assert_str_eq(machine_find_device(fake_machine, VEXPRESS_GIC_DIST_BASE)->name, "gic-dist");
+	ck_assert_str_eq(machine_find_device(fake_machine, VEXPRESS_SCU_BASE)->name, "a9-scu");
+	ck_assert_str_eq(machine_find_device(fake_machine, VEXPRESS_TIMER23_BASE + 0x20)->name, "timer23");
 
-	struct device *sys = machine_find_device(m, VEXPRESS_SYSREG_BASE);
+	struct device *sys = machine_find_device(fake_machine, VEXPRESS_SYSREG_BASE);
 
-	ck_assert_uint_eq(rd(VEXPRESS_SYSREG_BASE), 0x1190f500u);
-	ck_assert_uint_eq(rd(VEXPRESS_SYSREG_BASE + 0x84), 0x0c000191u);
-	wr(VEXPRESS_SYSREG_BASE + 0x08, 0x5a);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_SYSREG_BASE), 0x1190f500u);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_SYSREG_BASE + 0x84), 0x0c000191u);
+	fake_wr32(VEXPRESS_SYSREG_BASE + 0x08, 0x5a);
 	ck_assert_uint_eq(sys->reads, 2);
 	ck_assert_uint_eq(sys->writes, 1);
-	ck_assert_uint_eq(m->unmapped_accesses, 0);
-	ck_assert_uint_eq(host.warnings, 0);
+	ck_assert_uint_eq(fake_machine->unmapped_accesses, 0);
+	ck_assert_uint_eq(fake_host.warnings, 0);
 }
 END_TEST
 
@@ -209,19 +119,19 @@ START_TEST(test_add_device)
 	struct probe_dev empty = { .dev = { .name = "empty", .ops = &probe_ops, .base = 0x30000000 } };
 	uint32_t v;
 
-	ck_assert_int_eq(machine_add_device(m, &p.dev), 0);
-	ck_assert_int_eq(machine_add_device(m, &clash.dev), -EEXIST);
-	ck_assert_int_eq(machine_add_device(m, &empty.dev), -EINVAL);
-	ck_assert_int_eq(machine_add_device(m, &(struct probe_dev){ .dev = { .name = "uart-clash",
+	ck_assert_int_eq(machine_add_device(fake_machine, &p.dev), 0);
+	ck_assert_int_eq(machine_add_device(fake_machine, &clash.dev), -EEXIST);
+	ck_assert_int_eq(machine_add_device(fake_machine, &empty.dev), -EINVAL);
+	ck_assert_int_eq(machine_add_device(fake_machine, &(struct probe_dev){ .dev = { .name = "uart-clash",
 			 .ops = &probe_ops, .base = VEXPRESS_UART0_BASE + 0x800, .size = 4 } }.dev),
 			 -EEXIST);
 
-	ck_assert_int_eq(machine_access(m, 0x20000010, 2, &v, false), 0);
+	ck_assert_int_eq(machine_access(fake_machine, 0x20000010, 2, &v, false), 0);
 	ck_assert_uint_eq(v, 0xa5000010u);
 	ck_assert_uint_eq(p.last_offset, 0x10);
 	ck_assert_uint_eq(p.last_size, 2);
 	v = 0x1234;
-	ck_assert_int_eq(machine_access(m, 0x20000ffc, 4, &v, true), 0);
+	ck_assert_int_eq(machine_access(fake_machine, 0x20000ffc, 4, &v, true), 0);
 	ck_assert_uint_eq(p.last_offset, 0xffc);
 	ck_assert_uint_eq(p.last_value, 0x1234);
 	ck_assert_uint_eq(p.dev.reads, 1);
@@ -229,21 +139,21 @@ START_TEST(test_add_device)
 
 	/* The device's bus error reads as zero, ignored write, one warning. */
 	v = 0xffffffff;
-	ck_assert_int_eq(machine_access(m, 0x20000100, 4, &v, false), 0);
+	ck_assert_int_eq(machine_access(fake_machine, 0x20000100, 4, &v, false), 0);
 	ck_assert_uint_eq(v, 0);
-	ck_assert_int_eq(machine_access(m, 0x20000100, 4, &v, true), 0);
-	ck_assert_uint_eq(host.warnings, 1);
-	ck_assert_ptr_nonnull(strstr(host.last_warning, "probe"));
-	ck_assert_uint_eq(m->unmapped_accesses, 0);
+	ck_assert_int_eq(machine_access(fake_machine, 0x20000100, 4, &v, true), 0);
+	ck_assert_uint_eq(fake_host.warnings, 1);
+	ck_assert_ptr_nonnull(strstr(fake_host.last_warning, "probe"));
+	ck_assert_uint_eq(fake_machine->unmapped_accesses, 0);
 
 	/* An access running past the window's end is not the device's. */
-	ck_assert_int_eq(machine_access(m, 0x20000ffe, 4, &v, false), 0);
+	ck_assert_int_eq(machine_access(fake_machine, 0x20000ffe, 4, &v, false), 0);
 	ck_assert_uint_eq(p.dev.reads, 2);
-	ck_assert_uint_eq(m->unmapped_accesses, 1);
+	ck_assert_uint_eq(fake_machine->unmapped_accesses, 1);
 
 	/* Teardown destroys devices added after create too. */
-	machine_destroy(m);
-	m = NULL;
+	machine_destroy(fake_machine);
+	fake_machine = NULL;
 	ck_assert(p.destroyed);
 	ck_assert(!clash.destroyed);
 }
@@ -253,28 +163,28 @@ START_TEST(test_unmapped_raz_wi)
 {
 	uint32_t v = 0x12345678;
 
-	ck_assert_uint_eq(rd(0x40000000), 0);
-	ck_assert_uint_eq(m->unmapped_accesses, 1);
-	ck_assert_uint_eq(host.warnings, 1);
-	ck_assert_ptr_nonnull(strstr(host.last_warning, "0x40000000"));
-	ck_assert_ptr_nonnull(strstr(host.last_warning, "read as zero"));
+	ck_assert_uint_eq(fake_rd32(0x40000000), 0);
+	ck_assert_uint_eq(fake_machine->unmapped_accesses, 1);
+	ck_assert_uint_eq(fake_host.warnings, 1);
+	ck_assert_ptr_nonnull(strstr(fake_host.last_warning, "0x40000000"));
+	ck_assert_ptr_nonnull(strstr(fake_host.last_warning, "read as zero"));
 
 	/* Same page: counted, not warned again. */
-	ck_assert_int_eq(machine_access(m, 0x40000ffc, 4, &v, true), 0);
-	ck_assert_uint_eq(m->unmapped_accesses, 2);
-	ck_assert_uint_eq(host.warnings, 1);
+	ck_assert_int_eq(machine_access(fake_machine, 0x40000ffc, 4, &v, true), 0);
+	ck_assert_uint_eq(fake_machine->unmapped_accesses, 2);
+	ck_assert_uint_eq(fake_host.warnings, 1);
 
 	/* Another page: warned. Then at most ten warnings in all. */
-	ck_assert_int_eq(machine_access(m, 0x40001000, 1, &v, true), 0);
-	ck_assert_uint_eq(host.warnings, 2);
-	ck_assert_ptr_nonnull(strstr(host.last_warning, "write ignored"));
+	ck_assert_int_eq(machine_access(fake_machine, 0x40001000, 1, &v, true), 0);
+	ck_assert_uint_eq(fake_host.warnings, 2);
+	ck_assert_ptr_nonnull(strstr(fake_host.last_warning, "write ignored"));
 	for (unsigned i = 0; i < 50; i++)
-		rd(0x50000000 + i * 0x1000);
-	ck_assert_uint_eq(host.warnings, 10);
-	ck_assert_ptr_nonnull(strstr(host.last_warning, "suppressed"));
-	ck_assert_uint_eq(m->unmapped_accesses, 53);
+		fake_rd32(0x50000000 + i * 0x1000);
+	ck_assert_uint_eq(fake_host.warnings, 10);
+	ck_assert_ptr_nonnull(strstr(fake_host.last_warning, "suppressed"));
+	ck_assert_uint_eq(fake_machine->unmapped_accesses, 53);
 	/* RAM is not the bus's: an access there is unmapped too. */
-	ck_assert_uint_eq(rd(0x00001000), 0);
+	ck_assert_uint_eq(fake_rd32(0x00001000), 0);
 }
 END_TEST
 
@@ -284,22 +194,22 @@ START_TEST(test_strict_bus)
 					.size = 0x1000 } };
 	uint32_t v = 7;
 
-	machine_destroy(m);
-	m = make_machine(true);
-	ck_assert_int_eq(machine_access(m, 0x40000000, 4, &v, false), 1);
-	ck_assert_int_eq(machine_access(m, 0x40000000, 4, &v, true), 1);
-	ck_assert_uint_eq(m->unmapped_accesses, 2);
-	ck_assert_uint_eq(host.warnings, 1);
-	ck_assert_ptr_nonnull(strstr(host.last_warning, "external abort"));
+	machine_destroy(fake_machine);
+	fake_machine = fake_board_create(RAM_SIZE, true);
+	ck_assert_int_eq(machine_access(fake_machine, 0x40000000, 4, &v, false), 1);
+	ck_assert_int_eq(machine_access(fake_machine, 0x40000000, 4, &v, true), 1);
+	ck_assert_uint_eq(fake_machine->unmapped_accesses, 2);
+	ck_assert_uint_eq(fake_host.warnings, 1);
+	ck_assert_ptr_nonnull(strstr(fake_host.last_warning, "external abort"));
 
-	ck_assert_int_eq(machine_add_device(m, &p.dev), 0);
-	ck_assert_int_eq(machine_access(m, 0x20000100, 4, &v, false), 1);
-	ck_assert_int_eq(machine_access(m, 0x20000104, 4, &v, false), 0);
+	ck_assert_int_eq(machine_add_device(fake_machine, &p.dev), 0);
+	ck_assert_int_eq(machine_access(fake_machine, 0x20000100, 4, &v, false), 1);
+	ck_assert_int_eq(machine_access(fake_machine, 0x20000104, 4, &v, false), 0);
 	ck_assert_uint_eq(v, 0xa5000104u);
 	/* A misaligned device access is a bus error from the model. */
-	ck_assert_int_eq(machine_access(m, VEXPRESS_UART0_BASE + 2, 4, &v, false), 1);
-	machine_destroy(m);
-	m = NULL;
+	ck_assert_int_eq(machine_access(fake_machine, VEXPRESS_UART0_BASE + 2, 4, &v, false), 1);
+	machine_destroy(fake_machine);
+	fake_machine = NULL;
 }
 END_TEST
 
@@ -325,19 +235,19 @@ START_TEST(test_timers_fake_clock)
 	struct order_timer b = { { .fire = order_fire }, 2 };
 	struct order_timer c = { { .fire = order_fire }, 3 };
 	struct order_timer d = { { .fire = order_fire }, 4 };
-	uint64_t t0 = host.now;
+	uint64_t t0 = fake_host.now;
 
 	nfired = 0;
-	pthread_mutex_lock(&m->lock);
-	machine_timer_arm(m, &a.t, t0 + 300);
-	machine_timer_arm(m, &b.t, t0 + 100);
-	machine_timer_arm(m, &c.t, t0 + 200);
-	machine_timer_arm(m, &d.t, t0 + 100);	/* same deadline as b, armed later */
-	ck_assert_uint_eq(machine_run_timers(m), t0 + 100);
+	pthread_mutex_lock(&fake_machine->lock);
+	machine_timer_arm(fake_machine, &a.t, t0 + 300);
+	machine_timer_arm(fake_machine, &b.t, t0 + 100);
+	machine_timer_arm(fake_machine, &c.t, t0 + 200);
+	machine_timer_arm(fake_machine, &d.t, t0 + 100);	/* same deadline as b, armed later */
+	ck_assert_uint_eq(machine_run_timers(fake_machine), t0 + 100);
 	ck_assert_uint_eq(nfired, 0);
 
-	host.now = t0 + 250;
-	ck_assert_uint_eq(machine_run_timers(m), t0 + 300);
+	fake_host.now = t0 + 250;
+	ck_assert_uint_eq(machine_run_timers(fake_machine), t0 + 300);
 	ck_assert_uint_eq(nfired, 3);
 	ck_assert_uint_eq(fired[0], 2);
 	ck_assert_uint_eq(fired[1], 4);
@@ -345,16 +255,16 @@ START_TEST(test_timers_fake_clock)
 	ck_assert_uint_eq(b.t.deadline_ns, 0);
 
 	/* Re-arming moves a timer; cancelling removes it. */
-	machine_timer_arm(m, &b.t, t0 + 400);
-	machine_timer_arm(m, &a.t, t0 + 500);
-	machine_timer_cancel(m, &b.t);
-	machine_timer_cancel(m, &b.t);
+	machine_timer_arm(fake_machine, &b.t, t0 + 400);
+	machine_timer_arm(fake_machine, &a.t, t0 + 500);
+	machine_timer_cancel(fake_machine, &b.t);
+	machine_timer_cancel(fake_machine, &b.t);
 	ck_assert_uint_eq(b.t.deadline_ns, 0);
-	host.now = t0 + 1000;
-	ck_assert_uint_eq(machine_run_timers(m), 0);
+	fake_host.now = t0 + 1000;
+	ck_assert_uint_eq(machine_run_timers(fake_machine), 0);
 	ck_assert_uint_eq(nfired, 4);
 	ck_assert_uint_eq(fired[3], 1);
-	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&fake_machine->lock);
 }
 END_TEST
 
@@ -363,7 +273,7 @@ static unsigned greedy_fires;
 
 static void greedy_fire(struct machine_timer *t)
 {
-	struct machine *mm = m;
+	struct machine *mm = fake_machine;
 
 	greedy_fires++;
 	machine_timer_arm(mm, t, 1);
@@ -374,14 +284,14 @@ START_TEST(test_timer_rearm_in_past_does_not_spin)
 	struct machine_timer g = { .fire = greedy_fire };
 
 	greedy_fires = 0;
-	pthread_mutex_lock(&m->lock);
-	machine_timer_arm(m, &g, host.now - 10);
-	ck_assert_uint_eq(machine_run_timers(m), 1);
+	pthread_mutex_lock(&fake_machine->lock);
+	machine_timer_arm(fake_machine, &g, fake_host.now - 10);
+	ck_assert_uint_eq(machine_run_timers(fake_machine), 1);
 	ck_assert_uint_eq(greedy_fires, 1);
-	ck_assert_uint_eq(machine_run_timers(m), 1);
+	ck_assert_uint_eq(machine_run_timers(fake_machine), 1);
 	ck_assert_uint_eq(greedy_fires, 2);
-	machine_timer_cancel(m, &g);
-	pthread_mutex_unlock(&m->lock);
+	machine_timer_cancel(fake_machine, &g);
+	pthread_mutex_unlock(&fake_machine->lock);
 }
 END_TEST
 
@@ -395,39 +305,39 @@ START_TEST(test_timer_thread)
 	struct timespec limit;
 	uint64_t start, t0;
 
-	machine_destroy(m);
-	memset(&host, 0, sizeof(host));
-	host.real_clock = true;
-	m = make_machine(false);
+	machine_destroy(fake_machine);
+	memset(&fake_host, 0, sizeof(fake_host));
+	fake_host.real_clock = true;
+	fake_machine = fake_board_create(RAM_SIZE, false);
 	nfired = 0;
-	ck_assert_int_eq(machine_start_timers(m), 0);
-	ck_assert_int_eq(machine_start_timers(m), 0);
+	ck_assert_int_eq(machine_start_timers(fake_machine), 0);
+	ck_assert_int_eq(machine_start_timers(fake_machine), 0);
 
-	pthread_mutex_lock(&m->lock);
-	t0 = machine_now_ns(m);
-	machine_timer_arm(m, &a.t, t0 + 60000000);
-	machine_timer_arm(m, &b.t, t0 + 20000000);
-	machine_timer_arm(m, &never.t, t0 + 30000000);
-	machine_timer_arm(m, &c.t, t0 + 40000000);
-	machine_timer_cancel(m, &never.t);
+	pthread_mutex_lock(&fake_machine->lock);
+	t0 = machine_now_ns(fake_machine);
+	machine_timer_arm(fake_machine, &a.t, t0 + 60000000);
+	machine_timer_arm(fake_machine, &b.t, t0 + 20000000);
+	machine_timer_arm(fake_machine, &never.t, t0 + 30000000);
+	machine_timer_arm(fake_machine, &c.t, t0 + 40000000);
+	machine_timer_cancel(fake_machine, &never.t);
 	clock_gettime(CLOCK_REALTIME, &limit);
 	limit.tv_sec += 5;
 	while (nfired < 3)
-		if (pthread_cond_timedwait(&fired_cond, &m->lock, &limit))
+		if (pthread_cond_timedwait(&fired_cond, &fake_machine->lock, &limit))
 			break;
 	ck_assert_uint_eq(nfired, 3);
 	ck_assert_uint_eq(fired[0], 2);
 	ck_assert_uint_eq(fired[1], 3);
 	ck_assert_uint_eq(fired[2], 1);
-	ck_assert_uint_ge(machine_now_ns(m), t0 + 60000000);
+	ck_assert_uint_ge(machine_now_ns(fake_machine), t0 + 60000000);
 
 	/* Shut down with a timer an hour away: the thread must not wait for it. */
-	machine_timer_arm(m, &far.t, t0 + 3600ull * 1000000000u);
-	pthread_mutex_unlock(&m->lock);
-	start = mono_ns();
-	machine_destroy(m);
-	m = NULL;
-	ck_assert_uint_lt(mono_ns() - start, 1000000000u);
+	machine_timer_arm(fake_machine, &far.t, t0 + 3600ull * 1000000000u);
+	pthread_mutex_unlock(&fake_machine->lock);
+	start = fake_mono_ns();
+	machine_destroy(fake_machine);
+	fake_machine = NULL;
+	ck_assert_uint_lt(fake_mono_ns() - start, 1000000000u);
 	ck_assert_uint_eq(nfired, 3);
 }
 END_TEST
@@ -436,24 +346,24 @@ START_TEST(test_console_input_and_reset)
 {
 	uint32_t v;
 
-	ck_assert_int_eq(machine_console_input(m, 'x'), 0);
+	ck_assert_int_eq(machine_console_input(fake_machine, 'x'), 0);
 	/* FIFOs off at reset: one byte deep, the next waits. */
-	ck_assert_int_eq(machine_console_input(m, 'y'), -EAGAIN);
-	ck_assert_uint_eq(rd(VEXPRESS_UART0_BASE), 'x');
-	ck_assert_int_eq(machine_console_input(m, 'y'), 0);
+	ck_assert_int_eq(machine_console_input(fake_machine, 'y'), -EAGAIN);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_UART0_BASE), 'x');
+	ck_assert_int_eq(machine_console_input(fake_machine, 'y'), 0);
 
-	wr(VEXPRESS_UART0_BASE + 0x30, 0x301);
-	wr(VEXPRESS_SYSREG_BASE + 0x08, 0xff);
-	machine_reset(m);
-	ck_assert_uint_eq(rd(VEXPRESS_UART0_BASE + 0x30), 0x300);
-	ck_assert_uint_eq(rd(VEXPRESS_UART0_BASE + 0x18) & 0x10, 0x10);
-	ck_assert_uint_eq(rd(VEXPRESS_SYSREG_BASE + 0x08), 0);
+	fake_wr32(VEXPRESS_UART0_BASE + 0x30, 0x301);
+	fake_wr32(VEXPRESS_SYSREG_BASE + 0x08, 0xff);
+	machine_reset(fake_machine);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_UART0_BASE + 0x30), 0x300);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_UART0_BASE + 0x18) & 0x10, 0x10);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_SYSREG_BASE + 0x08), 0);
 
 	/* A byte store to the data register transmits. */
 	v = 'z';
-	ck_assert_int_eq(machine_access(m, VEXPRESS_UART0_BASE, 1, &v, true), 0);
-	ck_assert_uint_eq(host.out_len, 1);
-	ck_assert_int_eq(host.out[0], 'z');
+	ck_assert_int_eq(machine_access(fake_machine, VEXPRESS_UART0_BASE, 1, &v, true), 0);
+	ck_assert_uint_eq(fake_host.out_len, 1);
+	ck_assert_int_eq(fake_host.out[0], 'z');
 }
 END_TEST
 
@@ -461,14 +371,14 @@ END_TEST
 static uint32_t sys_cfg(bool write, unsigned function, unsigned site, unsigned device,
 			uint32_t *data)
 {
-	wr(VEXPRESS_SYSREG_BASE + 0xa0, write ? *data : 0xdeadbeef);
-	wr(VEXPRESS_SYSREG_BASE + 0xa8, 0);
-	wr(VEXPRESS_SYSREG_BASE + 0xa4, (1u << 31) | (write ? 1u << 30 : 0) | function << 20 |
-					       site << 16 | device);
-	ck_assert_uint_eq(rd(VEXPRESS_SYSREG_BASE + 0xa4) >> 31, 0);
+	fake_wr32(VEXPRESS_SYSREG_BASE + 0xa0, write ? *data : 0xdeadbeef);
+	fake_wr32(VEXPRESS_SYSREG_BASE + 0xa8, 0);
+	fake_wr32(VEXPRESS_SYSREG_BASE + 0xa4, (1u << 31) | (write ? 1u << 30 : 0) | function << 20 |
+						      site << 16 | device);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_SYSREG_BASE + 0xa4) >> 31, 0);
 	if (!write)
-		*data = rd(VEXPRESS_SYSREG_BASE + 0xa0);
-	return rd(VEXPRESS_SYSREG_BASE + 0xa8);
+		*data = fake_rd32(VEXPRESS_SYSREG_BASE + 0xa0);
+	return fake_rd32(VEXPRESS_SYSREG_BASE + 0xa8);
 }
 
 START_TEST(test_v2m_sys_cfg)
@@ -488,15 +398,15 @@ START_TEST(test_v2m_sys_cfg)
 	/* No such oscillator, no such function: complete with error. */
 	ck_assert_uint_eq(sys_cfg(false, 1, 0, 6, &data), 3);
 	ck_assert_uint_eq(sys_cfg(false, 4, 0, 0, &data), 3);
-	ck_assert_int_eq(host.power, 0);
+	ck_assert_int_eq(fake_host.power, 0);
 
 	data = 0;
 	ck_assert_uint_eq(sys_cfg(true, 9, 0, 0, &data), 1);
-	ck_assert_int_eq(host.power, MACHINE_REBOOT);
+	ck_assert_int_eq(fake_host.power, MACHINE_REBOOT);
 	ck_assert_uint_eq(sys_cfg(true, 8, 1, 0, &data), 3);
-	ck_assert_int_eq(host.power, MACHINE_REBOOT);
+	ck_assert_int_eq(fake_host.power, MACHINE_REBOOT);
 	ck_assert_uint_eq(sys_cfg(true, 8, 0, 0, &data), 1);
-	ck_assert_int_eq(host.power, MACHINE_POWER_OFF);
+	ck_assert_int_eq(fake_host.power, MACHINE_POWER_OFF);
 }
 END_TEST
 
@@ -504,19 +414,19 @@ START_TEST(test_v2m_registers)
 {
 	uint32_t b;
 
-	wr(VEXPRESS_SYSREG_BASE + 0x30, 0x81);
-	wr(VEXPRESS_SYSREG_BASE + 0x30, 0x02);
-	wr(VEXPRESS_SYSREG_BASE + 0x34, 0x01);
-	ck_assert_uint_eq(rd(VEXPRESS_SYSREG_BASE + 0x30), 0x82);
-	wr(VEXPRESS_SYSREG_BASE + 0x08, 0x1a5);
-	ck_assert_uint_eq(rd(VEXPRESS_SYSREG_BASE + 0x08), 0xa5);
-	ck_assert_int_eq(machine_access(m, VEXPRESS_SYSREG_BASE + 2, 1, &b, false), 0);
+	fake_wr32(VEXPRESS_SYSREG_BASE + 0x30, 0x81);
+	fake_wr32(VEXPRESS_SYSREG_BASE + 0x30, 0x02);
+	fake_wr32(VEXPRESS_SYSREG_BASE + 0x34, 0x01);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_SYSREG_BASE + 0x30), 0x82);
+	fake_wr32(VEXPRESS_SYSREG_BASE + 0x08, 0x1a5);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_SYSREG_BASE + 0x08), 0xa5);
+	ck_assert_int_eq(machine_access(fake_machine, VEXPRESS_SYSREG_BASE + 2, 1, &b, false), 0);
 	ck_assert_uint_eq(b, 0x90);	/* byte 2 of SYS_ID */
 
-	ck_assert_uint_eq(rd(VEXPRESS_SYSREG_BASE + 0x24), 0);
-	host.now += 1000000000u;
-	ck_assert_uint_eq(rd(VEXPRESS_SYSREG_BASE + 0x24), 100);
-	ck_assert_uint_eq(rd(VEXPRESS_SYS_24MHZ), 24000000);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_SYSREG_BASE + 0x24), 0);
+	fake_host.now += 1000000000u;
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_SYSREG_BASE + 0x24), 100);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_SYS_24MHZ), 24000000);
 }
 END_TEST
 
@@ -526,8 +436,8 @@ START_TEST(test_fast_read_matches_device)
 	uint64_t deltas[] = { 0, 1, 41, 42, 12345678, 178956970666ull, 3600ull * 1000000000u };
 
 	memset(fr, 0, sizeof(fr));
-	ck_assert_uint_eq(m->board->fast_reads(m, fr, 0), 0);
-	ck_assert_uint_eq(m->board->fast_reads(m, fr, CAPTIVE_MAX_FAST_READS), 1);
+	ck_assert_uint_eq(fake_machine->board->fast_reads(fake_machine, fr, 0), 0);
+	ck_assert_uint_eq(fake_machine->board->fast_reads(fake_machine, fr, CAPTIVE_MAX_FAST_READS), 1);
 	ck_assert_uint_eq(fr[0].pa, 0x1000005cu);
 	ck_assert_uint_eq(fr[0].kind, CAPTIVE_FAST_COUNTER_24MHZ);
 	ck_assert_uint_eq(fr[0].size, 4);
@@ -535,9 +445,9 @@ START_TEST(test_fast_read_matches_device)
 	for (unsigned i = 0; i < CAPTIVE_ARRAY_SIZE(deltas); i++) {
 		uint64_t mono = fr[0].param + deltas[i];
 
-		host.now = mono;
+		fake_host.now = mono;
 		/* The engine's formula, from abi.h. */
-		ck_assert_uint_eq(rd(VEXPRESS_SYS_24MHZ), (uint32_t)((mono - fr[0].param) * 24 / 1000));
+		ck_assert_uint_eq(fake_rd32(VEXPRESS_SYS_24MHZ), (uint32_t)((mono - fr[0].param) * 24 / 1000));
 	}
 }
 END_TEST
@@ -545,60 +455,54 @@ END_TEST
 START_TEST(test_sp810_scu)
 {
 	/* Timers clocked from TIMCLK (1 MHz), mode NORMAL. */
-	ck_assert_uint_eq(rd(VEXPRESS_SP810_BASE) & 0x2a8000u, 0x2a8000u);
-	ck_assert_uint_eq((rd(VEXPRESS_SP810_BASE) >> 3) & 0xf, 4);
-	wr(VEXPRESS_SP810_BASE, 0);
-	ck_assert_uint_eq(rd(VEXPRESS_SP810_BASE), 4u << 3);
-	ck_assert_uint_eq(rd(VEXPRESS_SP810_BASE + 0xfe0), 0x10);
-	ck_assert_uint_eq(rd(VEXPRESS_SP810_BASE + 0xffc), 0xb1);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_SP810_BASE) & 0x2a8000u, 0x2a8000u);
+	ck_assert_uint_eq((fake_rd32(VEXPRESS_SP810_BASE) >> 3) & 0xf, 4);
+	fake_wr32(VEXPRESS_SP810_BASE, 0);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_SP810_BASE), 4u << 3);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_SP810_BASE + 0xfe0), 0x10);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_SP810_BASE + 0xffc), 0xb1);
 
-	ck_assert_uint_eq(rd(VEXPRESS_SCU_BASE + 4) & 3, 0);	/* one CPU */
-	wr(VEXPRESS_SCU_BASE + 4, 0xffffffff);
-	ck_assert_uint_eq(rd(VEXPRESS_SCU_BASE + 4), 0x10);
-	wr(VEXPRESS_SCU_BASE, 1);
-	ck_assert_uint_eq(rd(VEXPRESS_SCU_BASE), 1);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_SCU_BASE + 4) & 3, 0);	/* one CPU */
+	fake_wr32(VEXPRESS_SCU_BASE + 4, 0xffffffff);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_SCU_BASE + 4), 0x10);
+	fake_wr32(VEXPRESS_SCU_BASE, 1);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_SCU_BASE), 1);
 }
 END_TEST
 
 START_TEST(test_pl031)
 {
 	const uint64_t s = 1000000000u;
-	uint32_t t0 = rd(VEXPRESS_RTC_BASE);
+	uint32_t t0 = fake_rd32(VEXPRESS_RTC_BASE);
 	uint32_t spi_word = VEXPRESS_GIC_DIST_BASE + 0x200 + 4;
 
 	/* Started from the host's wall clock: some time after 2020. */
 	ck_assert_uint_gt(t0, 1577836800u);
-	ck_assert_uint_eq(rd(VEXPRESS_RTC_BASE + 0x0c), 1);
-	ck_assert_uint_eq(rd(VEXPRESS_RTC_BASE + 0xfe0), 0x31);
-	ck_assert_uint_eq(rd(VEXPRESS_RTC_BASE + 0xfe8), 0x14);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_RTC_BASE + 0x0c), 1);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_RTC_BASE + 0xfe0), 0x31);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_RTC_BASE + 0xfe8), 0x14);
 
-	wr(VEXPRESS_RTC_BASE + 0x08, 1000);
-	ck_assert_uint_eq(rd(VEXPRESS_RTC_BASE), 1000);
-	ck_assert_uint_eq(rd(VEXPRESS_RTC_BASE + 0x08), 1000);
-	host.now += s - 1;
-	ck_assert_uint_eq(rd(VEXPRESS_RTC_BASE), 1000);
-	host.now += 1;
-	ck_assert_uint_eq(rd(VEXPRESS_RTC_BASE), 1001);
+	fake_wr32(VEXPRESS_RTC_BASE + 0x08, 1000);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_RTC_BASE), 1000);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_RTC_BASE + 0x08), 1000);
+	fake_host.now += s - 1;
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_RTC_BASE), 1000);
+	fake_host.now += 1;
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_RTC_BASE), 1001);
 
 	/* Match 3 s from now; the interrupt line is IMSC-gated. */
-	wr(VEXPRESS_RTC_BASE + 0x04, 1004);
-	wr(VEXPRESS_RTC_BASE + 0x10, 1);
-	pthread_mutex_lock(&m->lock);
-	host.now += 3 * s - 1;
-	machine_run_timers(m);
-	pthread_mutex_unlock(&m->lock);
-	ck_assert_uint_eq(rd(VEXPRESS_RTC_BASE + 0x14), 0);
-	pthread_mutex_lock(&m->lock);
-	host.now += 1;
-	machine_run_timers(m);
-	pthread_mutex_unlock(&m->lock);
-	ck_assert_uint_eq(rd(VEXPRESS_RTC_BASE), 1004);
-	ck_assert_uint_eq(rd(VEXPRESS_RTC_BASE + 0x14), 1);
-	ck_assert_uint_eq(rd(VEXPRESS_RTC_BASE + 0x18), 1);
-	ck_assert_uint_eq(rd(spi_word) & (1u << 4), 1u << 4);	/* GIC input 36 */
-	wr(VEXPRESS_RTC_BASE + 0x1c, 1);
-	ck_assert_uint_eq(rd(VEXPRESS_RTC_BASE + 0x14), 0);
-	ck_assert_uint_eq(rd(spi_word) & (1u << 4), 0);
+	fake_wr32(VEXPRESS_RTC_BASE + 0x04, 1004);
+	fake_wr32(VEXPRESS_RTC_BASE + 0x10, 1);
+	fake_run_timers_at(fake_host.now + 3 * s - 1);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_RTC_BASE + 0x14), 0);
+	fake_run_timers_at(fake_host.now + 1);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_RTC_BASE), 1004);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_RTC_BASE + 0x14), 1);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_RTC_BASE + 0x18), 1);
+	ck_assert_uint_eq(fake_rd32(spi_word) & (1u << 4), 1u << 4);	/* GIC input 36 */
+	fake_wr32(VEXPRESS_RTC_BASE + 0x1c, 1);
+	ck_assert_uint_eq(fake_rd32(VEXPRESS_RTC_BASE + 0x14), 0);
+	ck_assert_uint_eq(fake_rd32(spi_word) & (1u << 4), 0);
 }
 END_TEST
 
@@ -609,7 +513,7 @@ static Suite *machine_suite(void)
 	TCase *timers = tcase_create("timers");
 	TCase *board = tcase_create("vexpress-a9");
 
-	tcase_add_checked_fixture(bus, setup, teardown);
+	tcase_add_checked_fixture(bus, setup, fake_board_teardown);
 	tcase_add_test(bus, test_board_registry);
 	tcase_add_test(bus, test_device_lookup);
 	tcase_add_test(bus, test_add_device);
@@ -618,14 +522,14 @@ static Suite *machine_suite(void)
 	tcase_add_test(bus, test_console_input_and_reset);
 	suite_add_tcase(s, bus);
 
-	tcase_add_checked_fixture(timers, setup, teardown);
+	tcase_add_checked_fixture(timers, setup, fake_board_teardown);
 	tcase_add_test(timers, test_timers_fake_clock);
 	tcase_add_test(timers, test_timer_rearm_in_past_does_not_spin);
 	tcase_add_test(timers, test_timer_thread);
 	tcase_set_timeout(timers, 20);
 	suite_add_tcase(s, timers);
 
-	tcase_add_checked_fixture(board, setup, teardown);
+	tcase_add_checked_fixture(board, setup, fake_board_teardown);
 	tcase_add_test(board, test_v2m_sys_cfg);
 	tcase_add_test(board, test_v2m_registers);
 	tcase_add_test(board, test_fast_read_matches_device);
@@ -637,11 +541,5 @@ static Suite *machine_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(machine_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run_suite(machine_suite());
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "plugins.h"
+#include "support/check_main.h"
 
 static char dir[64];
 
@@ -110,7 +111,7 @@ START_TEST(wrong_abi_version)
 }
 END_TEST
 
-int main(void)
+static Suite *plugins_suite(void)
 {
 	Suite *s = suite_create("plugins");
 	TCase *tc = tcase_create("load");
@@ -123,9 +124,10 @@ int main(void)
 	tcase_add_test(tc, shared_object_without_abi);
 	tcase_add_test(tc, wrong_abi_version);
 	suite_add_tcase(s, tc);
-	SRunner *sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
+}
+
+int main(void)
+{
+	return check_run_suite(plugins_suite());
 }

@@ -5,10 +5,11 @@
  * GIC input, and the machine timer that raises it on time.
  */
 #include <check.h>
-#include <string.h>
 
 #include "platform/machine.h"
 #include "platform/vexpress-a9.h"
+#include "support/check_main.h"
+#include "support/fake_board.h"
 
 #define T0 VEXPRESS_TIMER01_BASE
 #define T1 (VEXPRESS_TIMER01_BASE + 0x20)
@@ -31,120 +32,60 @@
 
 #define US 1000ull
 
-struct fake_host {
-	uint64_t now;
-};
-
-static uint64_t fake_now(void *o)
-{
-	return ((struct fake_host *)o)->now;
-}
-
-static void fake_cpu_lines(void *o, bool irq, bool fiq)
-{
-}
-
-static void fake_console_write(void *o, const uint8_t *buf, size_t len)
-{
-}
-
-static void fake_power(void *o, enum machine_power req)
-{
-}
-
-static void fake_warn(void *o, const char *msg)
-{
-}
-
-static struct fake_host host;
-static struct machine *m;
 static uint64_t start;
 
 static void setup(void)
 {
-	const struct machine_host mh = {
-		.opaque = &host,
-		.now_ns = fake_now,
-		.cpu_lines = fake_cpu_lines,
-		.console_write = fake_console_write,
-		.power = fake_power,
-		.warn = fake_warn,
-	};
-	const struct board_params p = { .ram_size = 256u << 20 };
-
-	memset(&host, 0, sizeof(host));
-	host.now = start = 7000000000ull;
-	ck_assert_int_eq(machine_create(&m, "vexpress-a9", &p, &mh), 0);
-}
-
-static void teardown(void)
-{
-	machine_destroy(m);
-}
-
-static uint32_t rd(gpa_t pa)
-{
-	uint32_t v = 0xdeadbeef;
-
-	ck_assert_int_eq(machine_access(m, pa, 4, &v, false), 0);
-	return v;
-}
-
-static void wr(gpa_t pa, uint32_t v)
-{
-	ck_assert_int_eq(machine_access(m, pa, 4, &v, true), 0);
+	start = 7000000000ull;
+	fake_board_setup(256u << 20, start);
 }
 
 /* Move the fake clock to `us` after the start, without touching the timer. */
 static void at(uint64_t us)
 {
-	host.now = start + us * US;
+	fake_host.now = start + us * US;
 }
 
 /* ... and let due machine timers fire, as the timer thread would. Returns
  * the next deadline as microseconds after the start, or 0. */
 static uint64_t run_to(uint64_t us)
 {
-	uint64_t next;
+	uint64_t next = fake_run_timers_at(start + us * US);
 
-	at(us);
-	pthread_mutex_lock(&m->lock);
-	next = machine_run_timers(m);
-	pthread_mutex_unlock(&m->lock);
 	return next ? (next - start) / US : 0;
 }
 
 /* The SP804's GIC input (interrupt 34) as the distributor's pending bit. */
 static bool irq_line(unsigned gic_irq)
 {
-	return (rd(VEXPRESS_GIC_DIST_BASE + 0x200 + gic_irq / 32 * 4) >> (gic_irq % 32)) & 1;
+	return (fake_rd32(VEXPRESS_GIC_DIST_BASE + 0x200 + gic_irq / 32 * 4) >> (gic_irq % 32)) & 1;
 }
 
 START_TEST(test_reset_and_ids)
 {
-	ck_assert_uint_eq(rd(T0 + VALUE), 0xffffffffu);
-	ck_assert_uint_eq(rd(T0 + CONTROL), IE);
-	ck_assert_uint_eq(rd(T0 + LOAD), 0);
-	ck_assert_uint_eq(rd(T0 + RIS), 0);
-	ck_assert_uint_eq(rd(T1 + VALUE), 0xffffffffu);
-	ck_assert_uint_eq(rd(T0 + 0xfe0), 0x04);
-	ck_assert_uint_eq(rd(T0 + 0xfe4), 0x18);
-	ck_assert_uint_eq(rd(T0 + 0xfe8), 0x14);
-	ck_assert_uint_eq(rd(T0 + 0xff0), 0x0d);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 0xffffffffu);
+	ck_assert_uint_eq(fake_rd32(T0 + CONTROL), IE);
+	ck_assert_uint_eq(fake_rd32(T0 + LOAD), 0);
+	ck_assert_uint_eq(fake_rd32(T0 + RIS), 0);
+	ck_assert_uint_eq(fake_rd32(T1 + VALUE), 0xffffffffu);
+	ck_assert_uint_eq(fake_rd32(T0 + 0xfe0), 0x04);
+	ck_assert_uint_eq(fake_rd32(T0 + 0xfe4), 0x18);
+	ck_assert_uint_eq(fake_rd32(T0 + 0xfe8), 0x14);
+	ck_assert_uint_eq(fake_rd32(T0 + 0xff0), 0x0d);
 	/* Stopped: the value holds. */
 	at(5000);
-	ck_assert_uint_eq(rd(T0 + VALUE), 0xffffffffu);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 0xffffffffu);
 }
 END_TEST
 
 START_TEST(test_periodic_countdown_and_interrupt)
 {
-	wr(T0 + LOAD, 1000);
-	wr(T0 + CONTROL, ENABLE | PERIODIC | BITS32 | IE);
-	ck_assert_uint_eq(rd(T0 + VALUE), 1000);
+	fake_wr32(T0 + LOAD, 1000);
+	fake_wr32(T0 + CONTROL, ENABLE | PERIODIC | BITS32 | IE);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 1000);
 	ck_assert_uint_eq(run_to(100), 1000);	/* alarm armed at the zero crossing */
-	ck_assert_uint_eq(rd(T0 + VALUE), 900);
-	ck_assert_uint_eq(rd(T0 + RIS), 0);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 900);
+	ck_assert_uint_eq(fake_rd32(T0 + RIS), 0);
 	ck_assert(!irq_line(VEXPRESS_IRQ_TIMER01));
 
 	/* The machine timer raises the line when the counter reaches zero. */
@@ -152,124 +93,124 @@ START_TEST(test_periodic_countdown_and_interrupt)
 	ck_assert(!irq_line(VEXPRESS_IRQ_TIMER01));
 	ck_assert_uint_eq(run_to(1000), 2001);	/* next crossing one period (1001 ticks) on */
 	ck_assert(irq_line(VEXPRESS_IRQ_TIMER01));
-	ck_assert_uint_eq(rd(T0 + VALUE), 0);
-	ck_assert_uint_eq(rd(T0 + RIS), 1);
-	ck_assert_uint_eq(rd(T0 + MIS), 1);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 0);
+	ck_assert_uint_eq(fake_rd32(T0 + RIS), 1);
+	ck_assert_uint_eq(fake_rd32(T0 + MIS), 1);
 
 	/* Reload from Load on the tick after zero. */
 	at(1001);
-	ck_assert_uint_eq(rd(T0 + VALUE), 1000);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 1000);
 	at(1500);
-	ck_assert_uint_eq(rd(T0 + VALUE), 501);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 501);
 
-	wr(T0 + INTCLR, 0);
-	ck_assert_uint_eq(rd(T0 + RIS), 0);
+	fake_wr32(T0 + INTCLR, 0);
+	ck_assert_uint_eq(fake_rd32(T0 + RIS), 0);
 	ck_assert(!irq_line(VEXPRESS_IRQ_TIMER01));
 	/* Several periods later, found by a read even before the alarm runs. */
 	at(1000 + 3 * 1001 + 10);
-	ck_assert_uint_eq(rd(T0 + RIS), 1);
+	ck_assert_uint_eq(fake_rd32(T0 + RIS), 1);
 	ck_assert(irq_line(VEXPRESS_IRQ_TIMER01));
-	ck_assert_uint_eq(rd(T0 + VALUE), 991);
-	wr(T0 + INTCLR, 1);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 991);
+	fake_wr32(T0 + INTCLR, 1);
 	ck_assert(!irq_line(VEXPRESS_IRQ_TIMER01));
 }
 END_TEST
 
 START_TEST(test_interrupt_enable_masks_line)
 {
-	wr(T0 + LOAD, 100);
-	wr(T0 + CONTROL, ENABLE | PERIODIC | BITS32);
+	fake_wr32(T0 + LOAD, 100);
+	fake_wr32(T0 + CONTROL, ENABLE | PERIODIC | BITS32);
 	/* No interrupt enabled: no host wake-ups needed. */
 	ck_assert_uint_eq(run_to(50), 0);
 	at(150);
-	ck_assert_uint_eq(rd(T0 + RIS), 1);
-	ck_assert_uint_eq(rd(T0 + MIS), 0);
+	ck_assert_uint_eq(fake_rd32(T0 + RIS), 1);
+	ck_assert_uint_eq(fake_rd32(T0 + MIS), 0);
 	ck_assert(!irq_line(VEXPRESS_IRQ_TIMER01));
-	wr(T0 + CONTROL, ENABLE | PERIODIC | BITS32 | IE);
+	fake_wr32(T0 + CONTROL, ENABLE | PERIODIC | BITS32 | IE);
 	ck_assert(irq_line(VEXPRESS_IRQ_TIMER01));
-	ck_assert_uint_eq(rd(T0 + MIS), 1);
-	wr(T0 + INTCLR, 1);
+	ck_assert_uint_eq(fake_rd32(T0 + MIS), 1);
+	fake_wr32(T0 + INTCLR, 1);
 	ck_assert(!irq_line(VEXPRESS_IRQ_TIMER01));
 }
 END_TEST
 
 START_TEST(test_oneshot)
 {
-	wr(T0 + LOAD, 500);
-	wr(T0 + CONTROL, ENABLE | ONESHOT | BITS32 | IE);
+	fake_wr32(T0 + LOAD, 500);
+	fake_wr32(T0 + CONTROL, ENABLE | ONESHOT | BITS32 | IE);
 	ck_assert_uint_eq(run_to(10), 500);
 	ck_assert_uint_eq(run_to(500), 0);	/* no further crossing */
 	ck_assert(irq_line(VEXPRESS_IRQ_TIMER01));
 	at(100000);
-	ck_assert_uint_eq(rd(T0 + VALUE), 0);
-	wr(T0 + INTCLR, 1);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 0);
+	fake_wr32(T0 + INTCLR, 1);
 	at(200000);
-	ck_assert_uint_eq(rd(T0 + RIS), 0);
+	ck_assert_uint_eq(fake_rd32(T0 + RIS), 0);
 	/* Loading restarts it. */
-	wr(T0 + LOAD, 20);
+	fake_wr32(T0 + LOAD, 20);
 	at(200020);
-	ck_assert_uint_eq(rd(T0 + RIS), 1);
+	ck_assert_uint_eq(fake_rd32(T0 + RIS), 1);
 }
 END_TEST
 
 START_TEST(test_free_running_wrap)
 {
 	/* 16-bit free-running: wraps from zero to 0xFFFF whatever Load says. */
-	wr(T0 + LOAD, 0x10);
-	wr(T0 + CONTROL, ENABLE);
+	fake_wr32(T0 + LOAD, 0x10);
+	fake_wr32(T0 + CONTROL, ENABLE);
 	at(0x10);
-	ck_assert_uint_eq(rd(T0 + VALUE), 0);
-	ck_assert_uint_eq(rd(T0 + RIS), 1);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 0);
+	ck_assert_uint_eq(fake_rd32(T0 + RIS), 1);
 	at(0x11);
-	ck_assert_uint_eq(rd(T0 + VALUE), 0xffff);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 0xffff);
 	at(0x11 + 0x10000);
-	ck_assert_uint_eq(rd(T0 + VALUE), 0xffff);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 0xffff);
 
 	/* 32-bit free-running from the reset value. */
-	wr(T1 + CONTROL, ENABLE | BITS32);
+	fake_wr32(T1 + CONTROL, ENABLE | BITS32);
 	at(0x11 + 0x10000 + 1000);
-	ck_assert_uint_eq(rd(T1 + VALUE), 0xffffffffu - 1000);
+	ck_assert_uint_eq(fake_rd32(T1 + VALUE), 0xffffffffu - 1000);
 	/* The load value is cut to 16 bits in 16-bit mode. */
-	wr(T0 + LOAD, 0x12345);
-	ck_assert_uint_eq(rd(T0 + VALUE), 0x2345);
-	ck_assert_uint_eq(rd(T0 + LOAD), 0x12345);
+	fake_wr32(T0 + LOAD, 0x12345);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 0x2345);
+	ck_assert_uint_eq(fake_rd32(T0 + LOAD), 0x12345);
 }
 END_TEST
 
 START_TEST(test_prescale)
 {
-	wr(T0 + LOAD, 100);
-	wr(T0 + CONTROL, ENABLE | PERIODIC | BITS32 | IE | PRESCALE16);
+	fake_wr32(T0 + LOAD, 100);
+	fake_wr32(T0 + CONTROL, ENABLE | PERIODIC | BITS32 | IE | PRESCALE16);
 	ck_assert_uint_eq(run_to(16), 1600);
-	ck_assert_uint_eq(rd(T0 + VALUE), 99);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 99);
 	ck_assert_uint_eq(run_to(1600), 1600 + 101 * 16);
 	ck_assert(irq_line(VEXPRESS_IRQ_TIMER01));
-	wr(T0 + INTCLR, 1);
+	fake_wr32(T0 + INTCLR, 1);
 
-	wr(T1 + LOAD, 10);
-	wr(T1 + CONTROL, ENABLE | ONESHOT | BITS32 | PRESCALE256);
+	fake_wr32(T1 + LOAD, 10);
+	fake_wr32(T1 + CONTROL, ENABLE | ONESHOT | BITS32 | PRESCALE256);
 	at(1600 + 256 * 10 - 1);
-	ck_assert_uint_eq(rd(T1 + VALUE), 1);
+	ck_assert_uint_eq(fake_rd32(T1 + VALUE), 1);
 	at(1600 + 256 * 10);
-	ck_assert_uint_eq(rd(T1 + VALUE), 0);
+	ck_assert_uint_eq(fake_rd32(T1 + VALUE), 0);
 }
 END_TEST
 
 START_TEST(test_bgload)
 {
-	wr(T0 + LOAD, 1000);
-	wr(T0 + CONTROL, ENABLE | PERIODIC | BITS32 | IE);
+	fake_wr32(T0 + LOAD, 1000);
+	fake_wr32(T0 + CONTROL, ENABLE | PERIODIC | BITS32 | IE);
 	at(300);
-	wr(T0 + BGLOAD, 200);
+	fake_wr32(T0 + BGLOAD, 200);
 	/* The count goes on; the new value is used from the next reload. */
-	ck_assert_uint_eq(rd(T0 + VALUE), 700);
-	ck_assert_uint_eq(rd(T0 + LOAD), 200);
-	ck_assert_uint_eq(rd(T0 + BGLOAD), 200);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 700);
+	ck_assert_uint_eq(fake_rd32(T0 + LOAD), 200);
+	ck_assert_uint_eq(fake_rd32(T0 + BGLOAD), 200);
 	ck_assert_uint_eq(run_to(1000), 1201);
 	ck_assert(irq_line(VEXPRESS_IRQ_TIMER01));
 	at(1001);
-	ck_assert_uint_eq(rd(T0 + VALUE), 200);
-	wr(T0 + INTCLR, 1);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 200);
+	fake_wr32(T0 + INTCLR, 1);
 	ck_assert_uint_eq(run_to(1201), 1402);
 	ck_assert(irq_line(VEXPRESS_IRQ_TIMER01));
 }
@@ -277,45 +218,45 @@ END_TEST
 
 START_TEST(test_stop_holds_and_load_zero)
 {
-	wr(T0 + LOAD, 1000);
-	wr(T0 + CONTROL, ENABLE | PERIODIC | BITS32 | IE);
+	fake_wr32(T0 + LOAD, 1000);
+	fake_wr32(T0 + CONTROL, ENABLE | PERIODIC | BITS32 | IE);
 	at(300);
-	wr(T0 + CONTROL, PERIODIC | BITS32 | IE);
-	ck_assert_uint_eq(rd(T0 + VALUE), 700);
+	fake_wr32(T0 + CONTROL, PERIODIC | BITS32 | IE);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 700);
 	ck_assert_uint_eq(run_to(5000), 0);
-	ck_assert_uint_eq(rd(T0 + VALUE), 700);
-	ck_assert_uint_eq(rd(T0 + RIS), 0);
+	ck_assert_uint_eq(fake_rd32(T0 + VALUE), 700);
+	ck_assert_uint_eq(fake_rd32(T0 + RIS), 0);
 	/* Restart carries on from the held value. */
-	wr(T0 + CONTROL, ENABLE | PERIODIC | BITS32 | IE);
+	fake_wr32(T0 + CONTROL, ENABLE | PERIODIC | BITS32 | IE);
 	ck_assert_uint_eq(run_to(5100), 5700);
 
 	/* Loading zero while running counts as reaching zero now. */
-	wr(T0 + LOAD, 0);
-	ck_assert_uint_eq(rd(T0 + RIS), 1);
+	fake_wr32(T0 + LOAD, 0);
+	ck_assert_uint_eq(fake_rd32(T0 + RIS), 1);
 	ck_assert(irq_line(VEXPRESS_IRQ_TIMER01));
 }
 END_TEST
 
 START_TEST(test_two_timers_share_line)
 {
-	wr(T0 + LOAD, 100);
-	wr(T1 + LOAD, 200);
-	wr(T0 + CONTROL, ENABLE | ONESHOT | BITS32 | IE);
-	wr(T1 + CONTROL, ENABLE | ONESHOT | BITS32 | IE);
+	fake_wr32(T0 + LOAD, 100);
+	fake_wr32(T1 + LOAD, 200);
+	fake_wr32(T0 + CONTROL, ENABLE | ONESHOT | BITS32 | IE);
+	fake_wr32(T1 + CONTROL, ENABLE | ONESHOT | BITS32 | IE);
 	ck_assert_uint_eq(run_to(100), 200);
-	ck_assert_uint_eq(rd(T0 + RIS), 1);
-	ck_assert_uint_eq(rd(T1 + RIS), 0);
+	ck_assert_uint_eq(fake_rd32(T0 + RIS), 1);
+	ck_assert_uint_eq(fake_rd32(T1 + RIS), 0);
 	ck_assert(irq_line(VEXPRESS_IRQ_TIMER01));
 	ck_assert(!irq_line(VEXPRESS_IRQ_TIMER23));
 	run_to(200);
-	wr(T0 + INTCLR, 1);
+	fake_wr32(T0 + INTCLR, 1);
 	ck_assert(irq_line(VEXPRESS_IRQ_TIMER01));	/* timer 1 still asserts it */
-	wr(T1 + INTCLR, 1);
+	fake_wr32(T1 + INTCLR, 1);
 	ck_assert(!irq_line(VEXPRESS_IRQ_TIMER01));
 
 	/* The second module is independent, on its own line. */
-	wr(VEXPRESS_TIMER23_BASE + LOAD, 5);
-	wr(VEXPRESS_TIMER23_BASE + CONTROL, ENABLE | ONESHOT | BITS32 | IE);
+	fake_wr32(VEXPRESS_TIMER23_BASE + LOAD, 5);
+	fake_wr32(VEXPRESS_TIMER23_BASE + CONTROL, ENABLE | ONESHOT | BITS32 | IE);
 	run_to(205);
 	ck_assert(irq_line(VEXPRESS_IRQ_TIMER23));
 	ck_assert(!irq_line(VEXPRESS_IRQ_TIMER01));
@@ -327,21 +268,21 @@ START_TEST(test_reaches_cpu)
 	bool fired;
 
 	/* Through the GIC to the CPU interface, as a guest would set it up. */
-	wr(VEXPRESS_GIC_DIST_BASE + 0x104, 1u << (VEXPRESS_IRQ_TIMER01 - 32));
-	wr(VEXPRESS_GIC_DIST_BASE + 0x000, 1);
-	wr(VEXPRESS_GIC_CPU_BASE + 0x04, 0xff);
-	wr(VEXPRESS_GIC_CPU_BASE + 0x00, 1);
-	wr(T0 + LOAD, 10000);
-	wr(T0 + CONTROL, ENABLE | PERIODIC | BITS32 | IE);
+	fake_wr32(VEXPRESS_GIC_DIST_BASE + 0x104, 1u << (VEXPRESS_IRQ_TIMER01 - 32));
+	fake_wr32(VEXPRESS_GIC_DIST_BASE + 0x000, 1);
+	fake_wr32(VEXPRESS_GIC_CPU_BASE + 0x04, 0xff);
+	fake_wr32(VEXPRESS_GIC_CPU_BASE + 0x00, 1);
+	fake_wr32(T0 + LOAD, 10000);
+	fake_wr32(T0 + CONTROL, ENABLE | PERIODIC | BITS32 | IE);
 	/* Crossings at 10000 us, then every 10001 us. */
 	for (uint64_t zero = 10000; zero < 40000; zero += 10001) {
 		run_to(zero - 1);
-		fired = rd(VEXPRESS_GIC_CPU_BASE + 0x18) == VEXPRESS_IRQ_TIMER01;
+		fired = fake_rd32(VEXPRESS_GIC_CPU_BASE + 0x18) == VEXPRESS_IRQ_TIMER01;
 		ck_assert(!fired);
 		run_to(zero);
-		ck_assert_uint_eq(rd(VEXPRESS_GIC_CPU_BASE + 0x0c), VEXPRESS_IRQ_TIMER01);
-		wr(T0 + INTCLR, 1);
-		wr(VEXPRESS_GIC_CPU_BASE + 0x10, VEXPRESS_IRQ_TIMER01);
+		ck_assert_uint_eq(fake_rd32(VEXPRESS_GIC_CPU_BASE + 0x0c), VEXPRESS_IRQ_TIMER01);
+		fake_wr32(T0 + INTCLR, 1);
+		fake_wr32(VEXPRESS_GIC_CPU_BASE + 0x10, VEXPRESS_IRQ_TIMER01);
 	}
 }
 END_TEST
@@ -351,7 +292,7 @@ static Suite *sp804_suite(void)
 	Suite *s = suite_create("sp804");
 	TCase *tc = tcase_create("sp804");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, setup, fake_board_teardown);
 	tcase_add_test(tc, test_reset_and_ids);
 	tcase_add_test(tc, test_periodic_countdown_and_interrupt);
 	tcase_add_test(tc, test_interrupt_enable_masks_line);
@@ -368,11 +309,5 @@ static Suite *sp804_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(sp804_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run_suite(sp804_suite());
 }

@@ -49,6 +49,7 @@
  *   B_ADCS(a, b, cin)     a + b + cin, setting NZCV as an ADD does
  *   B_SBCS(a, b, cin)     a - b - !cin (= a + ~b + cin), setting NZCV
  *   B_OR_Q(c)             Q |= c (0/1)
+ *   B_SET_GE(v)           CPSR.GE[3:0] = v[3:0] (parallel add/subtract)
  *
  * Registers (n static):
  *   B_R(n)                r0..r15 of the current mode; r15 reads as the
@@ -70,6 +71,12 @@
  *   (alignment fault when addr % size != 0 whatever SCTLR.A says: LDM/STM,
  *   LDRD/STRD, exclusives, SWP, SRS/RFE); other accesses fault when
  *   misaligned only under SCTLR.A.
+ *   Data are little-endian unless CPSR.E is set (SETEND BE, or an SPSR with
+ *   E restored): then B_LD and B_ST reverse the bytes of each access of 2 or
+ *   4 bytes, so a value is always what the big-endian memory order means. A
+ *   wider transfer is made of such accesses (which word of a doubleword goes
+ *   first is the semantics' business). SETEND ends the block, so a JIT may
+ *   treat E as fixed within one.
  *
  * System state (a JIT calls the core's helpers for these):
  *   B_CPSR()                   the full CPSR
@@ -84,6 +91,29 @@
  *   B_EXCL_SET(addr) B_EXCL_PASS(addr) B_EXCL_CLEAR()   local monitor
  *   B_VFP_ENABLED()            1/0: CPACR lets this mode use CP10/CP11
  *
+ * VFP (arm/vfp.h; n static; the arithmetic is a call of a plain C helper,
+ * which a JIT emits as a call):
+ *   B_S(n) B_S_W(n, v)         single-precision register Sn as a b_val
+ *   B_D(n) B_D_W(n, x)         double register Dn as a b_val64
+ *   B_FPSCR() B_FPEXC()        the registers (FPSCR with its NZCV)
+ *   B_FPSCR_WRITE(v) B_FPEXC_WRITE(v)  VMSR: only the writable bits change
+ *   B_FOP(op, a, b, c)         b_val64 vfp_fop(&vfp, op, a, b, c): one
+ *                              floating-point operation (op static) under the
+ *                              current FPSCR; the helper accumulates FPSCR's
+ *                              exception flags (and sets NZCV for compares)
+ *   B_FVEC(op, d, n, m, imm)   vfp_short_vector(&vfp, ...), all arguments
+ *                              static: a whole short-vector operation
+ *   B_SET_ITSTATE(it)          ITSTATE = it (static; the IT instruction)
+ *
+ * IT blocks are the exec strategy's business, not the semantics': inside
+ * one (ITSTATE != 0, T32 only) it runs each instruction under the condition
+ * ITSTATE[7:4] instead of the record's, on the record as arm_t32_in_it()
+ * rewrites it (BKPT runs unconditionally), and afterwards sets ITSTATE to
+ * ITAdvance() of it on SEM_NEXT/SYNC/WFI, to 0 on SEM_BRANCH (a taken
+ * branch ends the block), and leaves it alone on SEM_EXC/XRET/STOP (the
+ * exception entry saved the ITSTATE of the faulting instruction, or of the
+ * next one for SVC; an exception return restored the SPSR's).
+ *
  * End of the instruction (each returns from the semantic function):
  *   B_END_NEXT()          continue with the next instruction
  *   B_END_SYNC()          next instruction, but end the block: state that
@@ -91,8 +121,8 @@
  *   B_END_BRANCH(t)       PC = t (BranchWritePC)
  *   B_END_BX(t)           BXWritePC: bit 0 selects Thumb
  *   B_END_ALU_PC(t)       ALUWritePC: as BX in A32, as BRANCH in T32
- *   B_END_EXC_RETURN(t)   CPSR = SPSR, then PC = t
- *   B_END_RFE(t, cpsr)    CPSR = cpsr, then PC = t
+ *   B_END_EXC_RETURN(t)   CPSR = SPSR, then PC = t (SEM_XRET)
+ *   B_END_RFE(t, cpsr)    CPSR = cpsr, then PC = t (SEM_XRET)
  *   B_END_UNDEF()         the undefined-instruction exception
  *   B_END_SVC()           supervisor call
  *   B_END_BKPT()          prefetch abort (debug event, as an A9 without a
@@ -112,6 +142,7 @@ enum sem_end {
 	SEM_EXC,	/* an exception was taken: r[15] is the vector */
 	SEM_WFI,	/* fall through after waiting for an interrupt */
 	SEM_STOP,	/* the engine must stop (exit already set) */
+	SEM_XRET,	/* exception return: CPSR and r[15] replaced */
 };
 
 #define B_MEM_USER 1u

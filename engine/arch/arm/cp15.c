@@ -42,6 +42,7 @@ void arm_cp15_reset(struct arm_cp15 *cp)
 {
 	memset(cp, 0, sizeof(*cp));
 	cp->sctlr = A9_SCTLR_RESET;
+	arm_cp14_reset();
 }
 
 int arm_cp15_read(struct arm_cpu *cpu, uint32_t raw, uint32_t *val)
@@ -49,6 +50,8 @@ int arm_cp15_read(struct arm_cpu *cpu, uint32_t raw, uint32_t *val)
 	struct arm_cp15 *cp = &cpu->cp15;
 	unsigned key = cp15_key(raw);
 
+	if (((raw >> 8) & 15u) == 14)
+		return arm_cp14_read(cpu, raw, val);
 	if (cpu->mem_user) {
 		if (key == CP15_KEY(13, 0, 0, 2))
 			*val = cp->tpidrurw;
@@ -84,7 +87,7 @@ int arm_cp15_read(struct arm_cpu *cpu, uint32_t raw, uint32_t *val)
 	case CP15_KEY(0, 2, 0, 0): *val = cp->csselr; break;
 	case CP15_KEY(1, 0, 0, 0): *val = cp->sctlr; break;
 	case CP15_KEY(1, 0, 0, 1): *val = cp->actlr; break;
-	case CP15_KEY(1, 0, 0, 2): *val = cp->cpacr; break;
+	case CP15_KEY(1, 0, 0, 2): *val = cp->cpacr | CPACR_ASEDIS; break;
 	case CP15_KEY(2, 0, 0, 0): *val = cp->ttbr0; break;
 	case CP15_KEY(2, 0, 0, 1): *val = cp->ttbr1; break;
 	case CP15_KEY(2, 0, 0, 2): *val = cp->ttbcr; break;
@@ -158,6 +161,8 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 	struct arm_cp15 *cp = &cpu->cp15;
 	unsigned key = cp15_key(raw);
 
+	if (((raw >> 8) & 15u) == 14)
+		return arm_cp14_write(cpu, raw, val);
 	if (cpu->mem_user) {
 		switch (key) {
 		case CP15_KEY(13, 0, 0, 2): cp->tpidrurw = val; return 0;
@@ -177,7 +182,7 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 		cpu->fetch_epoch++;
 		return 1;
 	case CP15_KEY(1, 0, 0, 1): cp->actlr = val; return 0;
-	case CP15_KEY(1, 0, 0, 2): cp->cpacr = val & 0x00f00000u; return 1;
+	case CP15_KEY(1, 0, 0, 2): cp->cpacr = val & CPACR_WRITABLE; return 1;
 	case CP15_KEY(2, 0, 0, 0): cp->ttbr0 = val; goto context;
 	case CP15_KEY(2, 0, 0, 1): cp->ttbr1 = val; goto context;
 	case CP15_KEY(2, 0, 0, 2): cp->ttbcr = val & 0x37u; goto context;

@@ -59,6 +59,8 @@ void arm_cpsr_write(struct arm_cpu *cpu, uint32_t val, uint32_t mask)
 
 	if (!arm_mode_valid(nv & CPSR_M))
 		nv = (nv & ~CPSR_M) | (old & CPSR_M);
+	if (!(nv & CPSR_T))
+		nv &= ~CPSR_IT;
 	if (mask & CPSR_NZCV)
 		arm_flags_set_nzcv(cpu, nv);
 	if ((nv ^ old) & CPSR_M)
@@ -72,12 +74,13 @@ void arm_cpsr_write_instr(struct arm_cpu *cpu, uint32_t val, unsigned bytemask)
 	bool priv = (cpu->cpsr & CPSR_M) != ARM_MODE_USR;
 	uint32_t mask = 0;
 
-	/* IT, J and T are never written by MSR; E stays 0 because big-endian
-	 * data accesses are not modelled (SETEND BE stops as unimplemented). */
+	/* IT, J and T are never written by MSR; E is, in any mode. */
 	if (bytemask & 8)
 		mask |= CPSR_NZCV | CPSR_Q;
 	if (bytemask & 4)
 		mask |= CPSR_GE;
+	if (bytemask & 2)
+		mask |= CPSR_E;
 	if ((bytemask & 2) && priv)
 		mask |= CPSR_A;
 	if ((bytemask & 1) && priv)
@@ -157,6 +160,9 @@ void arm_take_exception(struct arm_cpu *cpu, enum arm_exception exc, uint32_t pc
 		st->undef_insns++;
 		break;
 	case ARM_EXC_SVC:
+		/* The SPSR holds the ITSTATE of the next instruction, as the
+		 * return address does (TakeSVCException's ITAdvance). */
+		old = arm_cpsr_with_it(old, arm_it_advance(arm_itstate(old)));
 		mode = ARM_MODE_SVC;
 		lr = pc + (thumb ? 2 : 4);
 		set = CPSR_I;
@@ -230,6 +236,10 @@ void arm_cpu_reset(struct arm_cpu *cpu, const struct captive_boot *boot)
 	cpu->cpsr = cpsr;
 	arm_flags_set_nzcv(cpu, cpsr);
 	cpsr_changed(cpu);
+	memcpy(cpu->vfp.d, boot->d, sizeof(cpu->vfp.d));
+	cpu->vfp.fpscr = boot->fpscr & FPSCR_WRITABLE;
+	cpu->vfp.fpexc = boot->fpexc & FPEXC_WRITABLE;
+	cpu->cp15.cpacr = boot->cpacr & CPACR_WRITABLE;
 }
 
 void arm_cpu_publish(const struct arm_cpu *cpu, struct captive_arm_state *st)
@@ -261,4 +271,8 @@ void arm_cpu_publish(const struct arm_cpu *cpu, struct captive_arm_state *st)
 	memcpy(st->last_exceptions, cpu->exc_vec, sizeof(st->last_exceptions));
 	memcpy(st->last_exception_pcs, cpu->exc_pc, sizeof(st->last_exception_pcs));
 	st->last_exception_head = cpu->exc_count;
+	st->fpscr = cpu->vfp.fpscr;
+	st->fpexc = cpu->vfp.fpexc;
+	st->cpacr = cp->cpacr | CPACR_ASEDIS;
+	memcpy(st->d, cpu->vfp.d, sizeof(st->d));
 }

@@ -22,6 +22,7 @@
 
 #include "captive/abi.h"
 #include "arm/cp15.h"
+#include "arm/vfp.h"
 
 /* CPSR fields. */
 #define CPSR_N (1u << 31)
@@ -32,6 +33,7 @@
 #define CPSR_NZCV 0xf0000000u
 #define CPSR_IT_HI 0x0000fc00u /* IT[7:2] */
 #define CPSR_IT_LO 0x06000000u /* IT[1:0] */
+#define CPSR_IT (CPSR_IT_HI | CPSR_IT_LO)
 #define CPSR_J (1u << 24)
 #define CPSR_GE 0x000f0000u
 #define CPSR_E (1u << 9)
@@ -106,6 +108,9 @@ struct arm_cpu {
 	uint32_t exc_vec[ARM_EXC_RING];
 	uint32_t exc_pc[ARM_EXC_RING];
 	uint32_t exc_count;
+
+	/* VFP registers, FPSCR and FPEXC (arm/vfp.h). */
+	struct arm_vfp vfp;
 };
 
 /* Reset state, then the boot protocol's registers and CPSR (T from r15 bit 0
@@ -149,6 +154,23 @@ static inline bool arm_cond_pass(const struct arm_cpu *cpu, unsigned cond)
 	return (cond & 1) ? !r : r;
 }
 
+/* ITSTATE (IT[7:0]) as kept in the CPSR, and back. */
+static inline uint32_t arm_itstate(uint32_t cpsr)
+{
+	return ((cpsr >> 8) & 0xfcu) | ((cpsr >> 25) & 3u);
+}
+
+static inline uint32_t arm_cpsr_with_it(uint32_t cpsr, uint32_t it)
+{
+	return (cpsr & ~CPSR_IT) | ((it & 0xfcu) << 8) | ((it & 3u) << 25);
+}
+
+/* ITAdvance(): the ITSTATE of the next instruction. */
+static inline uint32_t arm_it_advance(uint32_t it)
+{
+	return (it & 7u) ? ((it & 0xe0u) | ((it << 1) & 0x1fu)) : 0;
+}
+
 static inline bool arm_mode_valid(uint32_t mode)
 {
 	switch (mode) {
@@ -169,8 +191,9 @@ static inline bool arm_have_spsr(const struct arm_cpu *cpu)
 /*
  * Write CPSR bits selected by mask (any bits, T and mode included: the
  * caller applies the architectural write rules), switching register banks
- * when the mode changes. A write of an invalid mode keeps the current mode
- * (UNPREDICTABLE; our one behaviour).
+ * when the mode changes. A write of an invalid mode keeps the current mode,
+ * and ITSTATE reads as zero in ARM state (T clear) whatever was written
+ * (both UNPREDICTABLE; our one behaviour).
  */
 void arm_cpsr_write(struct arm_cpu *cpu, uint32_t val, uint32_t mask);
 
@@ -216,6 +239,12 @@ void arm_prefetch_abort(struct arm_cpu *cpu, const struct arm_fault *fault, uint
  */
 int arm_cp15_read(struct arm_cpu *cpu, uint32_t raw, uint32_t *val);
 int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val);
+
+/* CP14 (debug) accesses, same contract; arm_cp15_read/write hand coprocessor
+ * 14 encodings to them. Writes never end the block (they return 0). */
+int arm_cp14_read(struct arm_cpu *cpu, uint32_t raw, uint32_t *val);
+int arm_cp14_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val);
+void arm_cp14_reset(void);
 
 /* CP15 reset values (SCTLR etc.). */
 void arm_cp15_reset(struct arm_cp15 *cp);

@@ -31,6 +31,9 @@
  *                  W, ARM_F_USER for the ^ forms.
  *   B/BL/BLX_IMM   imm = signed offset from the PC as read (insn + 8 / + 4).
  *   BX/BLX_REG     rm.
+ *   IT             imm = firstcond:mask (the new ITSTATE).
+ *   CBZ            rn, imm = offset from the PC as read; ARM_F_X: CBNZ.
+ *   TBB            rn, rm; ARM_F_X: TBH.
  *   CLZ, REV, REV16, REVSH, RBIT: rd, rm.
  *   extends        rd, rn (15: no accumulate), rm, shift = rotation (0..24).
  *   UBFX/SBFX      rd, rn, shift = lsb, imm = width (1..32).
@@ -41,7 +44,8 @@
  *   SEL            rd, rn, rm.  PKH: rd, rn, rm, shift (LSL or ASR).
  *   SWP            rd = Rt, rm = Rt2, rn; shift = size (1 or 4).
  *   LDREX, STREX   rd = Rt (STREX: rs = status register), rn, rm = Rt2 (D);
- *                  shift = size (1, 2, 4 or 8).
+ *                  shift = size (1, 2, 4 or 8); imm = offset added to
+ *                  rn (T32 LDREX/STREX word forms only).
  *   SVC            imm = imm24.  BKPT: imm = imm16.
  *   MRS            rd; ARM_F_X: SPSR.
  *   MSR_IMM/_REG   imm or rm; shift = byte mask (c x s f in bits 0..3);
@@ -51,7 +55,30 @@
  *                  0 none).
  *   MRC/MCR        rd = Rt; the coprocessor fields are read from raw.
  *   SRS            imm = mode; ARM_F_P/U/W.   RFE: rn; ARM_F_P/U/W.
- *   VFP            imm = ARM_UNIMPL_VFP (what it reports once CPACR allows it).
+ *   VFP_DP         CP10/CP11 data processing: shift = enum vfp_fop (or
+ *                  VFP_MOV, VFP_MOV_IMM) | VFP_OP_DP for double precision
+ *                  (arm/vfp.h); rd, rn, rm = S or D register numbers (0..31),
+ *                  each in the precision that operand has (the integer of a
+ *                  VCVT is a single); imm = VMOV's value (the high word for
+ *                  a double) or the fraction bits of a fixed-point VCVT, rs
+ *                  = its size (16, 32); ARM_F_X: VCMP with zero, or the top
+ *                  half of VCVTB/VCVTT.
+ *   VFP_LDST       VLDR/VSTR/VLDM/VSTM: rd = first S or D register, rn;
+ *                  shift = VFP_LS_* kind; ARM_F_X = doubles; ARM_F_P/U/W as
+ *                  encoded; VLDR/VSTR: imm = byte offset; VLDM/VSTM: imm =
+ *                  the encoding's word count, rs = number of registers.
+ *   VFP_XFER       core <-> VFP moves, VMRS/VMSR: shift = enum vfp_xfer;
+ *                  rd = Rt, rs = Rt2, rm = S or D register; imm = the D
+ *                  register half (VMOV.32) or the VMRS/VMSR register number.
+ *   PAR            parallel add/subtract: rd, rn, rm; imm = ARM_PAR(kind, op).
+ *   DMUL           imm = ARM_DMUL_*: DUAL (SMLAD/SMUAD/SMLSD/SMUSD) rd, rn,
+ *                  rm, rs = Ra (15: none); LONG (SMLALD/SMLSLD) rd = RdLo,
+ *                  rs = RdHi, rn, rm; both: shift bit 0 = M (swap the halves
+ *                  of rm), ARM_F_X = subtract the top product. MSW
+ *                  (SMMUL/SMMLA/SMMLS) rd, rn, rm, rs = Ra (15: none);
+ *                  shift bit 0 = R (round), ARM_F_X = subtract from Ra.
+ *   USAD8          rd, rn, rm, rs = Ra (15: USAD8, else USADA8).
+ *   SETEND         imm = the new CPSR.E (1: big-endian data).
  */
 #ifndef ARM_DECODE_H
 #define ARM_DECODE_H
@@ -85,6 +112,8 @@ enum arm_dp_opc {
 	ARM_DP_ADD, ARM_DP_ADC, ARM_DP_SBC, ARM_DP_RSC,
 	ARM_DP_TST, ARM_DP_TEQ, ARM_DP_CMP, ARM_DP_CMN,
 	ARM_DP_ORR, ARM_DP_MOV, ARM_DP_BIC, ARM_DP_MVN,
+	/* T32 has no RSC: in a T32 record its opcode is ORN (Rn OR NOT op2). */
+	ARM_DP_ORN = ARM_DP_RSC,
 };
 
 /* Forms of the second operand of data processing. */
@@ -173,7 +202,16 @@ enum arm_op {
 	ARM_OP_MCR,
 	ARM_OP_SRS,
 	ARM_OP_RFE,
-	ARM_OP_VFP,
+	ARM_OP_VFP_DP,
+	ARM_OP_VFP_LDST,
+	ARM_OP_VFP_XFER,
+	ARM_OP_PAR,
+	ARM_OP_DMUL,
+	ARM_OP_USAD8,
+	ARM_OP_SETEND,
+	ARM_OP_IT,
+	ARM_OP_CBZ,
+	ARM_OP_TBB,
 	ARM_OP_DP,	/* ARM_OP_DP + ARM_DP_OP(opc, form, s): 128 ops */
 	ARM_OP_COUNT = ARM_OP_DP + 128,
 };
@@ -182,14 +220,31 @@ _Static_assert(ARM_OP_COUNT <= 256, "ops fit the record's uint8_t");
 
 #define ARM_DP_OP(opc, form, s) (ARM_OP_DP + ((opc) << 3) + ((form) << 1) + (s))
 
+/* Parallel add/subtract (ARM_OP_PAR): imm = kind << 3 | op. The values are
+ * the A32 encoding's op1 (bits 22:20) and op2 (bits 7:5); bit 2 of the kind
+ * is "unsigned". */
+enum arm_par_kind {
+	ARM_PAR_S = 1, ARM_PAR_Q = 2, ARM_PAR_SH = 3,	/* modular (sets GE), saturating, halving */
+	ARM_PAR_U = 5, ARM_PAR_UQ = 6, ARM_PAR_UH = 7,
+};
+enum arm_par_op {
+	ARM_PAR_ADD16 = 0, ARM_PAR_ASX = 1, ARM_PAR_SAX = 2, ARM_PAR_SUB16 = 3,
+	ARM_PAR_ADD8 = 4, ARM_PAR_SUB8 = 7,
+};
+#define ARM_PAR(kind, op) (((kind) << 3) | (op))
+#define ARM_PAR_KIND(imm) ((imm) >> 3)
+#define ARM_PAR_OPC(imm) ((imm) & 7u)
+
+/* Signed multiply families of ARM_OP_DMUL (imm). */
+enum arm_dmul {
+	ARM_DMUL_DUAL = 0,
+	ARM_DMUL_LONG = 1,
+	ARM_DMUL_MSW = 2,
+};
+
 /* What an ARM_OP_UNIMPL record is (imm). */
 enum arm_unimpl {
 	ARM_UNIMPL_THUMB,
-	ARM_UNIMPL_VFP,
-	ARM_UNIMPL_PARALLEL,	/* SIMD-in-GPR add/subtract */
-	ARM_UNIMPL_DUAL_MUL,	/* SMLAD/SMUAD/SMLSD/SMMUL... */
-	ARM_UNIMPL_USAD8,
-	ARM_UNIMPL_SETEND_BE,
 	ARM_UNIMPL_COUNT,
 };
 
@@ -207,6 +262,25 @@ _Static_assert(sizeof(struct arm_insn) == 16, "decoded record stays 16 bytes");
 
 /* Decode one A32 instruction; never fails (every encoding has a class). */
 void arm_decode_a32(uint32_t raw, struct arm_insn *out);
+
+/* Whether a T32 halfword (the low 16 bits of hw1) starts a 32-bit encoding. */
+bool arm_t32_wide(uint32_t hw1);
+
+/* Decode one T32 instruction, raw = hw1 << 16 | hw2 (hw2 is ignored when
+ * hw1 is a 16-bit instruction); never fails. */
+void arm_decode_t32(uint32_t raw, struct arm_insn *out);
+
+/* Rewrite a T32 record for execution inside an IT block: the 16-bit
+ * flag-setting forms set no flags there (setflags = !InITBlock()). */
+void arm_t32_in_it(struct arm_insn *d);
+
+/*
+ * Decode a CP10/CP11 instruction from bits 27:0 of its A32 encoding (T32:
+ * of hw1:hw2, whose top nibble 0xE stands where A32 has the condition).
+ * out must be zeroed with raw set by the caller; this sets cond, the T32
+ * flags when thumb, and the rest. Never fails.
+ */
+void arm_decode_vfp(uint32_t bits27_0, unsigned cond, bool thumb, struct arm_insn *out);
 
 /* Human-readable text for an enum arm_unimpl. */
 const char *arm_unimpl_name(unsigned what);

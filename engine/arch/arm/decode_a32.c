@@ -32,6 +32,7 @@
  * 11. Multiplies with RdHi = RdLo: RdHi is written last and wins.
  * 12. Unallocated or UNPREDICTABLE hint and barrier encodings are NOPs.
  * 13. Bitfield instructions with lsb + width > 32 (or msb < lsb) -> UNDEFINED.
+ * 14. SMMLS with Ra = PC: no accumulator (as SMMUL), as QEMU does.
  */
 #include "engine/rt.h"
 #include "arm/decode.h"
@@ -41,11 +42,6 @@
 
 static const char *const unimpl_names[ARM_UNIMPL_COUNT] = {
 	[ARM_UNIMPL_THUMB] = "Thumb (T32) instruction set",
-	[ARM_UNIMPL_VFP] = "VFP instruction",
-	[ARM_UNIMPL_PARALLEL] = "parallel (SIMD-in-GPR) add/subtract",
-	[ARM_UNIMPL_DUAL_MUL] = "dual/most-significant-word signed multiply",
-	[ARM_UNIMPL_USAD8] = "USAD8/USADA8",
-	[ARM_UNIMPL_SETEND_BE] = "SETEND BE (big-endian data)",
 };
 
 const char *arm_unimpl_name(unsigned what)
@@ -56,12 +52,6 @@ const char *arm_unimpl_name(unsigned what)
 static void undef(struct arm_insn *d)
 {
 	d->op = ARM_OP_UNDEF;
-}
-
-static void unimpl(struct arm_insn *d, enum arm_unimpl what)
-{
-	d->op = ARM_OP_UNIMPL;
-	d->imm = what;
 }
 
 static uint32_t ror32(uint32_t v, unsigned n)
@@ -416,6 +406,49 @@ static void decode_pack(uint32_t raw, struct arm_insn *d)
 	undef(d);
 }
 
+/* Signed multiplies, divides (A5.4.4): Rd in 19:16, Ra in 15:12. */
+static void decode_media_mul(uint32_t raw, struct arm_insn *d)
+{
+	unsigned op1 = BITS(raw, 22, 20), op2 = BITS(raw, 7, 5);
+
+	d->rd = BITS(raw, 19, 16);
+	d->rs = BITS(raw, 15, 12);
+	d->rm = BITS(raw, 11, 8);
+	d->rn = BITS(raw, 3, 0);
+	d->shift = (uint8_t)BIT(raw, 5);
+	switch (op1) {
+	case 0: /* SMLAD, SMUAD (Ra = 15), SMLSD, SMUSD */
+	case 4: /* SMLALD, SMLSLD */
+		if (op2 >= 4)
+			return undef(d);
+		if (op2 & 2)
+			d->flags |= ARM_F_X;
+		if (op1 == 4) {
+			d->imm = ARM_DMUL_LONG;
+			unsigned hi = d->rd;
+			d->rd = d->rs;
+			d->rs = (uint8_t)hi;
+			if (d->rd == 15)
+				return undef(d);
+		} else {
+			d->imm = ARM_DMUL_DUAL;
+		}
+		break;
+	case 5: /* SMMLA, SMMUL (Ra = 15), SMMLS */
+		if (op2 >= 2 && op2 < 6)
+			return undef(d);
+		if (op2 >= 6)
+			d->flags |= ARM_F_X;
+		d->imm = ARM_DMUL_MSW;
+		break;
+	default: /* SDIV and UDIV: the A9 has no divide instructions */
+		return undef(d);
+	}
+	if (d->rd == 15)
+		return undef(d);
+	d->op = ARM_OP_DMUL;
+}
+
 /* Media instructions (A5.4). */
 static void decode_media(uint32_t raw, struct arm_insn *d)
 {
@@ -425,30 +458,33 @@ static void decode_media(uint32_t raw, struct arm_insn *d)
 	case 0: /* parallel add/subtract, signed (000xx) and unsigned (001xx) */
 		if ((op1 & 3) == 0 || op2 == 5 || op2 == 6)
 			return undef(d);
-		return unimpl(d, ARM_UNIMPL_PARALLEL);
+		d->rd = BITS(raw, 15, 12);
+		d->rn = BITS(raw, 19, 16);
+		d->rm = BITS(raw, 3, 0);
+		if (d->rd == 15)
+			return undef(d);
+		d->imm = ARM_PAR(BITS(raw, 22, 20), op2);
+		d->op = ARM_OP_PAR;
+		return;
 	case 1:
 		return decode_pack(raw, d);
 	case 2: /* signed multiplies; SDIV/UDIV do not exist on the A9 */
-		switch (op1 & 7) {
-		case 0:
-		case 4:
-			if (op2 < 4)
-				return unimpl(d, ARM_UNIMPL_DUAL_MUL);
-			return undef(d);
-		case 5:
-			if (op2 < 2 || op2 >= 6)
-				return unimpl(d, ARM_UNIMPL_DUAL_MUL);
-			return undef(d);
-		default:
-			return undef(d);
-		}
+		return decode_media_mul(raw, d);
 	default:
 		break;
 	}
+	if (op1 == 0x18) {
+		if (op2 != 0 || BITS(raw, 19, 16) == 15)
+			return undef(d);
+		d->rd = BITS(raw, 19, 16);
+		d->rs = BITS(raw, 15, 12);
+		d->rm = BITS(raw, 11, 8);
+		d->rn = BITS(raw, 3, 0);
+		d->op = ARM_OP_USAD8;
+		return;
+	}
 	d->rd = BITS(raw, 15, 12);
 	d->rn = BITS(raw, 3, 0);
-	if (op1 == 0x18)
-		return op2 == 0 ? unimpl(d, ARM_UNIMPL_USAD8) : undef(d);
 	if (op1 == 0x1f && op2 == 7) { /* UDF: permanently undefined */
 		d->rd = d->rn = 0;
 		return undef(d);
@@ -509,14 +545,13 @@ static void decode_coproc(uint32_t raw, struct arm_insn *d)
 	}
 	if ((op1 & 0x3e) == 0)
 		return undef(d);
-	if ((coproc & 0xe) == 0xa) {
-		d->imm = ARM_UNIMPL_VFP;
-		d->op = ARM_OP_VFP;
-		return;
-	}
-	/* CP15 has MCR/MRC only on the A9 (no MCRR/MRRC without LPAE, no CDP,
-	 * LDC or STC); every other coprocessor, CP14 included, is absent. */
-	if (coproc == 15 && (op1 & 0x30) == 0x20 && BIT(raw, 4)) {
+	if ((coproc & 0xe) == 0xa)
+		return arm_decode_vfp(raw & 0x0fffffffu, d->cond, false, d);
+	/* CP15 and the CP14 debug registers have MCR/MRC only on the A9 (no
+	 * MCRR/MRRC without LPAE, no CDP, LDC or STC; CP14's ThumbEE and
+	 * Jazelle registers, opc1 6 and 7, are absent); no other coprocessor. */
+	if ((coproc == 15 || (coproc == 14 && BITS(raw, 23, 21) == 0)) && (op1 & 0x30) == 0x20 &&
+	    BIT(raw, 4)) {
 		d->rd = BITS(raw, 15, 12);
 		if (op1 & 1) {
 			d->op = ARM_OP_MRC;
@@ -569,9 +604,8 @@ static void decode_uncond_misc(uint32_t raw, struct arm_insn *d)
 			return;
 		}
 		if (op2 == 0 && BIT(raw, 16)) {
-			if (BIT(raw, 9))
-				return unimpl(d, ARM_UNIMPL_SETEND_BE);
-			d->op = ARM_OP_NOP;
+			d->imm = BIT(raw, 9);
+			d->op = ARM_OP_SETEND;
 			return;
 		}
 		return undef(d);

@@ -22,6 +22,11 @@ extern const struct io_ops io_barrier_ops __attribute__((visibility("hidden")));
 /* Select the strategy from sh->config. Returns 0 or -1 (unknown strategy). */
 int io_init(void);
 
+/* Invalidate decoded code on guest RAM the host wrote behind the CPU's back
+ * (sh->dirty: the loader, virtio DMA). Called after every device access and
+ * at every safe point; cheap when nothing is pending. */
+void io_drain_dirty(void);
+
 /* The one entry point for device accesses from the mmu strategies.
  * Returns 0, or 1 for an external abort. */
 int io_access(gpa_t pa, unsigned size, uint32_t *val, bool write);

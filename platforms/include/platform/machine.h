@@ -34,6 +34,19 @@ struct machine_host {
 	void (*power)(void *opaque, enum machine_power req);
 	/* A warning for the user (printed once per distinct cause by the caller). */
 	void (*warn)(void *opaque, const char *msg);
+	/* A device wrote guest RAM [pa, pa + len) behind the CPU's back (DMA):
+	 * the framework marks those pages dirty for the engine's code caches.
+	 * May be NULL (unit tests without an engine). */
+	void (*ram_written)(void *opaque, gpa_t pa, uint64_t len);
+};
+
+/* Guest RAM as devices reach it for DMA: guest-physical [base, base + size)
+ * at host address `host`. Set by the framework once RAM exists, before any
+ * device access; host NULL means no RAM (every DMA fails). */
+struct machine_ram {
+	gpa_t base;
+	uint64_t size;
+	uint8_t *host;
 };
 
 struct device_ops {
@@ -65,9 +78,19 @@ struct machine_timer {
 	struct machine_timer *next;
 };
 
+/* A host file backing a block device. The framework opens, flushes and
+ * closes it; devices only pread/pwrite/fdatasync the descriptor. */
+struct board_disk {
+	const char *path;	/* for messages */
+	int fd;
+	uint64_t size;		/* bytes */
+	bool readonly;
+};
+
 struct board_params {
 	uint64_t ram_size;
 	bool strict_bus;
+	const struct board_disk *disk;	/* NULL: no disk */
 };
 
 struct board {
@@ -81,6 +104,18 @@ struct board {
 	 * serve itself (fills at most max entries of struct captive_fast_read);
 	 * returns the count. */
 	unsigned (*fast_reads)(struct machine *m, void *out_fast_reads, unsigned max);
+
+	/* Booting Linux: the machine number passed in r1, and what the
+	 * framework adds to the device tree for the virtio-mmio transports
+	 * (virtio_count 0: none) - `virtio_count` nodes at virtio_base + i *
+	 * virtio_stride, GIC SPI virtio_spi + i, wired to the interrupt
+	 * controller compatible with dt_intc_compatible. */
+	uint32_t linux_machine_id;
+	const char *dt_intc_compatible;
+	gpa_t virtio_base;
+	uint32_t virtio_stride;
+	unsigned virtio_count;
+	unsigned virtio_spi;
 };
 
 #define MACHINE_MAX_DEVICES 32
@@ -107,6 +142,8 @@ struct machine {
 	bool timer_running;
 	bool stopping;
 	uint64_t unmapped_accesses;
+	/* Guest RAM for device DMA (see struct machine_ram). */
+	struct machine_ram ram;
 };
 
 const struct board *board_find(const char *name);

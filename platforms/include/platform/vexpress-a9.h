@@ -7,7 +7,8 @@
  *   0x1000_9000  PL011 UART0              IRQ 32+5
  *   0x1001_1000  SP804 timers 0/1         IRQ 32+2
  *   0x1001_2000  SP804 timers 2/3         IRQ 32+3
- *   0x1001_3000  virtio-mmio x4, 0x200 apart (added by the framework) IRQ 32+40+i
+ *   0x1001_3000  virtio-mmio x4, 0x200 apart (v2; slot 0: virtio-blk when a
+ *                disk is configured; DT nodes added by the framework) IRQ 32+40+i
  *   0x1001_7000  PL031 RTC                IRQ 32+4
  *   0x1E00_0000  A9 MPCore SCU
  *   0x1E00_0100  GIC CPU interface
@@ -44,7 +45,11 @@
 #define VEXPRESS_IRQ_TIMER23 VEXPRESS_MB_IRQ(3)
 #define VEXPRESS_IRQ_RTC VEXPRESS_MB_IRQ(4)
 #define VEXPRESS_IRQ_UART0 VEXPRESS_MB_IRQ(5)
-#define VEXPRESS_IRQ_VIRTIO(i) VEXPRESS_MB_IRQ(40 + (i))
+#define VEXPRESS_VIRTIO_SPI 40u
+#define VEXPRESS_IRQ_VIRTIO(i) VEXPRESS_MB_IRQ(VEXPRESS_VIRTIO_SPI + (i))
+
+/* MACH_TYPE_VEXPRESS: what QEMU passes in r1 when booting Linux. */
+#define VEXPRESS_LINUX_MACHINE_ID 0x8e0u
 
 /* SYS_24MHZ, the counter the engine may serve from the clock page. */
 #define VEXPRESS_SYS_24MHZ (VEXPRESS_SYSREG_BASE + 0x5cu)
@@ -73,6 +78,13 @@ int v2m_sysreg_create(struct machine *m, gpa_t base);
 int sp810_create(struct machine *m, gpa_t base);
 /* Cortex-A9 MPCore snoop control unit, reporting one CPU. */
 int a9_scu_create(struct machine *m, gpa_t base);
+
+/* virtio-mmio transport (version 2) with nothing behind it: DeviceID 0. */
+int virtio_mmio_create_empty(struct machine *m, const char *name, gpa_t base, unsigned irq);
+/* virtio-mmio transport carrying a virtio-blk device backed by `disk`
+ * (which must outlive the machine; read-only disks are offered as such). */
+int virtio_blk_create(struct machine *m, const char *name, gpa_t base, unsigned irq,
+		      const struct board_disk *disk);
 
 /* CLOCK_MONOTONIC ns at which the V2M SYS_24MHZ counter read zero. */
 uint64_t v2m_sysreg_counter_epoch(const struct device *sysreg);

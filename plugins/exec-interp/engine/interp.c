@@ -184,7 +184,10 @@ int interp_unimpl(struct arm_cpu *cpu, const struct arm_insn *i)
 {
 	uint32_t pc = interp_insn_addr(cpu, i);
 
-	interp_report_unimpl(pc, i->raw, i->flags & ARM_F_THUMB, arm_unimpl_name(i->imm));
+	bool narrow = (i->flags & (ARM_F_THUMB | ARM_F_WIDE)) == ARM_F_THUMB;
+
+	interp_report_unimpl(pc, narrow ? i->raw >> 16 : i->raw, i->flags & ARM_F_THUMB,
+			     arm_unimpl_name(i->imm));
 	cpu->r[15] = pc;
 	return SEM_STOP;
 }
@@ -276,7 +279,16 @@ static INTERP_INLINE int interp_exec(struct arm_cpu *cpu, const struct arm_insn 
 	case ARM_OP_MCR: return sem_mcr(cpu, i);
 	case ARM_OP_SRS: return sem_srs(cpu, i);
 	case ARM_OP_RFE: return sem_rfe(cpu, i);
-	case ARM_OP_VFP: return sem_vfp(cpu, i);
+	case ARM_OP_VFP_DP: return sem_vfp_dp(cpu, i);
+	case ARM_OP_VFP_LDST: return sem_vfp_ldst(cpu, i);
+	case ARM_OP_VFP_XFER: return sem_vfp_xfer(cpu, i);
+	case ARM_OP_PAR: return sem_par(cpu, i);
+	case ARM_OP_DMUL: return sem_dmul(cpu, i);
+	case ARM_OP_USAD8: return sem_usad8(cpu, i);
+	case ARM_OP_SETEND: return sem_setend(cpu, i);
+	case ARM_OP_IT: return sem_it(cpu, i);
+	case ARM_OP_CBZ: return sem_cbz(cpu, i);
+	case ARM_OP_TBB: return sem_tbb(cpu, i);
 	case ARM_OP_SVC: return interp_svc(cpu, i);
 	case ARM_OP_BKPT: return interp_bkpt(cpu, i);
 	case ARM_OP_NOP: return SEM_NEXT;
@@ -291,11 +303,11 @@ static INTERP_INLINE int interp_exec(struct arm_cpu *cpu, const struct arm_insn 
 
 /*
  * Find the decoded page for an instruction fetch at pc. Returns the page, or
- * NULL with *raw filled when the code is not in RAM (executed uncached), or
- * NULL with *faulted set when the fetch took a prefetch abort.
+ * NULL when the code is not in RAM (the caller fetches it through the mmu),
+ * or NULL with *faulted set when the fetch took a prefetch abort.
  */
 static INTERP_COLD struct interp_page *interp_fetch_slow(struct arm_cpu *cpu, uint32_t pc,
-							  uint32_t *raw, bool *faulted)
+							  bool *faulted)
 {
 	struct arm_fault f;
 	const uint8_t *host;
@@ -303,44 +315,137 @@ static INTERP_COLD struct interp_page *interp_fetch_slow(struct arm_cpu *cpu, ui
 	unsigned fl = MMU_FETCH | cpu->mem_user;
 
 	interp.cur_valid = false;
-	if (mmu_translate_fetch(cpu, pc, fl, &pa, &host, &f))
-		goto fault;
-	if (!host) {
-		if (mmu_read(cpu, pc, 4, raw, fl, &f))
-			goto fault;
+	if (mmu_translate_fetch(cpu, pc, fl, &pa, &host, &f)) {
+		arm_prefetch_abort(cpu, &f, pc);
+		*faulted = true;
 		return NULL;
 	}
+	if (!host)
+		return NULL;
 	interp.cur = interp_get_page(pa & ~(gpa_t)(INTERP_PAGE_SIZE - 1));
 	interp.cur_va = pc & ~(INTERP_PAGE_SIZE - 1);
 	interp.cur_gen = interp.gen;
 	interp.cur_epoch = cpu->fetch_epoch;
 	interp.cur_valid = true;
 	return interp.cur;
-fault:
-	arm_prefetch_abort(cpu, &f, pc);
-	*faulted = true;
-	return NULL;
 }
 
 static INTERP_INLINE struct interp_page *interp_fetch_page(struct arm_cpu *cpu, uint32_t pc,
-							   uint32_t *raw, bool *faulted)
+							   bool *faulted)
 {
 	*faulted = false;
 	if (__builtin_expect(interp.cur_valid && interp.cur_va == (pc & ~(INTERP_PAGE_SIZE - 1)) &&
 			     interp.cur_gen == interp.gen && interp.cur_epoch == cpu->fetch_epoch, 1))
 		return interp.cur;
-	return interp_fetch_slow(cpu, pc, raw, faulted);
+	return interp_fetch_slow(cpu, pc, faulted);
 }
 
-static INTERP_COLD void interp_decode_slot(struct interp_page *p, uint32_t pc)
+/*
+ * Decode the instruction at pc into its slot. Returns false, leaving the
+ * slot alone, for a T32 instruction straddling the page end: its second
+ * halfword lives in another page, whose stores would not invalidate this
+ * one, so it is never cached (interp_straddles() sends it uncached).
+ */
+static INTERP_COLD bool interp_decode_slot(struct interp_page *p, uint32_t pc, bool thumb)
 {
-	gpa_t pa = p->pa + (pc & (INTERP_PAGE_SIZE - 1));
-	uint32_t raw;
+	uint32_t off = pc & (INTERP_PAGE_SIZE - 1);
+	const uint8_t *host = engine_ram_ptr(p->pa + off);
+	struct arm_insn *slot = &p->slot[off >> 1];
 
-	memcpy(&raw, engine_ram_ptr(pa), 4);
-	arm_decode_a32(raw, &p->slot[(pc & (INTERP_PAGE_SIZE - 1)) >> 1]);
-	interp_mark_code(pa);
+	if (thumb) {
+		uint16_t hw[2] = { 0, 0 };
+		memcpy(&hw[0], host, 2);
+		if (arm_t32_wide(hw[0])) {
+			if (off == INTERP_PAGE_SIZE - 2)
+				return false;
+			memcpy(&hw[1], host + 2, 2);
+		}
+		arm_decode_t32(((uint32_t)hw[0] << 16) | hw[1], slot);
+	} else {
+		uint32_t raw;
+		memcpy(&raw, host, 4);
+		arm_decode_a32(raw, slot);
+	}
+	interp_mark_code(p->pa + off);
 	eng.sh->stats.decode_cache_misses++;
+	return true;
+}
+
+/* Whether pc is a 32-bit T32 instruction straddling the end of page p. */
+static INTERP_INLINE bool interp_straddles(const struct interp_page *p, uint32_t pc)
+{
+	uint16_t hw;
+
+	if ((pc & (INTERP_PAGE_SIZE - 1)) != INTERP_PAGE_SIZE - 2)
+		return false;
+	memcpy(&hw, engine_ram_ptr(p->pa + INTERP_PAGE_SIZE - 2), 2);
+	return arm_t32_wide(hw);
+}
+
+/*
+ * Fetch and decode the instruction at pc through the mmu: code outside RAM,
+ * or a T32 instruction straddling a page end, whose halves are translated
+ * separately (a fault on the second reports its address in IFAR, with the
+ * instruction's address as the return address). Returns false after taking
+ * the prefetch abort.
+ */
+static INTERP_COLD bool interp_fetch_uncached(struct arm_cpu *cpu, uint32_t pc, bool thumb,
+					      struct arm_insn *in)
+{
+	struct arm_fault f;
+	unsigned fl = MMU_FETCH | cpu->mem_user;
+	uint32_t w, hw2 = 0;
+
+	if (!thumb) {
+		if (mmu_read(cpu, pc, 4, &w, fl, &f))
+			goto fault;
+		arm_decode_a32(w, in);
+		return true;
+	}
+	if (mmu_read(cpu, pc, 2, &w, fl, &f) ||
+	    (arm_t32_wide(w) && mmu_read(cpu, pc + 2, 2, &hw2, fl, &f)))
+		goto fault;
+	arm_decode_t32((w << 16) | hw2, in);
+	return true;
+fault:
+	arm_prefetch_abort(cpu, &f, pc);
+	return false;
+}
+
+static INTERP_INLINE unsigned interp_len(const struct arm_insn *in)
+{
+	return (in->flags & (ARM_F_THUMB | ARM_F_WIDE)) == ARM_F_THUMB ? 2 : 4;
+}
+
+/*
+ * Execute one decoded instruction at pc off the fast path: code fetched
+ * uncached, and every instruction inside an IT block, whose condition and
+ * ITSTATE update builder.h describes. Leaves r[15] at the next instruction
+ * on SEM_NEXT, SYNC and WFI.
+ */
+static INTERP_COLD int interp_step(struct arm_cpu *cpu, uint32_t pc, struct arm_insn *in)
+{
+	bool thumb = in->flags & ARM_F_THUMB;
+	uint32_t it = thumb ? arm_itstate(cpu->cpsr) : 0;
+	unsigned cond = in->cond;
+	int r = SEM_NEXT;
+
+	if (it) {
+		arm_t32_in_it(in);
+		cond = in->op == ARM_OP_BKPT ? ARM_COND_AL : it >> 4;
+	}
+	cpu->r[15] = pc + (thumb ? 4 : 8);
+	if (cond == ARM_COND_AL || arm_cond_pass(cpu, cond))
+		r = interp_exec(cpu, in);
+	if (it) {
+		if (r == SEM_NEXT || r == SEM_SYNC || r == SEM_WFI)
+			cpu->cpsr = arm_cpsr_with_it(cpu->cpsr, arm_it_advance(it));
+		else if (r == SEM_BRANCH)
+			cpu->cpsr &= ~CPSR_IT;
+	}
+	if (r == SEM_NEXT || r == SEM_SYNC || r == SEM_WFI)
+		cpu->r[15] = pc + interp_len(in);
+	return r;
 }
 
 static INTERP_COLD void interp_wfi(struct captive_shared *sh)
@@ -354,13 +459,63 @@ static INTERP_COLD void interp_wfi(struct captive_shared *sh)
 	sh->in_wfi = 0;
 }
 
-static INTERP_COLD void interp_report_thumb(struct arm_cpu *cpu)
+/*
+ * Straight-line execution within one page from pc, in one instruction set
+ * (thumb; changing it takes a branch, which ends the block). Leaves r[15] at
+ * the next instruction; returns 0, or the stop reason.
+ */
+static INTERP_INLINE int interp_block(struct arm_cpu *cpu, struct interp_page *page, uint32_t pc,
+				      uint64_t *done, uint64_t limit, bool *hung, const bool per_insn,
+				      const bool thumb)
 {
-	struct arm_fault f;
-	uint32_t hw = 0;
+	struct captive_shared *sh = eng.sh;
+	const unsigned tflag = thumb ? ARM_F_THUMB : 0;
 
-	mmu_read(cpu, cpu->r[15], 2, &hw, MMU_FETCH | cpu->mem_user, &f);
-	interp_report_unimpl(cpu->r[15], hw, true, arm_unimpl_name(ARM_UNIMPL_THUMB));
+	for (;;) {
+		struct arm_insn *slot = &page->slot[(pc & (INTERP_PAGE_SIZE - 1)) >> 1];
+		if (__builtin_expect((slot->op == ARM_OP_NONE) | ((slot->flags & ARM_F_THUMB) != tflag),
+				     0) &&
+		    !interp_decode_slot(page, pc, thumb)) {
+			cpu->r[15] = pc; /* straddles the page end: the next block runs it */
+			return 0;
+		}
+		struct arm_insn in = *slot;
+		unsigned len = thumb ? interp_len(&in) : 4;
+		int r = SEM_NEXT;
+
+		if (thumb && __builtin_expect(cpu->cpsr & CPSR_IT, 0)) {
+			r = interp_step(cpu, pc, &in);
+		} else {
+			cpu->r[15] = pc + (thumb ? 4 : 8);
+			if (in.cond == ARM_COND_AL || arm_cond_pass(cpu, in.cond))
+				r = interp_exec(cpu, &in);
+		}
+		(*done)++;
+		if (__builtin_expect(r != SEM_NEXT, 0)) {
+			if (r == SEM_BRANCH) {
+				*hung = in.op == ARM_OP_B && cpu->r[15] == pc &&
+					(cpu->cpsr & (CPSR_I | CPSR_F)) == (CPSR_I | CPSR_F);
+			} else if (r == SEM_SYNC) {
+				cpu->r[15] = pc + len;
+			} else if (r == SEM_WFI) {
+				cpu->r[15] = pc + len;
+				interp_wfi(sh);
+			} else if (r == SEM_STOP) {
+				return (int)sh->exit.reason;
+			}
+			return 0;
+		}
+		pc += len;
+		if (__builtin_expect(*done >= limit || !(pc & (INTERP_PAGE_SIZE - 1)), 0)) {
+			cpu->r[15] = pc;
+			return 0;
+		}
+		if (per_insn && ((__atomic_load_n(&sh->irq_line, __ATOMIC_RELAXED) & cpu->irq_enable) |
+				 __atomic_load_n(&sh->stop_request, __ATOMIC_RELAXED))) {
+			cpu->r[15] = pc;
+			return 0;
+		}
+	}
 }
 
 static INTERP_INLINE int interp_loop(struct arm_cpu *cpu, const bool per_insn)
@@ -395,77 +550,33 @@ static INTERP_INLINE int interp_loop(struct arm_cpu *cpu, const bool per_insn)
 			arm_take_exception(cpu, ARM_EXC_FIQ, cpu->r[15]);
 		else if (pending & 1)
 			arm_take_exception(cpu, ARM_EXC_IRQ, cpu->r[15]);
-		if (cpu->cpsr & CPSR_T) {
-			interp_report_thumb(cpu);
-			stop = CAPTIVE_STOP_UNIMPLEMENTED;
-			break;
-		}
 
-		uint32_t pc = cpu->r[15], raw;
-		bool faulted;
-		struct interp_page *page = interp_fetch_page(cpu, pc, &raw, &faulted);
+		uint32_t pc = cpu->r[15];
+		bool faulted, thumb = cpu->cpsr & CPSR_T;
+		struct interp_page *page = interp_fetch_page(cpu, pc, &faulted);
 		if (faulted) {
 			done++;
 			continue;
 		}
-		if (!page) { /* code outside RAM: decode and run one instruction uncached */
+		if (!page || (thumb && interp_straddles(page, pc))) {
 			struct arm_insn in;
-			arm_decode_a32(raw, &in);
-			cpu->r[15] = pc + 8;
-			int r = (in.cond == ARM_COND_AL || arm_cond_pass(cpu, in.cond)) ? interp_exec(cpu, &in)
-											  : SEM_NEXT;
 			done++;
+			if (!interp_fetch_uncached(cpu, pc, thumb, &in))
+				continue;
+			int r = interp_step(cpu, pc, &in);
 			if (r == SEM_STOP) {
 				stop = sh->exit.reason;
 				break;
 			}
-			if (r == SEM_NEXT || r == SEM_SYNC || r == SEM_WFI)
-				cpu->r[15] = pc + 4;
 			if (r == SEM_WFI)
 				interp_wfi(sh);
 			continue;
 		}
-
-		/* ---- straight-line execution within the page ---- */
-		for (;;) {
-			struct arm_insn *slot = &page->slot[(pc & (INTERP_PAGE_SIZE - 1)) >> 1];
-			if (__builtin_expect(slot->op == ARM_OP_NONE, 0))
-				interp_decode_slot(page, pc);
-			struct arm_insn in = *slot;
-			int r = SEM_NEXT;
-
-			cpu->r[15] = pc + 8;
-			if (in.cond == ARM_COND_AL || arm_cond_pass(cpu, in.cond))
-				r = interp_exec(cpu, &in);
-			done++;
-			if (__builtin_expect(r != SEM_NEXT, 0)) {
-				if (r == SEM_BRANCH) {
-					hung = in.op == ARM_OP_B && cpu->r[15] == pc &&
-					       (cpu->cpsr & (CPSR_I | CPSR_F)) == (CPSR_I | CPSR_F);
-				} else if (r == SEM_SYNC) {
-					cpu->r[15] = pc + 4;
-				} else if (r == SEM_WFI) {
-					cpu->r[15] = pc + 4;
-					interp_wfi(sh);
-				} else if (r == SEM_STOP) {
-					stop = sh->exit.reason;
-					goto out;
-				}
-				break;
-			}
-			pc += 4;
-			if (__builtin_expect(done >= limit || !(pc & (INTERP_PAGE_SIZE - 1)), 0)) {
-				cpu->r[15] = pc;
-				break;
-			}
-			if (per_insn && ((__atomic_load_n(&sh->irq_line, __ATOMIC_RELAXED) & cpu->irq_enable) |
-					 __atomic_load_n(&sh->stop_request, __ATOMIC_RELAXED))) {
-				cpu->r[15] = pc;
-				break;
-			}
-		}
+		stop = thumb ? interp_block(cpu, page, pc, &done, limit, &hung, per_insn, true)
+			     : interp_block(cpu, page, pc, &done, limit, &hung, per_insn, false);
+		if (stop)
+			break;
 	}
-out:
 	sh->stats.insns += done - counted;
 	/* Leave the full CPSR in cpu->cpsr for whoever reads it next. */
 	cpu->cpsr = arm_cpsr_read(cpu);

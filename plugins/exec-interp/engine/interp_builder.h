@@ -89,6 +89,14 @@ static INTERP_INLINE bool interp_misaligned(const struct arm_cpu *cpu, uint32_t 
 	       ((fl & B_MEM_STRICT) || (cpu->cp15.sctlr & SCTLR_A));
 }
 
+/* Data accesses are big-endian while CPSR.E is set (SETEND BE). */
+static INTERP_INLINE uint32_t interp_data_endian(const struct arm_cpu *cpu, uint32_t v, unsigned size)
+{
+	if (__builtin_expect(!(cpu->cpsr & CPSR_E), 1) || size == 1)
+		return v;
+	return size == 2 ? (uint32_t)__builtin_bswap16((uint16_t)v) : __builtin_bswap32(v);
+}
+
 static INTERP_INLINE int interp_ld(struct arm_cpu *cpu, const struct arm_insn *i, uint32_t addr,
 				   unsigned size, unsigned fl, uint32_t *out)
 {
@@ -98,6 +106,7 @@ static INTERP_INLINE int interp_ld(struct arm_cpu *cpu, const struct arm_insn *i
 		return interp_abort(cpu, i, FSR_ALIGNMENT, addr, false);
 	if (__builtin_expect(mmu_read(cpu, addr, size, out, MMU_READ | interp_user(cpu, fl), &f), 0))
 		return interp_abort(cpu, i, f.fsr, f.addr, false);
+	*out = interp_data_endian(cpu, *out, size);
 	return 0;
 }
 
@@ -108,6 +117,7 @@ static INTERP_INLINE int interp_st(struct arm_cpu *cpu, const struct arm_insn *i
 
 	if (__builtin_expect(interp_misaligned(cpu, addr, size, fl), 0))
 		return interp_abort(cpu, i, FSR_ALIGNMENT, addr, true);
+	val = interp_data_endian(cpu, val, size);
 	if (__builtin_expect(mmu_write(cpu, addr, size, val, MMU_WRITE | interp_user(cpu, fl), &f), 0))
 		return interp_abort(cpu, i, f.fsr, f.addr, true);
 	return 0;
@@ -194,6 +204,7 @@ static INTERP_INLINE bool interp_vfp_enabled(const struct arm_cpu *cpu)
 #define B_ADCS(a, b, cin) interp_adcs(cpu, (a), (b), (cin))
 #define B_SBCS(a, b, cin) interp_adcs(cpu, (a), ~(uint32_t)(b), (cin))
 #define B_OR_Q(c) (cpu->cpsr |= (uint32_t)(c) << 27)
+#define B_SET_GE(v) (cpu->cpsr = (cpu->cpsr & ~CPSR_GE) | (((uint32_t)(v) & 0xfu) << 16))
 
 #define B_R(n) (cpu->r[n])
 #define B_W(n, v) (cpu->r[n] = (v))
@@ -252,6 +263,17 @@ static INTERP_INLINE bool interp_vfp_enabled(const struct arm_cpu *cpu)
 #define B_EXCL_PASS(addr) ((uint32_t)(cpu->excl_valid && cpu->excl_addr == (addr)))
 #define B_EXCL_CLEAR() (cpu->excl_valid = 0)
 #define B_VFP_ENABLED() ((uint32_t)interp_vfp_enabled(cpu))
+#define B_SET_ITSTATE(it) (cpu->cpsr = arm_cpsr_with_it(cpu->cpsr, (it)))
+#define B_S(n) vfp_s_read(&cpu->vfp, (n))
+#define B_S_W(n, v) vfp_s_write(&cpu->vfp, (n), (v))
+#define B_D(n) (cpu->vfp.d[n])
+#define B_D_W(n, x) (cpu->vfp.d[n] = (x))
+#define B_FPSCR() (cpu->vfp.fpscr)
+#define B_FPEXC() (cpu->vfp.fpexc)
+#define B_FPSCR_WRITE(v) (cpu->vfp.fpscr = (v) & FPSCR_WRITABLE)
+#define B_FPEXC_WRITE(v) (cpu->vfp.fpexc = (v) & FPEXC_WRITABLE)
+#define B_FOP(op, a, b, c) vfp_fop(&cpu->vfp, (op), (a), (b), (c))
+#define B_FVEC(op, d, n, m, imm) vfp_short_vector(&cpu->vfp, (op), (d), (n), (m), (imm))
 
 #define B_END_NEXT() return SEM_NEXT
 #define B_END_SYNC() return SEM_SYNC
@@ -270,14 +292,14 @@ static INTERP_INLINE bool interp_vfp_enabled(const struct arm_cpu *cpu)
 #define B_END_EXC_RETURN(t)                                                           \
 	do {                                                                          \
 		arm_exception_return(cpu, (t));                                       \
-		return SEM_BRANCH;                                                    \
+		return SEM_XRET;                                                      \
 	} while (0)
 #define B_END_RFE(t, psr)                                                             \
 	do {                                                                          \
 		uint32_t _t = (t);                                                    \
 		arm_cpsr_write(cpu, (psr), 0xffffffffu);                              \
 		cpu->r[15] = _t & ((cpu->cpsr & CPSR_T) ? ~1u : ~3u);                 \
-		return SEM_BRANCH;                                                    \
+		return SEM_XRET;                                                      \
 	} while (0)
 #define B_END_UNDEF() return interp_undef(cpu, i)
 #define B_END_SVC() return interp_svc(cpu, i)
