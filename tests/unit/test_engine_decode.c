@@ -98,6 +98,7 @@ static const struct class_case valid[] = {
 	{ 0xe7000010u, ARM_OP_DMUL, "smlad r0, r0, r0, r0" },
 	{ 0xe750f010u, ARM_OP_DMUL, "smmul r0, r0, r0" },
 	{ 0xe780f010u, ARM_OP_USAD8, "usad8 r0, r0, r0" },
+	{ 0xee100e10u, ARM_OP_MRC, "mrc p14, 0, r0, c0, c0, 0 (DBGDIDR)" },
 };
 
 /* UNDEFINED on a Cortex-A9 (no Security, Virtualization, divide or NEON). */
@@ -109,7 +110,8 @@ static const struct class_case undefined[] = {
 	{ 0xe1400070u, ARM_OP_UNDEF, "hvc #0" },
 	{ 0xe160006eu, ARM_OP_UNDEF, "eret" },
 	{ 0xe10f0200u, ARM_OP_UNDEF, "mrs r0, r8_usr (banked)" },
-	{ 0xee100e10u, ARM_OP_UNDEF, "mrc p14, 0, r0, c0, c0, 0" },
+	{ 0xeed00e10u, ARM_OP_UNDEF, "mrc p14, 6, r0, c0, c0, 0 (ThumbEE: absent)" },
+	{ 0xeef00e10u, ARM_OP_UNDEF, "mrc p14, 7, r0, c0, c0, 0 (Jazelle: absent)" },
 	{ 0xec410f20u, ARM_OP_UNDEF, "mcrr p15, 2, r0, r1, c0" },
 	{ 0xfe000f10u, ARM_OP_UNDEF, "mcr2 p15, 0, r0, c0, c0, 0" },
 	{ 0xf2000800u, ARM_OP_UNDEF, "vadd.i8 d0, d0, d0 (NEON off)" },
