@@ -162,15 +162,26 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all guest images
 	$(Q)tests/run.sh
 
+# make fuzz-cpu N=<sequences> [SEED=<n>] [GEN=a32|t32|vfp]: the Unicorn
+# differential test at any length (N sequences per generator and engine),
+# with a random seed unless one is given; the seed is printed for reproduction.
+fuzz-cpu: N ?= 100000
+fuzz-cpu: all
+	$(Q)seed=$${SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
+	echo "fuzz-cpu: N=$(N) SEED=$$seed$(if $(GEN), GEN=$(GEN))"; \
+	CK_FORK=no CAPTIVE_DIFF_SEQS=$(N) CAPTIVE_DIFF_SEED=$$seed CAPTIVE_DIFF_GEN=$(GEN) \
+		$(B)/tests/test_diff_unicorn
+
 test-all: deps
 	$(Q)$(MAKE) --no-print-directory all guest
 	$(Q)CAPTIVE_TEST_ALL=1 tests/run.sh
 
-DEMO_CONFIG ?= configs/baseline.ini
-DEMO_KERNEL ?= tests/guest/build/hello.elf
+# make run [CONFIG=configs/x.ini] [KERNEL=bare-metal.elf] [APPEND="captive.workload=lua"]
+CONFIG ?= configs/baseline.ini
+KERNEL ?=
 run: deps
-	$(Q)$(MAKE) --no-print-directory all guest
-	$(Q)scripts/run-demo.sh $(DEMO_CONFIG) $(DEMO_KERNEL)
+	$(Q)$(MAKE) --no-print-directory all guest images
+	$(Q)APPEND="$(APPEND)" scripts/run-demo.sh $(CONFIG) $(KERNEL)
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all guest
