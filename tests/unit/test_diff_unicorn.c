@@ -360,9 +360,9 @@ static uint32_t gen_misc(void)
 		       pick(32) << 7 | pick(2) << 6 | rm;
 	case 7: /* QADD QSUB QDADD QDSUB */
 		return c | 0x01000050 | pick(4) << 21 | pick(12) << 16 | rd << 12 | rm;
-	default: /* SMULxy SMLAxy SMULWy SMLAWy */ {
+	default: /* SMULxy SMLAxy SMULWy SMLAWy (Ra SBZ for the SMUL forms) */ {
 		uint32_t op = pick(3);
-		uint32_t ra = op == 2 ? 0 : pick(12);
+		uint32_t ra = op == 1 ? pick(12) : 0;
 		uint32_t bits = op == 0 ? 0x01600080 : op == 1 ? 0x01000080 : 0x012000a0;
 		return c | bits | rd << 16 | ra << 12 | pick(12) << 8 | pick(4) << 5 | rm;
 	}
@@ -1088,9 +1088,8 @@ static uint32_t f32_special(void)
 	switch (pick(4)) {
 	case 0:
 		return v[pick(CAPTIVE_ARRAY_SIZE(v))];
-	case 1: /* random exponent near 1, random mantissa */
-		return (rnd() & 0x80000000u) | (0x3c000000u + (pick(0x1000) << 20)) |
-		       (rnd() & 0x7fffff);
+	case 1: /* exponent within 2^+-28 of 1, random mantissa */
+		return (rnd() & 0x80000000u) | (100u + pick(56)) << 23 | (rnd() & 0x7fffff);
 	case 2: { /* small integers */
 		float f = (float)((int)pick(2001) - 1000);
 		uint32_t u;
@@ -1122,7 +1121,8 @@ static uint64_t f64_special(void)
 		return v[pick(CAPTIVE_ARRAY_SIZE(v))];
 	case 1:
 		return (uint64_t)(rnd() & 0x80000000u) << 32 |
-		       (uint64_t)(0x3c0u + pick(0x80)) << 52 | ((uint64_t)rnd() << 21 ^ rnd());
+		       (uint64_t)(0x3c0u + pick(0x80)) << 52 |
+		       (((uint64_t)rnd() << 21 ^ rnd()) & 0x000fffffffffffffull);
 	case 2: /* singles widened: exact conversions, near the float limits */
 		return (uint64_t)(0x380u + pick(0x100)) << 52 | (uint64_t)(rnd() & 0xfff) << 29;
 	default:
@@ -1227,7 +1227,7 @@ static uint32_t gen_vfp_mem(uint32_t c)
 		return c << 28 | 0x0d000a00 | (dp ? 0x100 : 0) | pick(2) << 23 | l << 20 | 11u << 16 |
 		       vd(d, dp) | pick(256);
 	uint32_t cnt = 1 + pick(dp ? 8 : 16);
-	if (d + cnt > (dp ? 32u : 32u))
+	if (d + cnt > 32)
 		d = 32 - cnt;
 	uint32_t imm8 = dp ? 2 * cnt : cnt;
 	if (pick(2)) /* IA, no writeback, r11 */

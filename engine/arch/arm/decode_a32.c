@@ -239,6 +239,9 @@ static void decode_sync(uint32_t raw, struct arm_insn *d)
 
 	d->rn = BITS(raw, 19, 16);
 	if ((op & 0xb) == 0) {
+		/* SWP/SWPB run whatever SCTLR.SW says, as in QEMU: the A9's
+		 * multiprocessing extensions make them UNDEFINED while SW is 0, but
+		 * Linux either sets SW or emulates them with the same result. */
 		d->rd = BITS(raw, 15, 12);
 		d->rm = BITS(raw, 3, 0);
 		d->shift = BIT(raw, 22) ? 1 : 4;

@@ -414,7 +414,8 @@ fault:
 
 static INTERP_INLINE unsigned interp_len(const struct arm_insn *in)
 {
-	return (in->flags & (ARM_F_THUMB | ARM_F_WIDE)) == ARM_F_THUMB ? 2 : 4;
+	_Static_assert(ARM_F_WIDE == 4, "a wide T32 record is 2 + (ARM_F_WIDE >> 1) bytes long");
+	return (in->flags & ARM_F_THUMB) ? 2 + ((in->flags & ARM_F_WIDE) >> 1) : 4;
 }
 
 /*
@@ -469,22 +470,24 @@ static INTERP_INLINE int interp_block(struct arm_cpu *cpu, struct interp_page *p
 				      const bool thumb)
 {
 	struct captive_shared *sh = eng.sh;
-	const unsigned tflag = thumb ? ARM_F_THUMB : 0;
-
 	for (;;) {
 		struct arm_insn *slot = &page->slot[(pc & (INTERP_PAGE_SIZE - 1)) >> 1];
-		if (__builtin_expect((slot->op == ARM_OP_NONE) | ((slot->flags & ARM_F_THUMB) != tflag),
-				     0) &&
-		    !interp_decode_slot(page, pc, thumb)) {
+		/* Decoded for this instruction set? (T32 records always carry
+		 * ARM_F_THUMB, an empty slot never does.) */
+		bool stale = thumb ? !(slot->flags & ARM_F_THUMB)
+				   : (slot->op == ARM_OP_NONE) | ((slot->flags & ARM_F_THUMB) != 0);
+		if (__builtin_expect(stale, 0) && !interp_decode_slot(page, pc, thumb)) {
 			cpu->r[15] = pc; /* straddles the page end: the next block runs it */
 			return 0;
 		}
 		struct arm_insn in = *slot;
-		unsigned len = thumb ? interp_len(&in) : 4;
 		int r = SEM_NEXT;
 
 		if (thumb && __builtin_expect(cpu->cpsr & CPSR_IT, 0)) {
-			r = interp_step(cpu, pc, &in);
+			/* A copy, so that `in` does not escape and can live in
+			 * registers on the fast path. */
+			struct arm_insn it_in = in;
+			r = interp_step(cpu, pc, &it_in);
 		} else {
 			cpu->r[15] = pc + (thumb ? 4 : 8);
 			if (in.cond == ARM_COND_AL || arm_cond_pass(cpu, in.cond))
@@ -496,16 +499,16 @@ static INTERP_INLINE int interp_block(struct arm_cpu *cpu, struct interp_page *p
 				*hung = in.op == ARM_OP_B && cpu->r[15] == pc &&
 					(cpu->cpsr & (CPSR_I | CPSR_F)) == (CPSR_I | CPSR_F);
 			} else if (r == SEM_SYNC) {
-				cpu->r[15] = pc + len;
+				cpu->r[15] = pc + interp_len(&in);
 			} else if (r == SEM_WFI) {
-				cpu->r[15] = pc + len;
+				cpu->r[15] = pc + interp_len(&in);
 				interp_wfi(sh);
 			} else if (r == SEM_STOP) {
 				return (int)sh->exit.reason;
 			}
 			return 0;
 		}
-		pc += len;
+		pc += thumb ? 2 + ((in.flags & ARM_F_WIDE) >> 1) : 4;
 		if (__builtin_expect(*done >= limit || !(pc & (INTERP_PAGE_SIZE - 1)), 0)) {
 			cpu->r[15] = pc;
 			return 0;
