@@ -42,7 +42,10 @@ static bool io_fast_read(gpa_t pa, unsigned size, uint32_t *val)
 void io_drain_dirty(void)
 {
 	struct captive_dirty *d = &eng.sh->dirty;
-	if (!__atomic_exchange_n(&d->pending, 0, __ATOMIC_ACQ_REL))
+	/* A plain load first: this runs at every block end, and an atomic
+	 * exchange there cost a fifth of the interpreter's time. */
+	if (!__atomic_load_n(&d->pending, __ATOMIC_RELAXED) ||
+	    !__atomic_exchange_n(&d->pending, 0, __ATOMIC_ACQ_REL))
 		return;
 	for (unsigned w = 0; w < CAPTIVE_DIRTY_WORDS; w++) {
 		if (!__atomic_load_n(&d->bits[w], __ATOMIC_RELAXED))

@@ -1,5 +1,5 @@
 /*
- * The decoded-instruction record: A32 now and T32 later decode to the same
+ * The decoded-instruction record: A32 and T32 (decode_t32.c) decode to the same
  * struct arm_insn, which the semantics (sem.c.inc) consume. 16 bytes, so that
  * decode caches stay small; a zeroed record (ARM_OP_NONE) means "not decoded
  * yet", which caches rely on.
@@ -8,8 +8,10 @@
  *   ARM_OP_UNDEF   UNDEFINED on a Cortex-A9: the guest's undefined-instruction
  *                  exception (counted in stats.undef_insns).
  *   ARM_OP_UNIMPL  valid on a Cortex-A9 but not implemented by this engine yet:
- *                  the engine stops (exit 3) naming the encoding; imm holds an
- *                  enum arm_unimpl saying what it is.
+ *                  the engine stops (exit 3) naming the encoding. Every ARMv7-A
+ *                  encoding of the A9 (NEON off) is implemented today, so no
+ *                  decoder emits it; the class stays for strategies and
+ *                  extensions that arrive incomplete.
  *   everything else executes; UNPREDICTABLE encodings execute with the one
  *   behaviour listed in the table at the top of decode_a32.c.
  *
@@ -242,15 +244,9 @@ enum arm_dmul {
 	ARM_DMUL_MSW = 2,
 };
 
-/* What an ARM_OP_UNIMPL record is (imm). */
-enum arm_unimpl {
-	ARM_UNIMPL_THUMB,
-	ARM_UNIMPL_COUNT,
-};
-
 struct arm_insn {
 	uint32_t imm;
-	uint32_t raw;	/* the encoding (T32 later: first halfword in bits 31:16) */
+	uint32_t raw;	/* the encoding (T32: hw1 in bits 31:16, hw2 or 0 below) */
 	uint8_t op;	/* enum arm_op */
 	uint8_t cond;	/* 0..14 */
 	uint8_t flags;	/* ARM_F_* */
@@ -281,8 +277,5 @@ void arm_t32_in_it(struct arm_insn *d);
  * flags when thumb, and the rest. Never fails.
  */
 void arm_decode_vfp(uint32_t bits27_0, unsigned cond, bool thumb, struct arm_insn *out);
-
-/* Human-readable text for an enum arm_unimpl. */
-const char *arm_unimpl_name(unsigned what);
 
 #endif

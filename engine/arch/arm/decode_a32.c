@@ -40,15 +40,6 @@
 #define BITS(x, hi, lo) (((x) >> (lo)) & ((1u << ((hi) - (lo) + 1)) - 1u))
 #define BIT(x, n) (((x) >> (n)) & 1u)
 
-static const char *const unimpl_names[ARM_UNIMPL_COUNT] = {
-	[ARM_UNIMPL_THUMB] = "Thumb (T32) instruction set",
-};
-
-const char *arm_unimpl_name(unsigned what)
-{
-	return what < ARM_UNIMPL_COUNT ? unimpl_names[what] : "instruction";
-}
-
 static void undef(struct arm_insn *d)
 {
 	d->op = ARM_OP_UNDEF;

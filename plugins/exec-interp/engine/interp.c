@@ -187,7 +187,7 @@ int interp_unimpl(struct arm_cpu *cpu, const struct arm_insn *i)
 	bool narrow = (i->flags & (ARM_F_THUMB | ARM_F_WIDE)) == ARM_F_THUMB;
 
 	interp_report_unimpl(pc, narrow ? i->raw >> 16 : i->raw, i->flags & ARM_F_THUMB,
-			     arm_unimpl_name(i->imm));
+			     "valid on a Cortex-A9 but not implemented by this engine");
 	cpu->r[15] = pc;
 	return SEM_STOP;
 }
