@@ -19,6 +19,7 @@
 
 #include "arm/decode.h"
 #include "engine_api.h"
+#include "support/check_main.h"
 
 #define RAM_BASE 0x60000000u
 #define RAM_SIZE (4u << 20)
@@ -799,17 +800,8 @@ static Suite *t32_suite(void)
 /* build/tests/test_engine_t32-<mmu>-<exec> tests build/engine/process/<mmu>-<exec>.so */
 int main(int argc, char **argv)
 {
-	const char *pair = argc > 0 ? strstr(argv[0], "test_engine_t32-") : NULL;
-	if (!pair) {
-		fprintf(stderr, "%s: cannot tell the engine pair from the program name\n",
-			argc > 0 ? argv[0] : "test_engine_t32");
+	if (check_engine_path(argc > 0 ? argv[0] : NULL, "test_engine_t32", engine_path,
+			      sizeof(engine_path)))
 		return EXIT_FAILURE;
-	}
-	snprintf(engine_path, sizeof(engine_path), "build/engine/process/%s.so",
-		 pair + strlen("test_engine_t32-"));
-	SRunner *sr = srunner_create(t32_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(t32_suite());
 }

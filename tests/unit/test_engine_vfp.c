@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "engine_api.h"
+#include "support/check_main.h"
 
 #define RAM_BASE 0x60000000u
 #define RAM_SIZE (4u << 20)
@@ -893,17 +894,8 @@ static Suite *vfp_suite(void)
 /* build/tests/test_engine_vfp-<mmu>-<exec> tests build/engine/process/<mmu>-<exec>.so */
 int main(int argc, char **argv)
 {
-	const char *pair = argc > 0 ? strstr(argv[0], "test_engine_vfp-") : NULL;
-	if (!pair) {
-		fprintf(stderr, "%s: cannot tell the engine pair from the program name\n",
-			argc > 0 ? argv[0] : "test_engine_vfp");
+	if (check_engine_path(argc > 0 ? argv[0] : NULL, "test_engine_vfp", engine_path,
+			      sizeof(engine_path)))
 		return EXIT_FAILURE;
-	}
-	snprintf(engine_path, sizeof(engine_path), "build/engine/process/%s.so",
-		 pair + strlen("test_engine_vfp-"));
-	SRunner *sr = srunner_create(vfp_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(vfp_suite());
 }

@@ -110,7 +110,7 @@ int arm_cp15_read(struct arm_cpu *cpu, uint32_t raw, uint32_t *val)
 		*val = ((line & 1) ? (1u << 7) : 0) | ((line & 2) ? (1u << 6) : 0);
 		break;
 	}
-	case CP15_KEY(13, 0, 0, 0): *val = 0; break; /* FCSEIDR: FCSE not implemented */
+	case CP15_KEY(13, 0, 0, 0): *val = 0; break; /* FCSEIDR: the A9 has no FCSE, so it reads as zero */
 	case CP15_KEY(13, 0, 0, 1): *val = cp->contextidr; break;
 	case CP15_KEY(13, 0, 0, 2): *val = cp->tpidrurw; break;
 	case CP15_KEY(13, 0, 0, 3): *val = cp->tpidruro; break;
