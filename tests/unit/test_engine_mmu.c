@@ -16,6 +16,7 @@
 #include "engine/io.h"
 #include "engine/mmu.h"
 #include "arm/cpu.h"
+#include "support/ptdesc.h"
 
 #define RAM_BASE 0x60000000u
 #define RAM_SIZE (4u << 20)
@@ -104,27 +105,6 @@ static uint32_t get(uint32_t pa)
 	uint32_t v;
 	memcpy(&v, ram + (pa - RAM_BASE), sizeof(v));
 	return v;
-}
-
-static uint32_t sect(uint32_t pa, unsigned ap3, unsigned domain, uint32_t extra)
-{
-	return (pa & 0xfff00000u) | ((ap3 & 4u) ? 1u << 15 : 0) | (ap3 & 3u) << 10 |
-	       domain << 5 | 2u | extra;
-}
-
-static uint32_t table(uint32_t l2, unsigned domain)
-{
-	return (l2 & 0xfffffc00u) | domain << 5 | 1u;
-}
-
-static uint32_t small(uint32_t pa, unsigned ap3, uint32_t extra)
-{
-	return (pa & 0xfffff000u) | ((ap3 & 4u) ? 1u << 9 : 0) | (ap3 & 3u) << 4 | 2u | extra;
-}
-
-static uint32_t large(uint32_t pa, unsigned ap3, uint32_t extra)
-{
-	return (pa & 0xffff0000u) | ((ap3 & 4u) ? 1u << 9 : 0) | (ap3 & 3u) << 4 | 1u | extra;
 }
 
 static void map_l1(uint32_t l1, gva_t va, uint32_t desc)
