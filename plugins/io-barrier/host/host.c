@@ -1,8 +1,9 @@
 /*
  * io-barrier, host half: the service thread. It spins on the request
- * sequence number for a bounded time after each request (spin_ns), then
- * parks on a futex so a 2-core host is not eaten while the guest computes or
- * sleeps; the engine rings CAPTIVE_DB_WAKE_SERVICE when it finds it parked.
+ * sequence number while the guest is active, for at most spin_ns after the
+ * last request, and parks on a futex as soon as the guest idles in WFI, so a
+ * 2-core host is not eaten while the guest sleeps or computes without I/O;
+ * the engine rings CAPTIVE_DB_WAKE_SERVICE when it finds it parked.
  */
 #include <errno.h>
 #include <linux/futex.h>
@@ -63,7 +64,12 @@ static void *barrier_thread(void *arg)
 			spin_start = barrier_now_ns();
 			continue;
 		}
-		if (++spins % 64 || barrier_now_ns() - spin_start < bh->env.spin_ns) {
+		/* Spin while the guest is active; park once it idles in WFI (its
+		 * next request comes after an interrupt, and the WFI exit is paid
+		 * anyway) or after spin_ns without a request. */
+		if (++spins % 64 ||
+		    (!__atomic_load_n(&bh->env.sh->in_wfi, __ATOMIC_ACQUIRE) &&
+		     barrier_now_ns() - spin_start < bh->env.spin_ns)) {
 			__builtin_ia32_pause();
 			continue;
 		}
