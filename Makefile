@@ -61,6 +61,13 @@ BARE_ENGINES := $(if $(BARE_PLAT_SRC),$(PAIRS:%=$(B)/engine/kvm/%.elf))
 
 CAPTIVE := $(B)/captive
 
+# `make` alone builds everything; mk/images.mk's targets are asked for by name.
+.DEFAULT_GOAL := all
+# Objects are made by pattern rules chained through .SECONDEXPANSION, which
+# would make them intermediate files that make deletes after each run (so the
+# next run compiles everything again): keep every target.
+.SECONDARY:
+
 include mk/images.mk
 
 # ---- device trees: platforms/<board>/<board>.dts -> build/<board>.dtb ----

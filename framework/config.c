@@ -31,15 +31,19 @@ int config_parse_size(const char *text, uint64_t *out)
 	unsigned long long v = strtoull(text, &end, 10);
 	if (errno || end == text || text[0] == '-')
 		return -EINVAL;
-	uint64_t mul = 1;
+	/* A bare number is MiB, as QEMU's -m reads it; B means bytes. */
+	uint64_t mul = 1ull << 20;
+	bool unit = true;
 	switch (*end) {
-	case 'k': case 'K': mul = 1ull << 10; end++; break;
-	case 'm': case 'M': mul = 1ull << 20; end++; break;
-	case 'g': case 'G': mul = 1ull << 30; end++; break;
-	case '\0': break;
+	case 'b': case 'B': mul = 1; unit = false; break;
+	case 'k': case 'K': mul = 1ull << 10; break;
+	case 'm': case 'M': break;
+	case 'g': case 'G': mul = 1ull << 30; break;
+	case '\0': unit = false; end--; break;
 	default: return -EINVAL;
 	}
-	if ((*end == 'i' || *end == 'B') && mul > 1)
+	end++;
+	if (unit && (*end == 'i' || *end == 'B'))	/* 3M, 3MB, 3MiB */
 		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
 	if (*end != '\0' || v > UINT64_MAX / mul)
 		return -EINVAL;
@@ -123,7 +127,7 @@ int config_set(struct captive_config *cfg, const char *where, const char *sectio
 			fprintf(stderr,
 				"captive: %s: %s.%s = '%s' is not valid; expected %s in %s%s\n",
 				where, section, key, value, size ? "a size" : "a whole number",
-				k->allowed, size ? " (suffix K, M or G)" : "");
+				k->allowed, size ? " (MiB, or a number with suffix B, K, M or G)" : "");
 			return -EINVAL;
 		}
 		*(uint64_t *)field = v;

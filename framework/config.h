@@ -56,7 +56,8 @@ int config_load_file(struct captive_config *cfg, const char *path);
 /* Print the configuration as an INI file. */
 void config_dump(const struct captive_config *cfg, FILE *out);
 
-/* Parse a size with optional K/M/G suffix. Returns 0 or -EINVAL. */
+/* Parse a size: a bare number is MiB (QEMU's -m), or a suffix B, K, M or G
+ * (KiB/MB... accepted). Returns 0 or -EINVAL. */
 int config_parse_size(const char *text, uint64_t *out);
 
 #endif

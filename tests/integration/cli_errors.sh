@@ -53,6 +53,24 @@ cp /bin/true "$tmp/mmu-softtlb.so"
 CAPTIVE_PLUGIN_PATH="$tmp" expect "plugin that is not a shared object" 2 "mmu-softtlb.so cannot be loaded" -- $P --kernel "$hello"
 rm -f "$tmp"/*.so
 
-if [ -f tests/guest/build/neg/hang.elf ]; then
-	expect "guest stuck with interrupts masked" 4 "stuck|watchdog" -- $P --watchdog 5 --kernel tests/guest/build/neg/hang.elf
+expect "-m with a bare number is MiB, as QEMU's" 0 "" -- $P -m 512 --kernel "$hello"
+expect "guest.memory with a bare number" 0 "" -- $P --set guest.memory=64 --kernel "$hello"
+expect "memory in bytes below the minimum" 2 "guest.memory = '4096B' is not valid" -- $P -m 4096B --kernel "$hello"
+
+# The default watchdog stops only what is provably stuck; a guest that
+# computes with interrupts masked and no device access runs to its end.
+expect "default catches a branch to itself with IRQ and FIQ masked" 4 "stuck" -- \
+	$P --kernel tests/guest/build/neg/hang.elf
+expect "--watchdog stops a long masked computation when asked" 4 "watchdog: the guest made no progress for 1 s" -- \
+	$P --set strategy.exec=interp --watchdog 1 --kernel tests/guest/build/neg/busy.elf
+t0=$(date +%s%N)
+expect "default watchdog lets a long masked computation finish" 0 "" -- \
+	$P --set strategy.exec=interp --kernel tests/guest/build/neg/busy.elf
+t1=$(date +%s%N)
+if ! grep -q "busy: done, checksum" "$tmp/out"; then
+	fail "long masked computation printed no result: $(head -c 200 "$tmp/out")"
+elif [ $(((t1 - t0) / 1000000)) -lt 2000 ]; then
+	fail "long masked computation took only $(((t1 - t0) / 1000000)) ms: it no longer outlasts --watchdog 1, make it longer"
+else
+	pass "long masked computation ran $(((t1 - t0) / 1000000)) ms, past the 1 s limit, unstopped"
 fi

@@ -85,8 +85,11 @@ END_TEST
 START_TEST(sizes)
 {
 	uint64_t v;
-	ck_assert_int_eq(config_parse_size("4096", &v), 0);
+	ck_assert_int_eq(config_parse_size("512", &v), 0); /* bare: MiB, as QEMU's -m */
+	ck_assert_uint_eq(v, 512u << 20);
+	ck_assert_int_eq(config_parse_size("4096B", &v), 0);
 	ck_assert_uint_eq(v, 4096);
+	ck_assert_int_ne(config_parse_size("4096BB", &v), 0);
 	ck_assert_int_eq(config_parse_size("2k", &v), 0);
 	ck_assert_uint_eq(v, 2048);
 	ck_assert_int_eq(config_parse_size("3MiB", &v), 0);
