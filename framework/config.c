@@ -258,7 +258,7 @@ void config_dump(const struct captive_config *cfg, FILE *out)
 			if (v && !(v & ((1u << 20) - 1)))
 				fprintf(out, "%lluM\n", (unsigned long long)(v >> 20));
 			else
-				fprintf(out, "%llu\n", (unsigned long long)v);
+				fprintf(out, "%lluB\n", (unsigned long long)v);
 			break;
 		}
 		case CONFIG_UINT:
