@@ -36,6 +36,10 @@ static void usage(FILE *out)
 		"      --timeout SECS    stop after SECS seconds, exit 4  = --set run.timeout=SECS\n"
 		"      --watchdog SECS   guest-progress limit, 0 off (default) = --set run.watchdog=SECS\n"
 		"      --strict-bus      unmapped accesses abort          = --set run.strict_bus=true\n"
+		"      --gdb [HOST:]PORT gdb remote stub (QEMU's -gdb tcp::PORT; HOST default\n"
+		"                        127.0.0.1)                       = --set debug.gdb=[HOST:]PORT\n"
+		"      --gdb-wait        hold the guest before its first instruction until gdb\n"
+		"                        resumes it (QEMU's -S)           = --set debug.gdb_wait=true\n"
 		"      --stats-json FILE write the run's statistics as JSON\n"
 		"      --dump-config     print the effective configuration and exit\n"
 		"  -v, --verbose         engine log messages          = --set run.verbose=true\n"
@@ -64,6 +68,8 @@ enum {
 	OPT_TIMEOUT,
 	OPT_WATCHDOG,
 	OPT_STRICT_BUS,
+	OPT_GDB,
+	OPT_GDB_WAIT,
 	OPT_STATS_JSON,
 	OPT_DUMP_CONFIG,
 	OPT_LIST_PLUGINS,
@@ -83,6 +89,8 @@ static const struct option long_opts[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "watchdog", required_argument, NULL, OPT_WATCHDOG },
 	{ "strict-bus", no_argument, NULL, OPT_STRICT_BUS },
+	{ "gdb", required_argument, NULL, OPT_GDB },
+	{ "gdb-wait", no_argument, NULL, OPT_GDB_WAIT },
 	{ "stats-json", required_argument, NULL, OPT_STATS_JSON },
 	{ "dump-config", no_argument, NULL, OPT_DUMP_CONFIG },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -135,6 +143,8 @@ int main(int argc, char **argv)
 		case OPT_TIMEOUT: flags[nflags++] = (struct flag_override){ "run", "timeout", optarg }; break;
 		case OPT_WATCHDOG: flags[nflags++] = (struct flag_override){ "run", "watchdog", optarg }; break;
 		case OPT_STRICT_BUS: flags[nflags++] = (struct flag_override){ "run", "strict_bus", "true" }; break;
+		case OPT_GDB: flags[nflags++] = (struct flag_override){ "debug", "gdb", optarg }; break;
+		case OPT_GDB_WAIT: flags[nflags++] = (struct flag_override){ "debug", "gdb_wait", "true" }; break;
 		case OPT_STATS_JSON: stats_json = optarg; break;
 		case OPT_DUMP_CONFIG: dump = true; break;
 		case 'v': flags[nflags++] = (struct flag_override){ "run", "verbose", "true" }; break;

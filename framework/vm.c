@@ -15,6 +15,7 @@
 #include "config.h"
 #include "console.h"
 #include "crash.h"
+#include "gdbstub.h"
 #include "loader.h"
 #include "plugins.h"
 #include "stats.h"
@@ -57,6 +58,8 @@ void vm_request_stop(struct vm *vm, enum vm_stop_cause cause)
 	pthread_mutex_lock(&vm->wfi_lock);
 	pthread_cond_broadcast(&vm->wfi_cond);
 	pthread_mutex_unlock(&vm->wfi_lock);
+	if (vm->gdb)
+		gdbstub_release(vm->gdb);
 	if (vm->backend->kick)
 		vm->backend->kick(vm);
 }
@@ -119,7 +122,8 @@ static void vm_wait_for_interrupt(struct vm *vm)
 {
 	uint64_t t0 = vm_now_ns();
 	pthread_mutex_lock(&vm->wfi_lock);
-	while (!__atomic_load_n(&vm->sh->irq_line, __ATOMIC_ACQUIRE) && !atomic_load(&vm->stop))
+	while (!__atomic_load_n(&vm->sh->irq_line, __ATOMIC_ACQUIRE) && !atomic_load(&vm->stop) &&
+	       !gdbstub_break_pending(vm))
 		pthread_cond_wait(&vm->wfi_cond, &vm->wfi_lock);
 	pthread_mutex_unlock(&vm->wfi_lock);
 	vm->stats.wfi_ns += vm_now_ns() - t0;
@@ -151,6 +155,14 @@ int vm_doorbell(struct vm *vm, uint32_t code)
 			vm->io_host->wake(vm->io_priv);
 		return 0;
 	case CAPTIVE_DB_CLOCK:
+		return 0;
+	case CAPTIVE_DB_DEBUG:
+		if (vm->gdb) {
+			gdbstub_engine_stopped(vm->gdb);
+		} else { /* nobody to serve it: run on */
+			__atomic_store_n(&sh->debug.armed, 0, __ATOMIC_RELEASE);
+			sh->debug.cmd = CAPTIVE_DBG_CONTINUE;
+		}
 		return 0;
 	case CAPTIVE_DB_PANIC:
 		crash_report_engine(vm, stderr);
@@ -220,7 +232,8 @@ static void *vm_ticker_main(void *arg)
 		last_check = now;
 
 		const struct captive_shared *sh = vm->sh;
-		bool idle = __atomic_load_n(&sh->in_wfi, __ATOMIC_ACQUIRE);
+		bool idle = __atomic_load_n(&sh->in_wfi, __ATOMIC_ACQUIRE) ||
+			    (vm->gdb && gdbstub_holds_engine(vm->gdb));
 		uint64_t m = vm_progress_marker(sh), b = sh->heartbeat;
 		if (m != marker || idle)
 			last_progress_ns = now;
@@ -453,6 +466,9 @@ int vm_run(const struct captive_config *cfg, const char *stats_json)
 		goto out_io;
 	}
 
+	if (cfg->debug_gdb[0] && gdbstub_start(vm, cfg->debug_gdb, cfg->debug_gdb_wait, &vm->gdb))
+		goto out_io;
+
 	struct sigaction sa = { .sa_handler = vm_on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -468,6 +484,8 @@ int vm_run(const struct captive_config *cfg, const char *stats_json)
 	atomic_store(&ticker.done, 1);
 	pthread_join(ticker.thread, NULL);
 	status = vm_exit_status(vm, run_err);
+	gdbstub_finish(vm->gdb, status);
+	vm->gdb = NULL;
 	stats_print(vm, stderr);
 	if (stats_json && stats_write_json(vm, stats_json))
 		status = status ? status : 2;

@@ -27,7 +27,7 @@ enum vm_exit_kind {
 struct vm_stats {
 	uint64_t exits[VM_EXIT_KINDS];
 	uint64_t exit_ns[VM_EXIT_KINDS];	/* kvm: host time from an exit to re-entry */
-	uint64_t doorbells[8];		/* by enum captive_doorbell */
+	uint64_t doorbells[16];		/* by enum captive_doorbell */
 	uint64_t barrier_requests;
 	uint64_t barrier_parks;
 	uint64_t wfi_ns;		/* time the guest spent idle */
@@ -104,6 +104,9 @@ struct vm {
 	/* irq/WFI handshake between device threads and the engine's thread */
 	pthread_mutex_t wfi_lock;
 	pthread_cond_t wfi_cond;
+
+	/* the gdb stub, or NULL (debug.gdb) */
+	struct gdbstub *gdb;
 
 	atomic_int stop;		/* enum vm_stop_cause; non-zero: stop requested */
 	atomic_int watchdog_fired;

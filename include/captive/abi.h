@@ -20,7 +20,7 @@
 
 #include "captive/types.h"
 
-#define CAPTIVE_ABI_VERSION 2u
+#define CAPTIVE_ABI_VERSION 3u
 #define CAPTIVE_SHARED_MAGIC 0x43505456u /* "CPTV" */
 
 /* x86 I/O port the bare-metal engine writes a doorbell code to (32-bit out). */
@@ -34,6 +34,7 @@ enum captive_doorbell {
 	CAPTIVE_DB_EXIT = 5,	 /* engine finished: `exit` and `state` are valid */
 	CAPTIVE_DB_PANIC = 6,	 /* engine bug: message in exit.msg, state valid */
 	CAPTIVE_DB_CLOCK = 7,	 /* refresh clock.mono_ns now */
+	CAPTIVE_DB_DEBUG = 8,	 /* debugger: stopped, or a `debug` command done */
 };
 
 /* Why the engine stopped (exit.reason). */
@@ -189,6 +190,54 @@ struct captive_log {
 };
 
 /*
+ * The debugger (the hypervisor's gdb stub). Breakpoints live here, in the
+ * engine's hands, never as BKPT in guest RAM.
+ *
+ * Host -> engine, at any time: break_request (stop at the next instruction
+ * boundary, as for gdb's Ctrl-C), then armed = 1. While armed is zero the
+ * engine never looks at the rest, so an undebugged guest pays one load per
+ * safe point.
+ *
+ * The engine stops at an instruction boundary (the instruction at state.r[15]
+ * not yet executed) when armed and either break_request is set, a breakpoint
+ * address equals the PC, or one instruction has executed since a STEP. It
+ * publishes `state`, writes stop_why, and rings CAPTIVE_DB_DEBUG. When the
+ * doorbell returns it performs `cmd`: READ_MEM / WRITE_MEM / WRITE_STATE,
+ * then rings CAPTIVE_DB_DEBUG again with status (0, or -1: not RAM through
+ * the current translation); CONTINUE / STEP resume the guest. The host
+ * changes bps[] and nbps only while the engine is stopped.
+ */
+#define CAPTIVE_DEBUG_MAX_BPS 64
+#define CAPTIVE_DEBUG_BUF 1024
+
+enum captive_debug_cmd {
+	CAPTIVE_DBG_CONTINUE = 1,
+	CAPTIVE_DBG_STEP = 2,		/* one instruction, interrupts held off */
+	CAPTIVE_DBG_READ_MEM = 3,	/* [addr, addr+len) -> buf, guest virtual */
+	CAPTIVE_DBG_WRITE_MEM = 4,	/* buf -> [addr, addr+len) */
+	CAPTIVE_DBG_WRITE_STATE = 5,	/* state.r[], cpsr, d[], fpscr -> the CPU */
+};
+
+enum captive_debug_why {
+	CAPTIVE_DBG_WHY_REQUEST = 1,	/* break_request */
+	CAPTIVE_DBG_WHY_BREAKPOINT = 2,
+	CAPTIVE_DBG_WHY_STEP = 3,
+};
+
+struct captive_debug {
+	uint32_t armed;
+	uint32_t break_request;
+	uint32_t nbps;
+	uint32_t stop_why;	/* enum captive_debug_why */
+	uint32_t bps[CAPTIVE_DEBUG_MAX_BPS];
+	uint32_t cmd;		/* enum captive_debug_cmd */
+	uint32_t addr;
+	uint32_t len;		/* at most CAPTIVE_DEBUG_BUF */
+	int32_t status;
+	uint8_t buf[CAPTIVE_DEBUG_BUF];
+};
+
+/*
  * Guest RAM the host wrote behind the CPU's back (virtio DMA, the loader),
  * whose decoded or translated code the engine must drop before it next
  * executes from it (DESIGN.md, "Code invalidation"). A bitmap over the RAM
@@ -241,6 +290,7 @@ struct captive_shared {
 	struct captive_exit_info exit;
 	struct captive_log log;
 	struct captive_dirty dirty;
+	struct captive_debug debug;
 };
 
 _Static_assert(sizeof(struct captive_engine_config) == 48, "config layout");
@@ -254,6 +304,8 @@ _Static_assert(sizeof(struct captive_engine_stats) == 32 * 8, "stats layout");
 _Static_assert(offsetof(struct captive_shared, config) == 16, "shared layout");
 _Static_assert(sizeof(struct captive_dirty) == 8 + 8 * CAPTIVE_DIRTY_WORDS, "dirty bitmap layout");
 _Static_assert(offsetof(struct captive_shared, dirty) % 8 == 0, "dirty bitmap aligned");
+_Static_assert(sizeof(struct captive_debug) == 16 + 4 * CAPTIVE_DEBUG_MAX_BPS + 16 + CAPTIVE_DEBUG_BUF,
+	       "debug layout");
 _Static_assert(sizeof(struct captive_shared) <= 8192, "shared area fits two pages");
 
 /*

@@ -16,7 +16,8 @@ int exec_init(struct arm_cpu *cpu);
  * Honours sh->config.irq_strategy: IRQs are sampled after every instruction
  * (per-insn) or only at block boundaries (per-block), where a block always
  * ends after anything that can unmask IRQs and at WFI. Calls
- * engine_poll_stop() at least as often as it samples IRQs.
+ * engine_poll_stop() at least as often as it samples IRQs. Honours a
+ * debugger as engine/debug.h says (breakpoints, single step, stop requests).
  */
 int exec_run(struct arm_cpu *cpu);
 

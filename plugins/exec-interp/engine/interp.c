@@ -18,6 +18,7 @@
  * Instruction counting: every instruction whose execution was attempted
  * counts, whether its condition failed or it raised an exception.
  */
+#include "engine/debug.h"
 #include "engine/engine.h"
 #include "engine/exec.h"
 #include "engine/mmu.h"
@@ -549,10 +550,17 @@ static INTERP_INLINE int interp_loop(struct arm_cpu *cpu, const bool per_insn)
 			break;
 		}
 		uint32_t pending = __atomic_load_n(&sh->irq_line, __ATOMIC_ACQUIRE) & cpu->irq_enable;
+		/* A debugger: one instruction per block, each checked first. */
+		bool debug = engine_debug_armed();
+		if (__builtin_expect(debug, 0) && engine_debug_stepping())
+			pending = 0;
 		if (pending & 2)
 			arm_take_exception(cpu, ARM_EXC_FIQ, cpu->r[15]);
 		else if (pending & 1)
 			arm_take_exception(cpu, ARM_EXC_IRQ, cpu->r[15]);
+		if (__builtin_expect(debug, 0) && engine_debug_check(cpu))
+			continue;
+		uint64_t block_limit = debug ? done + 1 : limit;
 
 		uint32_t pc = cpu->r[15];
 		bool faulted, thumb = cpu->cpsr & CPSR_T;
@@ -575,8 +583,8 @@ static INTERP_INLINE int interp_loop(struct arm_cpu *cpu, const bool per_insn)
 				interp_wfi(sh);
 			continue;
 		}
-		stop = thumb ? interp_block(cpu, page, pc, &done, limit, &hung, per_insn, true)
-			     : interp_block(cpu, page, pc, &done, limit, &hung, per_insn, false);
+		stop = thumb ? interp_block(cpu, page, pc, &done, block_limit, &hung, per_insn, true)
+			     : interp_block(cpu, page, pc, &done, block_limit, &hung, per_insn, false);
 		if (stop)
 			break;
 	}
