@@ -9,7 +9,7 @@ packages=(
 	libinih-dev check libunwind-dev libfdt-dev
 	gcc-arm-none-eabi
 	qemu-system-arm device-tree-compiler
-	libunicorn-dev
+	libunicorn-dev libcapstone-dev
 )
 
 missing=()
