@@ -369,6 +369,42 @@ static void sweep_ri(unsigned allowed, int nregs, const int64_t *vals, size_t n,
 				fn(sizes[s], r, vals[i]);
 }
 
+/* The "op reg, reg" and "op reg, mem" families read as mnemonic, then both at one size. */
+static enum { TWO_ALU, TWO_BITSCAN, TWO_CMOV, TWO_IMUL } two_form;
+
+/* Emit the two_form member op with src a register, or memory when t is set. */
+static void two_emit(unsigned size, int dst, int src, const struct tmem *t)
+{
+	struct x86_mem m = t ? t->m : x86_mem(X86_NOREG, 0);
+
+	switch (two_form) {
+	case TWO_ALU:
+		t ? x86_alu_rm(b, op, size, dst, m) : x86_alu_rr(b, op, size, dst, src);
+		break;
+	case TWO_BITSCAN:
+		t ? x86_bitscan_rm(b, op, size, dst, m) : x86_bitscan_rr(b, op, size, dst, src);
+		break;
+	case TWO_CMOV:
+		t ? x86_cmov_rm(b, op, size, dst, m) : x86_cmov_rr(b, op, size, dst, src);
+		break;
+	case TWO_IMUL:
+		t ? x86_imul_rm(b, size, dst, m) : x86_imul_rr(b, size, dst, src);
+		break;
+	}
+}
+
+static void two_rr(unsigned size, int d, int s)
+{
+	two_emit(size, d, s, NULL);
+	expect("%s %s, %s", opname, gpr(size, d), gpr(size, s));
+}
+
+static void two_load(unsigned size, int r, const struct tmem *t)
+{
+	two_emit(size, r, 0, t);
+	expect("%s %s, %s", opname, gpr(size, r), mem(size, t, size));
+}
+
 static const int64_t imms[] = {
 	0, 1, -1, 9, 10, 127, 128, -128, -129, 0xff, 0x7fff, 0x8000, -0x8000,
 	0x12345678, INT32_MAX, INT32_MIN,
@@ -443,10 +479,6 @@ START_TEST(mov)
 }
 END_TEST
 
-static const char *movx_name(bool sign, unsigned ssize)
-{
-	return !sign ? "movzx" : ssize == 32 ? "movsxd" : "movsx";
-}
 
 START_TEST(movx_lea_xchg)
 {
@@ -455,14 +487,15 @@ START_TEST(movx_lea_xchg)
 	for (size_t p = 0; p < ARRAY_SIZE(pairs); p++) {
 		unsigned ds = pairs[p][0], ss = pairs[p][1];
 		for (int sign = ss == 32; sign < 2; sign++) {
-			const char *name = movx_name(sign, ss);
+			enum x86_movx mop = sign ? X86_MOVSX : X86_MOVZX;
+			const char *name = !sign ? "movzx" : ss == 32 ? "movsxd" : "movsx";
 			for (int d = 0; d < 16; d++) {
 				for (int s = 0; s < 16; s++) {
-					x86_movx(b, sign, ds, ss, d, s, NULL);
+					x86_movx_rr(b, mop, ds, ss, d, s);
 					expect("%s %s, %s", name, gpr(ds, d), gpr(ss, s));
 				}
 				for (size_t i = 0; i < n_some; i++) {
-					x86_movx(b, sign, ds, ss, d, 0, &mem_some[i].m);
+					x86_movx_rm(b, mop, ds, ss, d, mem_some[i].m);
 					expect("%s %s, %s", name, gpr(ds, d),
 					       mem(ss, &mem_some[i], ds));
 				}
@@ -505,17 +538,6 @@ static const char *alu_imm(unsigned size, unsigned bits, int64_t v)
 	return logic ? num((uint64_t)v & mask(size)) : imm(size, bits, v);
 }
 
-static void alu_rr(unsigned size, int d, int s)
-{
-	x86_alu_rr(b, op, size, d, s);
-	expect("%s %s, %s", opname, gpr(size, d), gpr(size, s));
-}
-
-static void alu_load(unsigned size, int r, const struct tmem *t)
-{
-	x86_alu_rm(b, op, size, r, t->m);
-	expect("%s %s, %s", opname, gpr(size, r), mem(size, t, size));
-}
 
 static void alu_store(unsigned size, int r, const struct tmem *t)
 {
@@ -550,10 +572,11 @@ START_TEST(alu)
 {
 	for (op = X86_ADD; op <= X86_CMP; op++) {
 		opname = alu_names[op];
-		sweep_rr(X86_SZ_ALL, alu_rr);
+		two_form = TWO_ALU;
+		sweep_rr(X86_SZ_ALL, two_rr);
 		sweep_ri(X86_SZ_ALL, 16, imms, ARRAY_SIZE(imms), alu_ri);
 		sweep_ri(X86_SZ_ALL, 0, imms, ARRAY_SIZE(imms), alu_mi);
-		sweep_rm(X86_SZ_ALL, mem_some, n_some, alu_load);
+		sweep_rm(X86_SZ_ALL, mem_some, n_some, two_load);
 		sweep_rm(X86_SZ_ALL, mem_some, n_some, alu_store);
 	}
 }
@@ -602,19 +625,19 @@ static const struct {
 /* Passed as the memory operand set of one, it selects a form's register variant. */
 static const struct tmem reg_form[1];
 
-/* The operand text: the register r for reg_form, else t's memory operand. */
-static const char *r_or_m(unsigned size, int r, const struct tmem *t)
-{
-	return t == reg_form ? gpr(size, r) : mem(size, t, 0);
-}
+/* Whether one_operand runs the shift op by cl rather than the unop op. */
+static bool by_cl;
 
-static void unop_rm(unsigned size, int r, const struct tmem *t)
+/* The one-operand forms on register r (t is reg_form) or on t's memory operand. */
+static void one_operand(unsigned size, int r, const struct tmem *t)
 {
-	if (t == reg_form)
-		x86_unop_r(b, op, size, r);
+	bool reg = t == reg_form;
+
+	if (by_cl)
+		reg ? x86_shift_rcl(b, op, size, r) : x86_shift_mcl(b, op, size, t->m);
 	else
-		x86_unop_m(b, op, size, t->m);
-	expect("%s %s", opname, r_or_m(size, r, t));
+		reg ? x86_unop_r(b, op, size, r) : x86_unop_m(b, op, size, t->m);
+	expect("%s %s%s", opname, reg ? gpr(size, r) : mem(size, t, 0), by_cl ? ", cl" : "");
 }
 
 static const char *const shift_names[] = { "rol", "ror", "rcl", "rcr", "shl", "shr", NULL, "sar" };
@@ -634,22 +657,14 @@ static void shift_ri(unsigned size, int r, int64_t count)
 		   num((uint64_t)count));
 }
 
-static void shift_cl(unsigned size, int r, const struct tmem *t)
-{
-	if (t == reg_form)
-		x86_shift_rcl(b, op, size, r);
-	else
-		x86_shift_mcl(b, op, size, t->m);
-	expect("%s %s, cl", opname, r_or_m(size, r, t));
-}
-
 START_TEST(unary_and_shifts)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(unops); i++) {
 		op = unops[i].op;
 		opname = unops[i].name;
-		sweep_rm(X86_SZ_ALL, reg_form, 1, unop_rm);
-		sweep_rm(X86_SZ_ALL, mem_some, n_some, unop_rm);
+		by_cl = false;
+		sweep_rm(X86_SZ_ALL, reg_form, 1, one_operand);
+		sweep_rm(X86_SZ_ALL, mem_some, n_some, one_operand);
 	}
 	for (op = X86_ROL; op <= X86_SAR; op++) {
 		if (!shift_names[op])
@@ -657,8 +672,9 @@ START_TEST(unary_and_shifts)
 		opname = shift_names[op];
 		sweep_ri(X86_SZ_ALL, 16, counts, ARRAY_SIZE(counts), shift_ri);
 		sweep_ri(X86_SZ_ALL, 0, counts, ARRAY_SIZE(counts), shift_ri);
-		sweep_rm(X86_SZ_ALL, reg_form, 1, shift_cl);
-		sweep_rm(X86_SZ_ALL, mem_some, n_some, shift_cl);
+		by_cl = true;
+		sweep_rm(X86_SZ_ALL, reg_form, 1, one_operand);
+		sweep_rm(X86_SZ_ALL, mem_some, n_some, one_operand);
 	}
 }
 END_TEST
@@ -681,17 +697,6 @@ static void bt_rr(unsigned size, int r, int bit)
 	expect("%s %s, %s", opname, gpr(size, r), num((uint64_t)(bit * 17 & 0xff)));
 }
 
-static void bitscan_rr(unsigned size, int d, int s)
-{
-	x86_bitscan_rr(b, op, size, d, s);
-	expect("%s %s, %s", opname, gpr(size, d), gpr(size, s));
-}
-
-static void bitscan_rm(unsigned size, int r, const struct tmem *t)
-{
-	x86_bitscan_rm(b, op, size, r, t->m);
-	expect("%s %s, %s", opname, gpr(size, r), mem(size, t, size));
-}
 
 START_TEST(bit_operations)
 {
@@ -714,8 +719,9 @@ START_TEST(bit_operations)
 	for (size_t i = 0; i < ARRAY_SIZE(scans); i++) {
 		op = scans[i].op;
 		opname = scans[i].name;
-		sweep_rr(X86_SZ_WIDE, bitscan_rr);
-		sweep_rm(X86_SZ_WIDE, mem_some, n_some, bitscan_rm);
+		two_form = TWO_BITSCAN;
+		sweep_rr(X86_SZ_WIDE, two_rr);
+		sweep_rm(X86_SZ_WIDE, mem_some, n_some, two_load);
 	}
 	for (int r = 0; r < 16; r++) {
 		x86_bswap(b, 32, r);
@@ -728,42 +734,28 @@ END_TEST
 
 /* ---- multiply, sign extension, condition codes ------------------------------ */
 
-static void imul_rr(unsigned size, int d, int s)
+static void imul_rri(unsigned size, int d, int s)
 {
 	int64_t v = imms[(size_t)(d + s) % ARRAY_SIZE(imms)];
 	int64_t at = at_size(size, (int32_t)v);
 
-	x86_imul_rr(b, size, d, s);
-	expect("imul %s, %s", gpr(size, d), gpr(size, s));
 	x86_imul_rri(b, size, d, s, (int32_t)v);
 	expect("imul %s, %s, %s", gpr(size, d), gpr(size, s),
 	       imm(size, fits8(at) ? 8 : size == 64 ? 32 : size, at));
 }
 
-static void imul_rm(unsigned size, int r, const struct tmem *t)
-{
-	x86_imul_rm(b, size, r, t->m);
-	expect("imul %s, %s", gpr(size, r), mem(size, t, size));
-}
-
-static void cmov_rr(unsigned size, int d, int s)
-{
-	x86_cmov_rr(b, op, size, d, s);
-	expect("cmov%s %s, %s", cc_names[op], gpr(size, d), gpr(size, s));
-}
-
-static void cmov_rm(unsigned size, int r, const struct tmem *t)
-{
-	x86_cmov_rm(b, op, size, r, t->m);
-	expect("cmov%s %s, %s", cc_names[op], gpr(size, r), mem(size, t, size));
-}
-
 START_TEST(multiply_and_conditions)
 {
-	static const char *const cdq[] = { "cwd", "cdq", "cqo" }, *const cdqe[] = { "cbw", "cwde", "cdqe" };
+	static const char *const cdq[] = { "cwd", "cdq", "cqo" };
+	static const char *const cdqe[] = { "cbw", "cwde", "cdqe" };
 
-	sweep_rr(X86_SZ_WIDE, imul_rr);
-	sweep_rm(X86_SZ_WIDE, mem_some, n_some, imul_rm);
+	static char cmov_name[8];
+
+	two_form = TWO_IMUL;
+	opname = "imul";
+	sweep_rr(X86_SZ_WIDE, two_rr);
+	sweep_rm(X86_SZ_WIDE, mem_some, n_some, two_load);
+	sweep_rr(X86_SZ_WIDE, imul_rri);
 	for (size_t s = 1; s < ARRAY_SIZE(sizes); s++) {
 		x86_cdq(b, sizes[s]);
 		expect("%s", cdq[s - 1]);
@@ -780,8 +772,11 @@ START_TEST(multiply_and_conditions)
 			x86_setcc_m(b, op, mem_some[i].m);
 			expect("set%s %s", cc_names[op], mem(8, &mem_some[i], 0));
 		}
-		sweep_rr(X86_SZ_WIDE, cmov_rr);
-		sweep_rm(X86_SZ_WIDE, mem_some, n_some, cmov_rm);
+		two_form = TWO_CMOV;
+		snprintf(cmov_name, sizeof(cmov_name), "cmov%s", cc_names[op]);
+		opname = cmov_name;
+		sweep_rr(X86_SZ_WIDE, two_rr);
+		sweep_rm(X86_SZ_WIDE, mem_some, n_some, two_load);
 	}
 }
 END_TEST
@@ -879,12 +874,26 @@ START_TEST(branches)
 		x86_call_r(b, r);
 		expect("call %s", gpr(64, r));
 	}
-	for (size_t i = 0; i < n_all; i += 2) {
-		x86_jmp_m(b, mem_all[i].m);
-		expect("jmp %s", mem(64, &mem_all[i], 0));
-		x86_call_m(b, mem_all[i].m);
-		expect("call %s", mem(64, &mem_all[i], 0));
-	}
+}
+END_TEST
+
+/* Forms whose one operand is memory, over every other operand of mem_all. */
+START_TEST(memory_only)
+{
+	static const struct {
+		void (*emit)(struct x86_buf *, struct x86_mem);
+		const char *name;
+		unsigned size;
+	} forms[] = {
+		{ x86_jmp_m, "jmp", 64 }, { x86_call_m, "call", 64 },
+		{ x86_stmxcsr, "stmxcsr", 32 }, { x86_ldmxcsr, "ldmxcsr", 32 },
+	};
+
+	for (size_t f = 0; f < ARRAY_SIZE(forms); f++)
+		for (size_t i = f & 1; i < n_all; i += 2) {
+			forms[f].emit(b, mem_all[i].m);
+			expect("%s %s", forms[f].name, mem(forms[f].size, &mem_all[i], 0));
+		}
 }
 END_TEST
 
@@ -977,14 +986,31 @@ END_TEST
 
 /* ---- buffer limits and unencodable operands --------------------------------- */
 
-static void emit_movabs(struct x86_buf *o) { x86_mov_ri(o, 64, X86_R9, 0x123456789abcdef0); }
+/* Emitters of different lengths for the overflow test. */
+static void emit_movabs(struct x86_buf *o)
+{
+	x86_mov_ri(o, 64, X86_R9, 0x123456789abcdef0);
+}
+
 static void emit_big_store(struct x86_buf *o)
 {
 	x86_mov_mi(o, 16, x86_mem_idx(X86_R13, X86_R12, 8, 0x12345678), 0x1234);
 }
-static void emit_jcc(struct x86_buf *o) { x86_jcc32(o, X86_CC_G, NULL); }
-static void emit_nops(struct x86_buf *o) { x86_nop(o, 9); }
-static void emit_sse(struct x86_buf *o) { x86_sse_rm(o, X86_ADDSD, X86_XMM12, x86_mem(X86_R12, 4)); }
+
+static void emit_jcc(struct x86_buf *o)
+{
+	x86_jcc32(o, X86_CC_G, NULL);
+}
+
+static void emit_nops(struct x86_buf *o)
+{
+	x86_nop(o, 9);
+}
+
+static void emit_sse(struct x86_buf *o)
+{
+	x86_sse_rm(o, X86_ADDSD, X86_XMM12, x86_mem(X86_R12, 4));
+}
 
 START_TEST(overflow)
 {
@@ -1035,10 +1061,12 @@ START_TEST(unencodable)
 	expect_invalid("8-bit lea");
 	x86_alu_rr(b, X86_ADD, 24, X86_RAX, X86_RCX);
 	expect_invalid("24-bit add");
-	x86_movzx_rr(b, 64, 32, X86_RAX, X86_RCX);
+	x86_movx_rr(b, X86_MOVZX, 64, 32, X86_RAX, X86_RCX);
 	expect_invalid("movzx from 32 bits");
-	x86_movsx_rr(b, 32, 32, X86_RAX, X86_RCX);
+	x86_movx_rr(b, X86_MOVSX, 32, 32, X86_RAX, X86_RCX);
 	expect_invalid("movsxd into 32 bits");
+	x86_movx_rr(b, (enum x86_movx)X86_BSF, 32, 8, X86_RAX, X86_RCX);
+	expect_invalid("not an extending move");
 	x86_mov_rr(b, 32, 16, X86_RAX);
 	expect_invalid("register 16");
 	x86_sse_mr(b, X86_ADDSS, x86_mem(X86_RAX, 0), X86_XMM0);
@@ -1156,12 +1184,6 @@ START_TEST(sse)
 	sweep_rr(X86_SZ_DQ, sse_gpr);
 	sweep_rr(X86_SZ_DQ, sse_to_int);
 	sweep_rm(X86_SZ_DQ, mem_some, n_some, sse_cvt_mem);
-	for (size_t i = 0; i < n_all; i += 2) {
-		x86_stmxcsr(b, mem_all[i].m);
-		expect("stmxcsr %s", mem(32, &mem_all[i], 0));
-		x86_ldmxcsr(b, mem_all[i].m);
-		expect("ldmxcsr %s", mem(32, &mem_all[i], 0));
-	}
 }
 END_TEST
 
@@ -1181,6 +1203,7 @@ static Suite *x86_emit_suite(void)
 	tcase_add_test(tc, stack_and_simple);
 	tcase_add_test(tc, nop_lengths);
 	tcase_add_test(tc, branches);
+	tcase_add_test(tc, memory_only);
 	tcase_add_test(tc, labels_and_patching);
 	tcase_add_test(tc, patchable_jump);
 	tcase_add_test(tc, overflow);

@@ -69,6 +69,9 @@ enum x86_unop {
 /* Bit tests, by their 0F BA /digit (the register forms derive from it). */
 enum x86_bitop { X86_BT = 4, X86_BTS = 5, X86_BTR = 6, X86_BTC = 7 };
 
+/* Extending moves: the opcode from 8 bits (from 16 is the next one). */
+enum x86_movx { X86_MOVZX = 0x0fb6, X86_MOVSX = 0x0fbe };
+
 /* Double shifts: the imm8 opcode; the CL form is the next one. */
 enum x86_shd { X86_SHLD = 0x0fa4, X86_SHRD = 0x0fac };
 
@@ -444,43 +447,29 @@ static inline void x86_mov_mi(struct x86_buf *b, unsigned size, struct x86_mem m
  * Zero- or sign-extending move from ssize (8 or 16; 32 for movsxd into 64)
  * into a wider dsize. src is a register, or memory when m is set.
  */
-static inline void x86_movx(struct x86_buf *b, bool sign, unsigned dsize, unsigned ssize,
+static inline void x86_movx(struct x86_buf *b, enum x86_movx op, unsigned dsize, unsigned ssize,
 			    int dst, int src, const struct x86_mem *m)
 {
 	unsigned f = x86_sz(dsize, X86_SZ_WIDE) | (ssize == 8 ? X86_F_BYTE_RM : 0);
-	uint32_t op = (sign ? 0x0fbe : 0x0fb6) | (ssize == 16);
 
-	if (ssize == 32 && sign) {
-		f = x86_sz(dsize, X86_SZ_64);
-		op = 0x63;
-	} else if (ssize >= dsize || (ssize != 8 && ssize != 16)) {
-		f |= X86_F_BAD;
-	}
-	x86_enc(b, f, op, dst, src, m, 0, 0);
+	if (op == X86_MOVSX && ssize == 32)
+		x86_enc(b, x86_sz(dsize, X86_SZ_64), 0x63, dst, src, m, 0, 0);
+	else if (ssize >= dsize || (ssize != 8 && ssize != 16) || (op != X86_MOVZX && op != X86_MOVSX))
+		x86_enc(b, X86_F_BAD, op, dst, src, m, 0, 0);
+	else
+		x86_enc(b, f, op | (ssize == 16), dst, src, m, 0, 0);
 }
 
-static inline void x86_movzx_rr(struct x86_buf *b, unsigned dsize, unsigned ssize, int dst,
-				int src)
+static inline void x86_movx_rr(struct x86_buf *b, enum x86_movx op, unsigned dsize, unsigned ssize,
+			       int dst, int src)
 {
-	x86_movx(b, false, dsize, ssize, dst, src, NULL);
+	x86_movx(b, op, dsize, ssize, dst, src, NULL);
 }
 
-static inline void x86_movzx_rm(struct x86_buf *b, unsigned dsize, unsigned ssize, int dst,
-				struct x86_mem m)
+static inline void x86_movx_rm(struct x86_buf *b, enum x86_movx op, unsigned dsize, unsigned ssize,
+			       int dst, struct x86_mem m)
 {
-	x86_movx(b, false, dsize, ssize, dst, 0, &m);
-}
-
-static inline void x86_movsx_rr(struct x86_buf *b, unsigned dsize, unsigned ssize, int dst,
-				int src)
-{
-	x86_movx(b, true, dsize, ssize, dst, src, NULL);
-}
-
-static inline void x86_movsx_rm(struct x86_buf *b, unsigned dsize, unsigned ssize, int dst,
-				struct x86_mem m)
-{
-	x86_movx(b, true, dsize, ssize, dst, 0, &m);
+	x86_movx(b, op, dsize, ssize, dst, 0, &m);
 }
 
 static inline void x86_lea(struct x86_buf *b, unsigned size, int dst, struct x86_mem m)
@@ -647,7 +636,8 @@ static inline void x86_shd_rcl(struct x86_buf *b, enum x86_shd op, unsigned size
 /* ---- bit operations --------------------------------------------------------- */
 
 /* bt/bts/btr/btc r, bit: a register operand takes the bit number modulo its size. */
-static inline void x86_bt_ri(struct x86_buf *b, enum x86_bitop op, unsigned size, int r, uint8_t bit)
+static inline void x86_bt_ri(struct x86_buf *b, enum x86_bitop op, unsigned size, int r,
+			     uint8_t bit)
 {
 	x86_enc(b, x86_sz(size, X86_SZ_WIDE), 0x0fba, op, r, NULL, bit, 1);
 }
