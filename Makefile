@@ -153,6 +153,8 @@ $(B)/tests/test_%: $(B)/obj/host/tests/unit/test_%.o $(UNIT_SUPPORT_OBJ) $(LIBHO
 
 $(B)/obj/host/tests/unit/test_engine_%.o: HOST_CFLAGS += -Iengine/include -Iengine/arch
 $(B)/tests/test_diff_unicorn: HOST_LIBS += -lunicorn
+$(B)/obj/host/tests/unit/test_x86_emit.o: HOST_CFLAGS += -Iplugins/exec-jit/engine
+$(B)/tests/test_x86_emit: HOST_LIBS += -lcapstone
 define engine_test_rule
 $(B)/tests/test_engine_$(1)-$(2): $(B)/obj/host/tests/unit/test_engine_$(1).o $(UNIT_SUPPORT_OBJ) \
 		$(B)/engine/process/lib$(2).a $(LIBHOST_OBJ)
