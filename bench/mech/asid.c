@@ -17,7 +17,7 @@ static uint32_t page_b[1024] __attribute__((aligned(4096)));
 
 int main(void)
 {
-	uint32_t n = MECH_N(160000), sum = 0, i;
+	uint32_t n = MECH_N(280000), sum = 0, i;
 
 	for (i = 0; i < 1024; i++) {
 		page_a[i] = 0xA0000000u + i;

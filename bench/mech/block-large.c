@@ -6,6 +6,6 @@
 
 int main(void)
 {
-	mech_run_passes("block-large", MECH_N(800000000), MECH_LARGE_BLOCK, mech_block_large_loop);
+	mech_run_passes("block-large", MECH_N(880000000), MECH_LARGE_BLOCK, mech_block_large_loop);
 	return 0;
 }

@@ -7,6 +7,6 @@
 
 int main(void)
 {
-	mech_run_passes("block-small", MECH_N(640000000), MECH_SMALL_BLOCKS, mech_block_small_loop);
+	mech_run_passes("block-small", MECH_N(896000000), MECH_SMALL_BLOCKS, mech_block_small_loop);
 	return 0;
 }

@@ -3,7 +3,7 @@
 
 int main(void)
 {
-	mech_run_passes("br-direct-xpage", MECH_N(30000000), MECH_BR_SLOTS,
+	mech_run_passes("br-direct-xpage", MECH_N(48000000), MECH_BR_SLOTS,
 			mech_br_direct_xpage_loop);
 	return 0;
 }

@@ -6,7 +6,7 @@
 
 int main(void)
 {
-	mech_run_passes("br-indirect-page", MECH_N(40000000), MECH_BR_SLOTS,
+	mech_run_passes("br-indirect-page", MECH_N(72000000), MECH_BR_SLOTS,
 			mech_br_indirect_page_loop);
 	return 0;
 }

@@ -6,7 +6,7 @@
 
 int main(void)
 {
-	mech_run_passes("br-indirect-xpage", MECH_N(24000000), MECH_BR_SLOTS,
+	mech_run_passes("br-indirect-xpage", MECH_N(44800000), MECH_BR_SLOTS,
 			mech_br_indirect_xpage_loop);
 	return 0;
 }

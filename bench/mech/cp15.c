@@ -7,7 +7,7 @@
 
 int main(void)
 {
-	uint32_t n = MECH_N(15000000), sum;
+	uint32_t n = MECH_N(24000000), sum;
 
 	mech_start("cp15");
 	sum = mech_cp15_loop(n);

@@ -9,7 +9,7 @@
 
 int main(void)
 {
-	uint32_t n = MECH_N(7000000), sum;
+	uint32_t n = MECH_N(15000000), sum;
 
 	mech_start("device");
 	sum = mech_device_loop(n, RT_SYSREG_BASE + SYS_ID);

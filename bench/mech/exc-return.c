@@ -7,7 +7,7 @@
 
 int main(void)
 {
-	uint32_t n = MECH_N(1400000), sum;
+	uint32_t n = MECH_N(2400000), sum;
 
 	mech_start("exc-return");
 	sum = mech_exc_return_loop(n);

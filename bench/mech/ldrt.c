@@ -12,7 +12,7 @@ static uint32_t buf[WORDS] __attribute__((aligned(4096)));
 
 int main(void)
 {
-	uint32_t n = MECH_N(120000000), sum, i;
+	uint32_t n = MECH_N(140000000), sum, i;
 
 	for (i = 0; i < WORDS; i++)
 		buf[i] = i * 0x01010101u;

@@ -253,3 +253,27 @@ mech_fast_vectors:
 	bne	1b
 2:	mov	r0, r2
 	bx	lr
+
+/*
+ * uint32_t mech_smc_data_loop(uint32_t n): mech_mem_loop on one word that
+ * shares a 4 KiB page with this loop's code (the 128-byte alignment keeps
+ * both in one page): stores to a code page that change no code.
+ */
+	.section .text.mech_smc_data_loop, "ax"
+	.global mech_smc_data_loop
+	.type mech_smc_data_loop, %function
+	.balign 128
+mech_smc_data_loop:
+	adr	r1, 3f
+	mov	r2, #0
+	cmp	r0, #0
+	beq	2f
+1:	ldr	r3, [r1]
+	add	r3, r3, r0
+	str	r3, [r1]
+	add	r2, r3, r2, ror #27
+	subs	r0, r0, #1
+	bne	1b
+2:	mov	r0, r2
+	bx	lr
+3:	.word	0x5EED

@@ -105,6 +105,7 @@ uint32_t mech_cold_loop(uint32_t n, uint32_t base, uint32_t pages);
 uint32_t mech_ldrt_loop(uint32_t n, uint32_t *buf, uint32_t words);
 uint32_t mech_device_loop(uint32_t n, uint32_t addr);
 uint32_t mech_cp15_loop(uint32_t n);
+uint32_t mech_smc_data_loop(uint32_t n);
 uint32_t mech_block_small_loop(uint32_t n);
 uint32_t mech_block_large_loop(uint32_t n);
 uint32_t mech_br_direct_page_loop(uint32_t n);

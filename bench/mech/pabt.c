@@ -22,7 +22,7 @@ static void on_pabt(struct rt_frame *f)
 
 int main(void)
 {
-	uint32_t n = MECH_N(600000), sum;
+	uint32_t n = MECH_N(1000000), sum;
 
 	mech_l1_identity(l1);
 	mech_l2_identity(l1, l2, XN_VA, MECH_PAGE_RAM);

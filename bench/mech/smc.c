@@ -27,7 +27,7 @@ static void sync_icache(const void *p)
 int main(void)
 {
 	uint32_t (*fn)(uint32_t) = (uint32_t(*)(uint32_t))(uintptr_t)code;
-	uint32_t n = MECH_N(50000), sum = 0, i;
+	uint32_t n = MECH_N(100000), sum = 0, i;
 
 	code[1] = INSN_BX_LR;
 	mech_start("smc");

@@ -15,7 +15,7 @@ static void on_svc(struct rt_frame *f)
 
 int main(void)
 {
-	uint32_t n = MECH_N(1000000), sum;
+	uint32_t n = MECH_N(2000000), sum;
 
 	rt_set_handler(RT_EXC_SVC, on_svc);
 	mech_start("svc");

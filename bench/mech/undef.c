@@ -15,7 +15,7 @@ static void on_und(struct rt_frame *f)
 
 int main(void)
 {
-	uint32_t n = MECH_N(1500000), sum;
+	uint32_t n = MECH_N(2000000), sum;
 
 	rt_set_handler(RT_EXC_UND, on_und);
 	mech_start("undef");
