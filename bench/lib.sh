@@ -1,5 +1,7 @@
+# shellcheck shell=sh disable=SC2034,SC2154
 # Shared by the side-by-side harnesses (bench/run.sh, bench/mech/run.sh);
-# sourced, not run. POSIX sh. The caller sets root (the repository).
+# sourced, not run. POSIX sh. The caller sets root (the repository); the
+# variables below are for the caller.
 
 # The reference QEMU invocation (DESIGN.md), without the kernel.
 bench_qemu=${QEMU:-qemu-system-arm}

@@ -196,7 +196,7 @@ for m in "${mechs[@]}"; do
 		fi
 		med=$(bench_median <"$tmp/side$s.times")
 		ratio=$(bench_ratio "$med" "$qmed")
-		ratios[$s]="${ratios[$s]:-} $ratio"
+		ratios[s]="${ratios[s]:-} $ratio"
 		if [ -n "$verdict" ]; then
 			status=1
 		else

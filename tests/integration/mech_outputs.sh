@@ -6,7 +6,7 @@
 # is the oracle: its output is taken fresh, never from a file of ours. This is
 # a correctness check only; bench/mech/run.sh does the timing.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
 
 qemu=${QEMU:-qemu-system-arm}
