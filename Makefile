@@ -75,7 +75,7 @@ DTS_SRC := $(wildcard platforms/*/*.dts)
 DTBS := $(patsubst %.dts,$(B)/%.dtb,$(notdir $(DTS_SRC)))
 vpath %.dts $(sort $(dir $(DTS_SRC)))
 
-.PHONY: all run test test-all deps guest bench clean fuzz-cpu
+.PHONY: all run test test-all deps guest bench bench-mech clean fuzz-cpu
 all: $(CAPTIVE) $(PLUGIN_SOS) $(HOSTED_ENGINES) $(HOSTED_LIBS) $(BARE_ENGINES) unit-tests $(DTBS)
 
 deps:
@@ -196,6 +196,18 @@ bench: deps
 	$(Q)$(MAKE) --no-print-directory all guest
 	$(Q)$(MAKE) --no-print-directory -C bench V=$(V)
 	$(Q)bench/run.sh
+
+# make bench-mech [MECH_SIDES="baseline-process ..."] [MECH_RUNS=3] [MECH_SCALE=100]:
+# the mechanism benchmarks side by side with QEMU (bench/mech/run.sh; its
+# default sides when MECH_SIDES is empty), MECH_SCALE percent of each default
+# iteration count.
+MECH_SIDES ?=
+MECH_RUNS ?= 3
+MECH_SCALE ?= 100
+bench-mech: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -C bench mech V=$(V) MECH_SCALE=$(MECH_SCALE)
+	$(Q)bench/mech/run.sh -n $(MECH_RUNS) $(MECH_SIDES)
 
 clean:
 	$(Q)rm -rf $(B) tests/guest/build bench/build

@@ -13,10 +13,11 @@
 set -u
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/bench/lib.sh"
 runs=3
 kernel="$root/bench/build/compute.elf"
 timeout_s=600
-qemu=${QEMU:-qemu-system-arm}
+qemu=$bench_qemu
 captive=${CAPTIVE:-$root/build/captive}
 
 usage() {
@@ -47,16 +48,7 @@ if [ $# -eq 0 ]; then
 fi
 configs=
 for c in "$@"; do
-	if [ -f "$c" ]; then
-		path=$c
-	elif [ -f "$root/configs/$c" ]; then
-		path="$root/configs/$c"
-	elif [ -f "$root/configs/$c.ini" ]; then
-		path="$root/configs/$c.ini"
-	else
-		echo "bench: config '$c' not found (a path, or a name under configs/)" >&2
-		exit 2
-	fi
+	path=$(bench_config "$c") || exit 2
 	configs="$configs $path"
 done
 if [ -n "$configs" ] && [ ! -x "$captive" ]; then
@@ -69,12 +61,6 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 now() {
 	date +%s.%N
-}
-
-median() {
-	sort -n | awk '{ v[NR] = $1 } END {
-		if (NR == 0) exit 1
-		if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # run_side NAME OUTFILE COMMAND...: RUNS timed runs; writes the times to
@@ -105,15 +91,12 @@ run_side() {
 
 printf '%-24s %10s %9s %9s  %s\n' "side" "median_s" "vs_qemu" "MIPS" "output"
 
-# No audio backend: vexpress has a PL041 and QEMU would probe ALSA.
-QEMU_AUDIO_DRV=none
-export QEMU_AUDIO_DRV
-if ! run_side qemu "$tmp/qemu.out" "$qemu" -M vexpress-a9,secure=off \
-	-cpu cortex-a9,neon=off -m 512 -nographic -kernel "$kernel"; then
+# shellcheck disable=SC2086 # BENCH_QEMU_ARGS is a list of words
+if ! run_side qemu "$tmp/qemu.out" "$qemu" $BENCH_QEMU_ARGS -kernel "$kernel"; then
 	echo "bench: the QEMU reference run failed" >&2
 	exit 1
 fi
-qemu_med=$(median <"$tmp/qemu.times")
+qemu_med=$(bench_median <"$tmp/qemu.times")
 printf '%-24s %10s %9s %9s  %s\n' "qemu-system-arm" "$qemu_med" "1.00" "-" "reference"
 
 status=0
@@ -126,8 +109,8 @@ for cfg in $configs; do
 		status=1
 		continue
 	fi
-	med=$(median <"$tmp/$name.times")
-	ratio=$(awk -v a="$med" -v b="$qemu_med" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
+	med=$(bench_median <"$tmp/$name.times")
+	ratio=$(bench_ratio "$med" "$qemu_med")
 	insns=$(sed -n 's/.*"insns"[[:space:]]*:[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$stats" 2>/dev/null | head -n 1)
 	if [ -n "$insns" ]; then
 		mips=$(awk -v n="$insns" -v t="$med" 'BEGIN { if (t > 0) printf "%.1f", n / t / 1e6; else print "-" }')
