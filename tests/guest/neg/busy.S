@@ -1,6 +1,6 @@
 /*
  * Negative program, no golden: computes for a long time with IRQ and FIQ
- * masked and touches no device until it is done (about 400 million
+ * masked and touches no device until it is done (about 800 million
  * instructions, seconds under an interpreter), then prints and powers off.
  * Correct code, not a hang: captive's default watchdog must let it finish;
  * only an explicit --watchdog shorter than its run time may stop it.
@@ -13,7 +13,7 @@
 main:
 	push	{r4, lr}
 	cpsid	if
-	ldr	r0, =100000000
+	ldr	r0, =200000000
 	mov	r1, #0
 1:	add	r1, r1, r0
 	eor	r1, r1, r1, ror #7
