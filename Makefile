@@ -3,6 +3,8 @@
 #   make run     install missing Debian packages, build, run the demo guest
 #   make test    install missing Debian packages, build, run every test
 #   make         build only (assumes the packages are there)
+#   make test SANITIZE=address,undefined
+#                the same tests on a sanitizer build, in build/san/
 #
 # Quiet unless V=1. Everything generated lands under build/ (guest programs
 # under tests/guest/build/).
@@ -11,7 +13,11 @@ V ?= 0
 Q := $(if $(filter 1,$(V)),,@)
 say = $(if $(filter 1,$(V)),,@printf '  %-7s %s\n' $(1) $(2);)
 
-B := build
+# SANITIZE=address,undefined (any -fsanitize= list): host side and hosted
+# engines instrumented, the bare-metal engine with UBSan in trap mode; in a
+# build directory of its own, so the normal build stays as it is.
+SANITIZE ?=
+B := $(if $(SANITIZE),build/san,build)
 CC := gcc
 ARCH_CC := arm-none-eabi-gcc
 
@@ -19,10 +25,11 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes
 	-Wmissing-prototypes -Wpointer-arith -Wvla
 OPT ?= -O2
 COMMON_CFLAGS := $(OPT) -g -std=gnu11 $(WARN) -MMD -MP -Iinclude
+SAN_FLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer)
 
 # ---- host side: framework, platforms, plugin host halves -----------------
-HOST_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -pthread -Iframework -Iplatforms/include
-HOST_LIBS := -linih -lfdt -lunwind -lunwind-x86_64 -ldl -lpthread -lm
+HOST_CFLAGS := $(COMMON_CFLAGS) $(SAN_FLAGS) -D_GNU_SOURCE -pthread -Iframework -Iplatforms/include
+HOST_LIBS := $(SAN_FLAGS) -linih -lfdt -lunwind -lunwind-x86_64 -ldl -lpthread -lm
 
 FRAMEWORK_SRC := $(wildcard framework/*.c)
 PLATFORM_SRC := $(wildcard platforms/*.c platforms/*/*.c)
@@ -37,9 +44,13 @@ PLUGIN_SOS := $(PLUGIN_DIRS:%=$(B)/plugins/%.so)
 # ---- engine: freestanding, built hosted (.so) and bare-metal (.elf) -------
 ENGINE_CFLAGS := $(COMMON_CFLAGS) -ffreestanding -fno-stack-protector -fno-omit-frame-pointer \
 	-fvisibility=hidden -fno-strict-aliasing -Iengine/include -Iengine/arch -mno-red-zone
-HOSTED_CFLAGS := $(ENGINE_CFLAGS) -fPIC -DENGINE_HOSTED=1
+HOSTED_CFLAGS := $(ENGINE_CFLAGS) $(SAN_FLAGS) -fPIC -DENGINE_HOSTED=1
 BARE_CFLAGS := $(ENGINE_CFLAGS) -fno-pic -fno-pie -mcmodel=kernel -DENGINE_BAREMETAL=1 \
-	-fno-asynchronous-unwind-tables
+	-fno-asynchronous-unwind-tables \
+	$(if $(findstring undefined,$(SANITIZE)),-fsanitize=undefined -fsanitize-undefined-trap-on-error)
+# A sanitized hosted engine takes the sanitizer runtime from the program
+# that dlopens it, so its undefined symbols are resolved there.
+HOSTED_LDFLAGS := $(if $(SANITIZE),,-Wl,--no-undefined)
 
 MMUS := $(patsubst plugins/mmu-%/engine/,%,$(sort $(dir $(wildcard plugins/mmu-*/engine/*.c))))
 EXECS := $(patsubst plugins/exec-%/engine/,%,$(sort $(dir $(wildcard plugins/exec-*/engine/*.c))))
@@ -98,7 +109,7 @@ $(B)/obj/host/%.o: %.c
 $(B)/plugins/%.so: $(B)/obj/host/plugins/%/host/host.o
 	$(call say,PLUGIN,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -shared -fvisibility=hidden -Wl,--no-undefined -o $@ $^ -lpthread
+	$(Q)$(CC) -shared -fvisibility=hidden $(HOSTED_LDFLAGS) -o $@ $^ -lpthread
 
 $(B)/obj/hosted/%.o: %.c
 	$(call say,CC,$<)
@@ -119,7 +130,7 @@ $(B)/obj/bare/%.o: %.S
 $(B)/engine/process/%.so: $$(call hobj,$$(call pair_src,$$*) $(HOSTED_PLAT_SRC))
 	$(call say,ENGINE,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -shared -nostdlib -Wl,--no-undefined -Wl,-z,noexecstack -o $@ $^ -lgcc
+	$(Q)$(CC) -shared -nostdlib $(HOSTED_LDFLAGS) -Wl,-z,noexecstack -o $@ $^ -lgcc
 
 $(B)/engine/process/lib%.a: $$(call hobj,$$(call pair_src,$$*) $(HOSTED_PLAT_SRC))
 	$(call say,AR,$@)
@@ -169,7 +180,7 @@ guest:
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all guest images
-	$(Q)tests/run.sh
+	$(Q)BUILD=$(B) tests/run.sh
 
 # make fuzz-cpu N=<sequences> [SEED=<n>] [GEN=a32|t32|vfp]: the Unicorn
 # differential test at any length (N sequences per generator and engine),
@@ -183,7 +194,7 @@ fuzz-cpu: all
 
 test-all: deps
 	$(Q)$(MAKE) --no-print-directory all guest
-	$(Q)CAPTIVE_TEST_ALL=1 tests/run.sh
+	$(Q)BUILD=$(B) CAPTIVE_TEST_ALL=1 tests/run.sh
 
 # make run [CONFIG=configs/x.ini] [KERNEL=bare-metal.elf] [APPEND="captive.workload=lua"]
 CONFIG ?= configs/baseline.ini

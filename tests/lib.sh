@@ -1,5 +1,7 @@
 # Shared helpers for the integration scripts (sourced, not run).
-CAPTIVE=${CAPTIVE:-build/captive}
+# BUILD: the build directory under test (build, or build/san for SANITIZE=)
+BUILD=${BUILD:-build}
+CAPTIVE=${CAPTIVE:-$BUILD/captive}
 
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; }
@@ -11,8 +13,8 @@ kvm_unusable_reason() {
 		echo "/dev/kvm does not exist"
 	elif ! { exec 9<>/dev/kvm; } 2>/dev/null; then
 		echo "/dev/kvm cannot be opened (permission?)"
-	elif ! ls build/engine/kvm/*.elf >/dev/null 2>&1; then
-		echo "no bare-metal engine build in build/engine/kvm"
+	elif ! ls "$BUILD"/engine/kvm/*.elf >/dev/null 2>&1; then
+		echo "no bare-metal engine build in $BUILD/engine/kvm"
 	fi
 	exec 9>&- 2>/dev/null || true
 }

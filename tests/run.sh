@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test: the Check unit suites (build/tests/test_*), then the
+# Runs every test: the Check unit suites ($BUILD/tests/test_*), then the
 # integration scripts (tests/integration/*.sh, which print PASS:/FAIL:/SKIP:
 # lines). Ends with one line "N passed, N failed" and exits non-zero on any
 # failure. CAPTIVE_TEST_ALL=1 widens the integration matrices (make test-all).
 set -u
 cd "$(dirname "$0")/.."
+export BUILD=${BUILD:-build}
 
 passed=0
 failed=0
@@ -12,7 +13,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 echo "== unit suites (Check)"
-for t in build/tests/test_*; do
+for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
 	CK_DEFAULT_TIMEOUT=${CK_DEFAULT_TIMEOUT:-60} "$t" >"$log" 2>&1
 	rc=$?

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.." || exit 1
 tmp=$(mktemp -d)
 trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
 P="--set strategy.backend=process"
-dtb=build/vexpress-a9.dtb
+dtb=$BUILD/vexpress-a9.dtb
 
 # expect NAME STATUS PATTERN -- captive args...
 expect() {

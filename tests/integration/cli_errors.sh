@@ -47,7 +47,7 @@ expect "x86 ELF as kernel" 2 "not a 32-bit little-endian ARM one" -- $P --kernel
 expect "truncated ELF" 2 "corrupt|outside the file" -- $P --kernel "$tmp/truncated.elf"
 expect "strategy not installed" 2 "mmu strategy 'hwmirror' is not installed.*installed mmu strategies: softtlb" -- $P --set strategy.mmu=hwmirror --kernel "$hello"
 CAPTIVE_PLUGIN_PATH="$tmp" expect "plugin search path honoured" 0 "" -- $P --kernel "$hello"
-cp build/plugins/io-barrier.so "$tmp/io-mmio-exit.so"
+cp "$BUILD"/plugins/io-barrier.so "$tmp/io-mmio-exit.so"
 CAPTIVE_PLUGIN_PATH="$tmp" expect "plugin with the wrong identity" 2 "describes itself as io strategy 'barrier', expected io strategy 'mmio-exit'" -- $P --kernel "$hello"
 cp /bin/true "$tmp/mmu-softtlb.so"
 CAPTIVE_PLUGIN_PATH="$tmp" expect "plugin that is not a shared object" 2 "mmu-softtlb.so cannot be loaded" -- $P --kernel "$hello"

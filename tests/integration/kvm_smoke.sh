@@ -68,11 +68,11 @@ fi
 
 # ---- the guest under kvm ----------------------------------------------------
 engine=
-for e in build/engine/kvm/*.elf; do
+for e in "$BUILD"/engine/kvm/*.elf; do
 	[ -f "$e" ] && engine=$e && break
 done
 if [ -z "$engine" ]; then
-	skip "kvm: no bare-metal engine build in build/engine/kvm"
+	skip "kvm: no bare-metal engine build in $BUILD/engine/kvm"
 	exit 0
 fi
 
@@ -83,7 +83,7 @@ if [ -f tests/guest/build/hello.elf ]; then
 	cp "$CAPTIVE" "$tmp/bad/captive"
 	cp tests/guest/build/hello.elf "$tmp/bad/engine/kvm/$(basename "$engine")"
 	pair=$(basename "$engine" .elf)
-	CAPTIVE_PLUGIN_PATH=$PWD/build/plugins timeout 60 "$tmp/bad/captive" \
+	CAPTIVE_PLUGIN_PATH=$PWD/$BUILD/plugins timeout 60 "$tmp/bad/captive" \
 		-c configs/baseline.ini --set strategy.backend=kvm \
 		--set strategy.mmu="${pair%%-*}" --set strategy.exec="${pair#*-}" \
 		--kernel tests/guest/build/hello.elf >"$tmp/bad.out" 2>"$tmp/bad.err"

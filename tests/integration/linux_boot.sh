@@ -16,7 +16,7 @@ if ! command -v python3 >/dev/null 2>&1; then
 	skip "linux under captive: python3 is not installed (the harness needs it)"
 	exit 0
 fi
-for f in zImage initramfs.cpio.gz build/vexpress-a9.dtb; do
+for f in zImage initramfs.cpio.gz "$BUILD"/vexpress-a9.dtb; do
 	[ -f "$f" ] || [ -f "$images/$f" ] && continue
 	fail "linux under captive: $images/$f missing (make images)"
 	exit 0
@@ -44,6 +44,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for side in "${sides[@]}"; do
 	python3 bench/linux/run.py --runs 1 --timeout 400 --workloads $WORKLOADS --no-disk \
+		--captive "$CAPTIVE" --dtb "$BUILD/vexpress-a9.dtb" \
 		--out "$out" "$side" >"$out/table" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ]; then

@@ -31,11 +31,11 @@ if [ ! -f guest/golden/$WORKLOAD.out ]; then
 fi
 # Our board DTB is the one that matters; until it is built, Debian's own
 # vexpress-v2p-ca9.dtb still shows the images boot.
-dtb=build/vexpress-a9.dtb
+dtb=$BUILD/vexpress-a9.dtb
 note=
 if [ ! -f "$dtb" ]; then
 	dtb=$images/debian-vexpress-v2p-ca9.dtb
-	note=" (with Debian's DTB: $dtb; build/vexpress-a9.dtb not built)"
+	note=" (with Debian's DTB: $dtb; $BUILD/vexpress-a9.dtb not built)"
 fi
 
 out=$(mktemp -d)
