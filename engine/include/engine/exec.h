@@ -25,6 +25,11 @@ int exec_run(struct arm_cpu *cpu);
 void exec_invalidate_all(void);
 void exec_invalidate_page(gpa_t pa);
 
+/* The guest stored to RAM [pa, pa + len), len 1..8 within one page of code
+ * (the mmu's store path): drop only the code those bytes overlap, so data
+ * that shares a page with code costs a few slots, not the page. */
+void exec_invalidate_range(gpa_t pa, unsigned len);
+
 /* Branch-predictor maintenance (BPIALL, BPIMVA): no architectural effect
  * on a CPU whose code caches are kept coherent with stores, but a strategy
  * that predicts (chains translated blocks) may need to drop its links. */

@@ -11,7 +11,8 @@
  *  - Accesses to RAM go to engine_ram_ptr(); accesses to anything else go to
  *    io_access() (device or unmapped), whose external abort is reported as
  *    FSR_SYNC_EXTERNAL.
- *  - Stores to RAM that hold decoded code call exec_invalidate_page().
+ *  - Stores to RAM that hold decoded code call exec_invalidate_range() with
+ *    the bytes stored.
  *  - On a fault nothing is accessed, *fault is filled, and non-zero returned.
  *  - DACR is checked on every access (a DACR write never needs a flush).
  *  - Translation uses cp15 SCTLR.M/TTBR0/TTBR1/TTBCR/DACR/CONTEXTIDR as they

@@ -116,6 +116,24 @@ void exec_invalidate_page(gpa_t pa)
 	eng.sh->stats.code_invalidations++;
 }
 
+void exec_invalidate_range(gpa_t pa, unsigned len)
+{
+	struct interp_page *p = interp_find(pa & ~(gpa_t)(INTERP_PAGE_SIZE - 1));
+	uint32_t off = (uint32_t)(pa & (INTERP_PAGE_SIZE - 1));
+
+	if (!p || p->gen != interp.gen)
+		return;
+	/* Records sit at their instruction's first halfword: a T32 one that
+	 * starts 2 bytes before the store overlaps it, an A32 one starts at
+	 * most 3 bytes before (a multiple of 4, so within the same range). */
+	uint32_t first = off >= 2 ? (off - 2) >> 1 : 0;
+	uint32_t last = (off + len - 1) >> 1;
+	if (last >= INTERP_SLOTS)
+		last = INTERP_SLOTS - 1;
+	memset(&p->slot[first], 0, (last - first + 1) * sizeof(p->slot[0]));
+	eng.sh->stats.code_invalidations++;
+}
+
 static struct interp_page *interp_get_page(gpa_t page)
 {
 	struct interp_page *p = interp_find(page);

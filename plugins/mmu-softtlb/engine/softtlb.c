@@ -24,7 +24,7 @@
  * Code pages: a page becomes a code page here the first time it is fetched
  * from (mmu_translate_fetch, or mmu_read with MMU_FETCH); from then on no
  * entry for it has a write tag, so every store to it takes the slow path,
- * which calls exec_invalidate_page() when exec_page_has_code() says so. Fetch
+ * which calls exec_invalidate_range() when exec_page_has_code() says so. Fetch
  * tags exist only on code pages. The mark is sticky (exec.h has no hook that
  * tells us a page lost its code), which is cheap for guests that keep code and
  * data on separate pages, as Linux does. The exec strategy must not decode
@@ -284,10 +284,11 @@ static int stlb_io(gpa_t pa, unsigned size, uint32_t *val, bool write, gva_t va,
 	return -EFAULT;
 }
 
-static void stlb_after_store(gpa_t pa)
+/* A store of len bytes at pa, within one page. */
+static void stlb_after_store(gpa_t pa, unsigned len)
 {
 	if (stlb_is_code(pa) && exec_page_has_code(pa))
-		exec_invalidate_page(pa);
+		exec_invalidate_range(pa, len);
 }
 
 /* One byte of a page-crossing access through an already resolved entry. */
@@ -337,9 +338,9 @@ static int stlb_split(struct arm_cpu *cpu, gva_t va, unsigned size, uint32_t *va
 	}
 	if (write) {
 		if (e1->flags & STLB_RAM)
-			stlb_after_store(e1->pa);
+			stlb_after_store(e1->pa | (va & ~STLB_PAGE_MASK), first);
 		if (e2->flags & STLB_RAM)
-			stlb_after_store(e2->pa);
+			stlb_after_store(e2->pa, size - first);
 	} else {
 		*val = v;
 	}
@@ -380,7 +381,7 @@ static __attribute__((noinline)) int stlb_write_slow(struct arm_cpu *cpu, gva_t 
 		return rc;
 	if (e->flags & STLB_RAM) {
 		stlb_store(e->addend + va, size, val);
-		stlb_after_store(e->pa);
+		stlb_after_store(e->pa | (va & ~STLB_PAGE_MASK), size);
 		return 0;
 	}
 	return stlb_io(e->pa | (va & ~STLB_PAGE_MASK), size, &val, true, va, flags, fault);
