@@ -114,11 +114,12 @@ int main(int argc, char **argv)
 	const char **sets = calloc((size_t)argc, sizeof(*sets));
 	/* two per argument: --disk sets two keys */
 	struct flag_override *flags = calloc(2 * (size_t)argc, sizeof(*flags));
+	struct captive_config *cfg = malloc(sizeof(*cfg));
 	unsigned nsets = 0, nflags = 0;
 	bool dump = false, list = false, probe = false;
-	int opt;
-	if (!sets || !flags)
-		return EXIT_USAGE;
+	int opt, status = EXIT_USAGE;
+	if (!sets || !flags || !cfg)
+		goto out;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":c:m:vh", long_opts, NULL)) != -1) {
@@ -150,44 +151,52 @@ int main(int argc, char **argv)
 		case 'v': flags[nflags++] = (struct flag_override){ "run", "verbose", "true" }; break;
 		case OPT_LIST_PLUGINS: list = true; break;
 		case OPT_PROBE: probe = true; break;
-		case 'h': usage(stdout); return 0;
-		case OPT_VERSION: printf("captive %s (plugin ABI %u, engine ABI %u)\n", CAPTIVE_VERSION, CAPTIVE_PLUGIN_ABI, CAPTIVE_ABI_VERSION); return 0;
+		case 'h':
+			usage(stdout);
+			status = 0;
+			goto out;
+		case OPT_VERSION:
+			printf("captive %s (plugin ABI %u, engine ABI %u)\n", CAPTIVE_VERSION, CAPTIVE_PLUGIN_ABI, CAPTIVE_ABI_VERSION);
+			status = 0;
+			goto out;
 		case ':':
 			fprintf(stderr, "captive: option '%s' needs a value\n", argv[optind - 1]);
-			return EXIT_USAGE;
+			goto out;
 		default:
 			fprintf(stderr, "captive: unknown option '%s'; see captive --help\n", argv[optind - 1]);
-			return EXIT_USAGE;
+			goto out;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "captive: unexpected argument '%s'; see captive --help\n", argv[optind]);
-		return EXIT_USAGE;
+		goto out;
 	}
 	if (list) {
 		plugins_list(stdout);
-		return 0;
+		status = 0;
+		goto out;
 	}
-	if (probe)
-		return probe_run(stdout) ? EXIT_ENGINE : 0;
+	if (probe) {
+		status = probe_run(stdout) ? EXIT_ENGINE : 0;
+		goto out;
+	}
 
-	struct captive_config *cfg = malloc(sizeof(*cfg));
-	if (!cfg)
-		return EXIT_USAGE;
 	config_defaults(cfg);
 	if (config_path && config_load_file(cfg, config_path))
-		return EXIT_USAGE;
+		goto out;
 	for (unsigned i = 0; i < nsets; i++)
 		if (config_set_assignment(cfg, sets[i]))
-			return EXIT_USAGE;
+			goto out;
 	for (unsigned i = 0; i < nflags; i++)
 		if (config_set(cfg, "command line", flags[i].section, flags[i].key, flags[i].value))
-			return EXIT_USAGE;
+			goto out;
 	if (dump) {
 		config_dump(cfg, stdout);
-		return 0;
+		status = 0;
+		goto out;
 	}
-	int status = vm_run(cfg, stats_json);
+	status = vm_run(cfg, stats_json);
+out:
 	free(cfg);
 	free(sets);
 	free(flags);
