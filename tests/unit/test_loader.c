@@ -299,7 +299,8 @@ START_TEST(test_zimage_needs_a_good_dtb)
 	ck_assert_int_eq(load(kernel, "", NULL, NULL, NULL), -EINVAL);
 	ck_assert_int_eq(load(kernel, "/nonexistent.dtb", NULL, NULL, NULL), -ENOENT);
 
-	write_file(dtb, "\xd0\x0d\xfe\xed garbage after the magic", 30);
+	static const char junk[] = "\xd0\x0d\xfe\xed garbage after the magic";
+	write_file(dtb, junk, sizeof(junk) - 1);
 	ck_assert_int_eq(load(kernel, dtb, NULL, NULL, NULL), -EINVAL);
 	write_file(dtb, "", 0);
 	ck_assert_int_eq(load(kernel, dtb, NULL, NULL, NULL), -EINVAL);
