@@ -448,6 +448,38 @@ START_TEST(test_disk_open)
 }
 END_TEST
 
+/* One writer or any number of read-only users: OFD locks conflict between
+ * open file descriptions even in one process, so two opens here behave as
+ * two captives would. */
+START_TEST(test_disk_lock)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/locked.img", dir);
+	char zeros[4096] = { 0 };
+	write_file(path, zeros, sizeof(zeros));
+	struct board_disk a, b, c;
+
+	ck_assert_int_eq(loader_open_disk(path, false, &a), 0);
+	ck_assert_int_eq(loader_open_disk(path, false, &b), -EBUSY);
+	ck_assert_int_eq(b.fd, -1);
+	ck_assert_int_eq(loader_open_disk(path, true, &b), -EBUSY);
+	ck_assert_int_eq(loader_close_disk(&a), 0);
+	/* closing released it */
+	ck_assert_int_eq(loader_open_disk(path, false, &a), 0);
+	ck_assert_int_eq(loader_close_disk(&a), 0);
+
+	ck_assert_int_eq(loader_open_disk(path, true, &a), 0);
+	ck_assert_int_eq(loader_open_disk(path, true, &b), 0);
+	ck_assert_int_eq(loader_open_disk(path, false, &c), -EBUSY);
+	ck_assert_int_eq(loader_close_disk(&a), 0);
+	ck_assert_int_eq(loader_open_disk(path, false, &c), -EBUSY);
+	ck_assert_int_eq(loader_close_disk(&b), 0);
+	ck_assert_int_eq(loader_open_disk(path, false, &c), 0);
+	ck_assert_int_eq(loader_close_disk(&c), 0);
+	unlink(path);
+}
+END_TEST
+
 static Suite *loader_suite(void)
 {
 	Suite *s = suite_create("loader");
@@ -471,6 +503,7 @@ static Suite *loader_suite(void)
 	tcase_add_checked_fixture(host, setup, teardown);
 	tcase_add_test(host, test_ram_write_bounds);
 	tcase_add_test(host, test_disk_open);
+	tcase_add_test(host, test_disk_lock);
 	suite_add_tcase(s, host);
 	return s;
 }
