@@ -363,7 +363,10 @@ static int loader_lock_disk(const char *path, int fd, bool readonly)
 int loader_open_disk(const char *path, bool readonly, struct board_disk *out)
 {
 	out->fd = -1;
-	int fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	/* O_NONBLOCK until we know it is a regular file: a FIFO opened
+	 * read-only would otherwise wait for a writer forever (O_NOCTTY: nor
+	 * may a terminal given by mistake become ours). */
+	int fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		int err = errno;
 		if (!readonly && (err == EACCES || err == EROFS) && access(path, R_OK) == 0)
@@ -374,7 +377,7 @@ int loader_open_disk(const char *path, bool readonly, struct board_disk *out)
 		return -err;
 	}
 	struct stat st;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, 0)) {
 		close(fd);
 		goto err_not_regular;
 	}

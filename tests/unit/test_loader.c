@@ -418,6 +418,14 @@ START_TEST(test_disk_open)
 	ck_assert_int_eq(loader_open_disk("/nonexistent/disk.img", false, &d), -ENOENT);
 	ck_assert_int_eq(d.fd, -1);
 	ck_assert_int_eq(loader_open_disk("/tmp", true, &d), -EINVAL);
+	/* A FIFO is refused, not waited on: read-only, open() would block
+	 * until a writer came. */
+	char fifo[128];
+	snprintf(fifo, sizeof(fifo), "%s/fifo.img", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	ck_assert_int_eq(loader_open_disk(fifo, true, &d), -EINVAL);
+	ck_assert_int_eq(loader_open_disk(fifo, false, &d), -EINVAL);
+	unlink(fifo);
 	char path[128];
 	snprintf(path, sizeof(path), "%s/disk.img", dir);
 	char zeros[4096] = { 0 };
