@@ -13,6 +13,7 @@
  *                          the shim does nothing.
  *   POWERCUT_IGNORE_SYNC=1 a disk that lies: syncs succeed but make nothing
  *                          durable (the failure mode the tests demonstrate).
+ *   POWERCUT_SYNC_MS=N     a slow disk: each sync of the file takes N ms more.
  *
  * What is held is per file, not per descriptor: a sync through any
  * descriptor of the file makes every held write durable, as the page cache
@@ -34,6 +35,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PC_EXPORT __attribute__((visibility("default")))
@@ -51,6 +53,7 @@ static struct {
 	pthread_mutex_t lock;
 	bool active;
 	bool ignore_sync;
+	unsigned sync_ms;
 	dev_t dev;
 	ino_t ino;
 	struct pc_write *head, *tail;	/* oldest first */
@@ -84,6 +87,8 @@ static void pc_init(void)
 	pc.dev = st.st_dev;
 	pc.ino = st.st_ino;
 	pc.ignore_sync = ignore && !strcmp(ignore, "1");
+	const char *ms = getenv("POWERCUT_SYNC_MS");
+	pc.sync_ms = ms ? (unsigned)strtoul(ms, NULL, 10) : 0;
 	pc.active = true;
 }
 
@@ -364,6 +369,9 @@ static int pc_sync_fd(int fd, int (*real)(int))
 		pthread_mutex_unlock(&pc.lock);
 		if (rc)
 			return -1;
+		struct timespec slow = { pc.sync_ms / 1000, (long)(pc.sync_ms % 1000) * 1000000 };
+		while (pc.sync_ms && nanosleep(&slow, &slow) && errno == EINTR)
+			;
 	}
 	return real(fd);
 }
