@@ -3,7 +3,7 @@
 
 #define VIO_MAGIC_VALUE 0x74726976u
 #define SYS_24MHZ (RT_SYSREG_BASE + 0x5cu)
-#define VBLK_WAIT_TICKS 6000000u	/* 250 ms */
+#define VBLK_WAIT_TICKS 24000000u	/* 1 s: QEMU completes asynchronously */
 
 struct vblk_rings vblk_rings;
 static struct vblk_hdr vblk_hdr;

@@ -145,7 +145,7 @@ int vblk_init(struct vblk *v, uint64_t want);
 /* Publish descriptor chain `head` and notify. */
 void vblk_kick(struct vblk *v, uint16_t head);
 
-/* Wait (at most 250 ms of SYS_24MHZ) for the used index to move; returns the
+/* Wait (at most 1 s of SYS_24MHZ) for the used index to move; returns the
  * used element's len, -2 when the device set DEVICE_NEEDS_RESET instead, or
  * -1 when nothing happened. */
 int vblk_wait(struct vblk *v);
