@@ -323,10 +323,50 @@ static int loader_disk_readonly(const char *path, const char *why)
 	return -EACCES;
 }
 
+/*
+ * An advisory lock over the whole file, as QEMU locks its images: exclusive
+ * for a writable disk, shared for a read-only one, so two read-only users
+ * may share an image but nobody writes one somebody else has open. An OFD
+ * lock belongs to this open file description: it is not lost when another
+ * descriptor of the file in this process closes (as a POSIX lock would be),
+ * is not inherited by exec (O_CLOEXEC), and goes away with the process,
+ * however it dies. QEMU locks single bytes of the same file with OFD locks
+ * too, so a whole-file lock conflicts with a running QEMU's as well.
+ */
+static int loader_lock_disk(const char *path, int fd, bool readonly)
+{
+	struct flock fl = {
+		.l_type = readonly ? F_RDLCK : F_WRLCK,
+		.l_whence = SEEK_SET,
+		.l_start = 0,
+		.l_len = 0,
+	};
+	if (!fcntl(fd, F_OFD_SETLK, &fl))
+		return 0;
+	int err = errno;
+	if (err == EAGAIN || err == EACCES) {
+		fprintf(stderr, "captive: disk '%s' is in use: another process holds a lock on it (another captive or QEMU?); a disk can have one writer, or any number of users that all give ,readonly\n",
+			path);
+		return -EBUSY;
+	}
+	/* A file system without locks (some network ones): say so and go on,
+	 * as QEMU does when its locks are unsupported. */
+	if (err == ENOLCK || err == EOPNOTSUPP || err == EINVAL) {
+		fprintf(stderr, "captive: warning: disk '%s' cannot be locked (%s): nothing stops a second user from opening it\n",
+			path, strerror(err));
+		return 0;
+	}
+	fprintf(stderr, "captive: disk '%s': cannot lock it: %s\n", path, strerror(err));
+	return -err;
+}
+
 int loader_open_disk(const char *path, bool readonly, struct board_disk *out)
 {
 	out->fd = -1;
-	int fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	/* O_NONBLOCK until we know it is a regular file: a FIFO opened
+	 * read-only would otherwise wait for a writer forever (O_NOCTTY: nor
+	 * may a terminal given by mistake become ours). */
+	int fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0) {
 		int err = errno;
 		if (!readonly && (err == EACCES || err == EROFS) && access(path, R_OK) == 0)
@@ -337,7 +377,7 @@ int loader_open_disk(const char *path, bool readonly, struct board_disk *out)
 		return -err;
 	}
 	struct stat st;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, 0)) {
 		close(fd);
 		goto err_not_regular;
 	}
@@ -345,6 +385,11 @@ int loader_open_disk(const char *path, bool readonly, struct board_disk *out)
 	if (!readonly && !(st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH))) {
 		close(fd);
 		return loader_disk_readonly(path, "no write permission in its mode");
+	}
+	int err = loader_lock_disk(path, fd, readonly);
+	if (err) {
+		close(fd);
+		return err;
 	}
 	if (st.st_size < 512)
 		fprintf(stderr, "captive: warning: disk '%s' is smaller than one 512-byte sector; the guest sees an empty disk\n",

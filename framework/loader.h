@@ -72,9 +72,12 @@ void vm_ram_mark_written(struct vm *vm, gpa_t pa, uint64_t len);
 
 /*
  * Open the disk image `path` for the virtio-blk device: read-write, or
- * read-only when `readonly`. A missing file, a directory, or a read-only file
- * without `readonly` (the message suggests ",readonly") is -errno after one
- * message. On success fills *out (out->fd owned by the caller, closed by
+ * read-only when `readonly`, and lock it (an OFD lock on the whole file:
+ * exclusive when writable, shared when read-only; released when the process
+ * ends, however it ends). A missing file, a directory, a read-only file
+ * without `readonly` (the message suggests ",readonly"), or a file another
+ * process holds a conflicting lock on (-EBUSY) is -errno after one message.
+ * On success fills *out (out->fd owned by the caller, closed by
  * loader_close_disk).
  */
 int loader_open_disk(const char *path, bool readonly, struct board_disk *out);

@@ -115,7 +115,10 @@ static void vm_host_ram_written(void *opaque, gpa_t pa, uint64_t len)
 
 int vm_mmio(struct vm *vm, gpa_t pa, unsigned size, uint32_t *val, bool write)
 {
-	return machine_access(vm->machine, pa, size, val, write);
+	atomic_fetch_add_explicit(&vm->in_device, 1, memory_order_relaxed);
+	int rc = machine_access(vm->machine, pa, size, val, write);
+	atomic_fetch_sub_explicit(&vm->in_device, 1, memory_order_relaxed);
+	return rc;
 }
 
 static void vm_wait_for_interrupt(struct vm *vm)
@@ -232,8 +235,11 @@ static void *vm_ticker_main(void *arg)
 		last_check = now;
 
 		const struct captive_shared *sh = vm->sh;
+		/* Waiting for an interrupt, a debugger or a device access (a
+		 * guest's disk flush can take seconds) is not being stuck. */
 		bool idle = __atomic_load_n(&sh->in_wfi, __ATOMIC_ACQUIRE) ||
-			    (vm->gdb && gdbstub_holds_engine(vm->gdb));
+			    (vm->gdb && gdbstub_holds_engine(vm->gdb)) ||
+			    atomic_load_explicit(&vm->in_device, memory_order_relaxed);
 		uint64_t m = vm_progress_marker(sh), b = sh->heartbeat;
 		if (m != marker || idle)
 			last_progress_ns = now;

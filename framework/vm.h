@@ -110,6 +110,10 @@ struct vm {
 
 	atomic_int stop;		/* enum vm_stop_cause; non-zero: stop requested */
 	atomic_int watchdog_fired;
+	/* device accesses in progress (vm_mmio): the engine is waiting on the
+	 * host - a disk flush may take seconds - so the watchdog counts that
+	 * time as neither stuck nor idle-without-progress */
+	atomic_uint in_device;
 
 	struct vm_stats stats;
 };

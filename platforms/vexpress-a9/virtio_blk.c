@@ -2,8 +2,10 @@
  * virtio-blk (virtio 1.1 section 5.2) over a host file: one request queue;
  * read, write, flush and get-id; 512-byte sectors. Writes go to the file
  * with pwrite and are made durable on the guest's FLUSH (fdatasync) - the
- * framework also flushes on every exit path. A read-only disk is offered
- * with VIRTIO_BLK_F_RO and its writes fail with VIRTIO_BLK_S_IOERR.
+ * framework also flushes on every exit path - or, for a driver that did not
+ * negotiate VIRTIO_BLK_F_FLUSH and so has a write-through disk, before each
+ * write completes. A read-only disk is offered with VIRTIO_BLK_F_RO and its
+ * writes fail with VIRTIO_BLK_S_IOERR.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -163,6 +165,11 @@ static uint32_t virtio_blk_serve(struct virtio_blk *b, struct virtio_mmio *t)
 		status = !b->disk->readonly && virtio_blk_in_range(b, sector, bytes)
 				 ? virtio_blk_write(b, sector, bytes)
 				 : VIRTIO_BLK_S_IOERR;
+		/* Without FLUSH negotiated the cache is write-through (virtio
+		 * 1.1 5.2.5): the write is durable before it completes. */
+		if (status == VIRTIO_BLK_S_OK && !virtio_negotiated(t, VIRTIO_BLK_F_FLUSH) &&
+		    fdatasync(b->disk->fd))
+			status = VIRTIO_BLK_S_IOERR;
 		break;
 	}
 	case VIRTIO_BLK_T_FLUSH:

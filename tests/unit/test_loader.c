@@ -419,6 +419,14 @@ START_TEST(test_disk_open)
 	ck_assert_int_eq(loader_open_disk("/nonexistent/disk.img", false, &d), -ENOENT);
 	ck_assert_int_eq(d.fd, -1);
 	ck_assert_int_eq(loader_open_disk("/tmp", true, &d), -EINVAL);
+	/* A FIFO is refused, not waited on: read-only, open() would block
+	 * until a writer came. */
+	char fifo[128];
+	snprintf(fifo, sizeof(fifo), "%s/fifo.img", dir);
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	ck_assert_int_eq(loader_open_disk(fifo, true, &d), -EINVAL);
+	ck_assert_int_eq(loader_open_disk(fifo, false, &d), -EINVAL);
+	unlink(fifo);
 	char path[128];
 	snprintf(path, sizeof(path), "%s/disk.img", dir);
 	char zeros[4096] = { 0 };
@@ -449,6 +457,38 @@ START_TEST(test_disk_open)
 }
 END_TEST
 
+/* One writer or any number of read-only users: OFD locks conflict between
+ * open file descriptions even in one process, so two opens here behave as
+ * two captives would. */
+START_TEST(test_disk_lock)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/locked.img", dir);
+	char zeros[4096] = { 0 };
+	write_file(path, zeros, sizeof(zeros));
+	struct board_disk a, b, c;
+
+	ck_assert_int_eq(loader_open_disk(path, false, &a), 0);
+	ck_assert_int_eq(loader_open_disk(path, false, &b), -EBUSY);
+	ck_assert_int_eq(b.fd, -1);
+	ck_assert_int_eq(loader_open_disk(path, true, &b), -EBUSY);
+	ck_assert_int_eq(loader_close_disk(&a), 0);
+	/* closing released it */
+	ck_assert_int_eq(loader_open_disk(path, false, &a), 0);
+	ck_assert_int_eq(loader_close_disk(&a), 0);
+
+	ck_assert_int_eq(loader_open_disk(path, true, &a), 0);
+	ck_assert_int_eq(loader_open_disk(path, true, &b), 0);
+	ck_assert_int_eq(loader_open_disk(path, false, &c), -EBUSY);
+	ck_assert_int_eq(loader_close_disk(&a), 0);
+	ck_assert_int_eq(loader_open_disk(path, false, &c), -EBUSY);
+	ck_assert_int_eq(loader_close_disk(&b), 0);
+	ck_assert_int_eq(loader_open_disk(path, false, &c), 0);
+	ck_assert_int_eq(loader_close_disk(&c), 0);
+	unlink(path);
+}
+END_TEST
+
 static Suite *loader_suite(void)
 {
 	Suite *s = suite_create("loader");
@@ -472,6 +512,7 @@ static Suite *loader_suite(void)
 	tcase_add_checked_fixture(host, setup, teardown);
 	tcase_add_test(host, test_ram_write_bounds);
 	tcase_add_test(host, test_disk_open);
+	tcase_add_test(host, test_disk_lock);
 	suite_add_tcase(s, host);
 	return s;
 }
