@@ -49,7 +49,9 @@ static int dtb_add_virtio(const char *name, void *fdt, const struct board *b, in
 	}
 	int intc = fdt_node_offset_by_compatible(fdt, -1, b->dt_intc_compatible);
 	uint32_t phandle = intc >= 0 ? fdt_get_phandle(fdt, intc) : 0;
-	if (!phandle) {
+	/* fdt_get_phandle() hands back any value, 0xffffffff included, which
+	 * no interrupt-parent can point at. */
+	if (!phandle || phandle > FDT_MAX_PHANDLE) {
 		fprintf(stderr, "captive: dtb '%s' has no interrupt controller compatible with \"%s\"%s, so the virtio-mmio interrupts cannot be wired; is this a %s device tree?\n",
 			name, b->dt_intc_compatible, intc >= 0 ? " with a phandle" : "", b->name);
 		return -EINVAL;
