@@ -69,9 +69,15 @@ void vm_ram_mark_written(struct vm *vm, gpa_t pa, uint64_t len)
 	__atomic_store_n(&d->pending, 1, __ATOMIC_RELEASE);
 }
 
+/* Is [pa, pa + len) all guest RAM? */
+static bool vm_ram_holds(const struct vm *vm, gpa_t pa, uint64_t len)
+{
+	return pa >= vm->ram_base && len <= vm->ram_size && pa - vm->ram_base <= vm->ram_size - len;
+}
+
 int vm_ram_write(struct vm *vm, gpa_t pa, const void *data, uint64_t len)
 {
-	if (pa < vm->ram_base || len > vm->ram_size || pa - vm->ram_base > vm->ram_size - len)
+	if (!vm_ram_holds(vm, pa, len))
 		return -EFAULT;
 	memcpy(vm->ram + (pa - vm->ram_base), data, len);
 	vm_ram_mark_written(vm, pa, len);
@@ -153,19 +159,20 @@ static int loader_elf(struct vm *vm, const char *path, const uint8_t *img, size_
 			return -EINVAL;
 		}
 		gpa_t pa = ph.p_paddr;
-		uint8_t *zero = calloc(1, ph.p_memsz);
-		if (!zero)
-			return -ENOMEM;
-		memcpy(zero, img + ph.p_offset, ph.p_filesz);
-		int err = vm_ram_write(vm, pa, zero, ph.p_memsz);
-		free(zero);
-		if (err) {
+		/* Before allocating: p_memsz may say anything up to 4 GiB. */
+		if (!vm_ram_holds(vm, pa, ph.p_memsz)) {
 			fprintf(stderr, "captive: kernel '%s': segment %u at 0x%llx+0x%x is outside guest RAM 0x%llx-0x%llx\n",
 				path, i, (unsigned long long)pa, ph.p_memsz,
 				(unsigned long long)vm->ram_base,
 				(unsigned long long)(vm->ram_base + vm->ram_size - 1));
-			return err;
+			return -EFAULT;
 		}
+		uint8_t *zero = calloc(1, ph.p_memsz);
+		if (!zero)
+			return -ENOMEM;
+		memcpy(zero, img + ph.p_offset, ph.p_filesz);
+		vm_ram_write(vm, pa, zero, ph.p_memsz); /* cannot fail: checked above */
+		free(zero);
 		if (pa < lo)
 			lo = pa;
 		if (pa + ph.p_memsz > hi)
