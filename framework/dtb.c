@@ -144,7 +144,13 @@ int dtb_fixup(const char *name, const void *blob, size_t len, const struct dtb_f
 {
 	*out = NULL;
 	*out_len = 0;
-	int err = len < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED : fdt_check_full(blob, len);
+	/* Blobs older than version 16 (node names are full paths there) are
+	 * refused before fdt_check_full(): libfdt 1.6.1's dereferences the NULL
+	 * that fdt_get_name() returns for a root node without a '/'. dtc has
+	 * written version 17 since 2007. */
+	int err = len < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED
+		  : fdt_version(blob) < 16	  ? -FDT_ERR_BADVERSION
+						  : fdt_check_full(blob, len);
 	if (err) {
 		fprintf(stderr, "captive: dtb '%s' is not a valid flattened device tree blob (%s); compile the .dts with dtc -O dtb\n",
 			name, fdt_strerror(err));
