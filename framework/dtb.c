@@ -107,8 +107,11 @@ static int dtb_set_chosen(const char *name, void *fdt, const struct dtb_fixup_pa
 	 * whatever RAM holds there. */
 	static const char *const stale[] = { "linux,initrd-start", "linux,initrd-end" };
 	for (unsigned i = 0; i < 2; i++) {
-		err = fdt_delprop(fdt, chosen, stale[i]);
-		if (err && err != -FDT_ERR_NOTFOUND)
+		/* Every copy: fdt_check_full() lets duplicate names through. */
+		do
+			err = fdt_delprop(fdt, chosen, stale[i]);
+		while (!err);
+		if (err != -FDT_ERR_NOTFOUND)
 			return dtb_fail(name, "cannot remove a stale initrd range from /chosen", err);
 	}
 	return 0;
