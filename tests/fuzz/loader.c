@@ -5,10 +5,12 @@
  * on each side, so a stray write faults even where ASan does not look.
  *
  * Input: an 8-byte header
- *   u8 ram      guest RAM is (ram + 1) * 64 KiB
+ *   u8 ram      guest RAM is (ram + 256 * ram_hi) % 4096 + 1 pages of 4 KiB
+ *               (up to 16 MiB; pages, so that images can end right at
+ *               the end of RAM)
  *   u8 flags    bit 0: give the DTB, 1: give the initrd, 2: give the command
  *               line, 3: stamp the zImage magic into the kernel
- *   u16 dtb_len, u16 initrd_len, u8 cmdline_len, u8 unused
+ *   u16 dtb_len, u16 initrd_len, u8 cmdline_len, u8 ram_hi
  * then the DTB, initrd and command line bytes, and the kernel: the rest.
  * The files reach the loader as memfds, by their /proc paths.
  *
@@ -27,7 +29,6 @@
 #include "fuzz_support.h"
 #include "loader.h"
 
-#define RAM_UNIT (64u << 10)
 #define PAGE 4096u
 #define HEADER 8u
 
@@ -106,11 +107,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < HEADER)
 		return -1; /* not worth keeping */
-	uint64_t ram_size = (uint64_t)(fuzz_u8(&in) + 1) * RAM_UNIT;
+	unsigned ram = fuzz_u8(&in);
 	uint8_t flags = fuzz_u8(&in);
 	uint16_t want_dtb = fuzz_u16(&in), want_initrd = fuzz_u16(&in);
 	uint8_t want_cmd = fuzz_u8(&in);
-	fuzz_u8(&in);
+	ram |= (unsigned)fuzz_u8(&in) << 8;
+	uint64_t ram_size = (uint64_t)(ram % 4096 + 1) * PAGE;
 	const uint8_t *dtb = fuzz_bytes(&in, want_dtb, &dtb_len);
 	const uint8_t *initrd = fuzz_bytes(&in, want_initrd, &initrd_len);
 	const uint8_t *cmd = fuzz_bytes(&in, want_cmd, &cmd_len);

@@ -49,10 +49,11 @@ def small_dtb(cells=1, chosen=""):
     return dtc(SMALL_DTS % {"cells": cells, "chosen": chosen, "reg": reg})
 
 
-# ---- loader: u8 ram, u8 flags, u16 dtb_len, u16 initrd_len, u8 cmd_len, u8 0 ----
-def loader_input(kernel, ram=0x3f, flags=0, dtb=b"", initrd=b"", cmdline=b""):
-    return struct.pack("<BBHHBB", ram, flags, len(dtb), len(initrd), len(cmdline), 0) + \
-        dtb + initrd + cmdline + kernel
+# ---- loader: u8 ram, u8 flags, u16 dtb_len, u16 initrd_len, u8 cmd_len, u8 ram_hi ----
+def loader_input(kernel, mib=1, flags=0, dtb=b"", initrd=b"", cmdline=b""):
+    pages = mib * 256 - 1
+    return struct.pack("<BBHHBB", pages & 0xff, flags, len(dtb), len(initrd), len(cmdline),
+                       pages >> 8) + dtb + initrd + cmdline + kernel
 
 
 def tiny_elf(paddr=RAM + 0x10000, code=b"\xfe\xff\xff\xea", memsz=64):
@@ -112,10 +113,10 @@ def hand(out):
     seeds = {}
     seeds["loader"] = {
         "elf": loader_input(tiny_elf()),
-        "elf-bss": loader_input(tiny_elf(memsz=0x10000), ram=0x0f),
-        "zimage": loader_input(tiny_zimage(), ram=0xff, flags=0x0f, dtb=small_dtb(),
+        "elf-bss": loader_input(tiny_elf(memsz=0x10000), mib=1),
+        "zimage": loader_input(tiny_zimage(), mib=4, flags=0x0f, dtb=small_dtb(),
                                initrd=bytes(range(100)), cmdline=b"console=ttyAMA0"),
-        "zimage-no-initrd": loader_input(tiny_zimage(), ram=0x3f, flags=0x05, dtb=small_dtb(),
+        "zimage-no-initrd": loader_input(tiny_zimage(), mib=1, flags=0x05, dtb=small_dtb(),
                                          cmdline=b"root=/dev/vda"),
         "zimage-be": loader_input(tiny_zimage(endian=0x01020304), flags=0x01, dtb=small_dtb()),
     }
@@ -164,11 +165,11 @@ def built(out):
         name = os.path.splitext(os.path.basename(dts))[0]
         blob = dtc_file(dts)
         seeds["dtb"][name] = dtb_input(blob)
-        seeds["loader"]["zimage-" + name] = loader_input(tiny_zimage(4096), ram=0xff, flags=0x0d,
+        seeds["loader"]["zimage-" + name] = loader_input(tiny_zimage(4096), mib=16, flags=0x0d,
                                                          dtb=blob, cmdline=b"console=ttyAMA0")
     for elf in sorted(glob.glob(os.path.join(ROOT, "tests", "guest", "build", "*.elf"))):
         with open(elf, "rb") as f:
-            seeds["loader"]["elf-" + os.path.basename(elf)] = loader_input(f.read(), ram=0xff)
+            seeds["loader"]["elf-" + os.path.basename(elf)] = loader_input(f.read(), mib=16)
     write(out, seeds)
 
 
