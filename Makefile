@@ -80,6 +80,7 @@ CAPTIVE := $(B)/captive
 .SECONDARY:
 
 include mk/images.mk
+include mk/fuzz.mk
 
 # ---- device trees: platforms/<board>/<board>.dts -> build/<board>.dtb ----
 DTS_SRC := $(wildcard platforms/*/*.dts)

@@ -1,4 +1,5 @@
 /* Configuration: one table of keys (config_keys.def) drives everything. */
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <stddef.h>
@@ -27,9 +28,13 @@ static const struct config_key *config_find(const char *section, const char *key
 int config_parse_size(const char *text, uint64_t *out)
 {
 	char *end;
+	/* A digit first: strtoull() would also skip blanks and take a sign,
+	 * negating the value (" -4B" would be 2^64 - 4 bytes). */
+	if (!isdigit((unsigned char)text[0]))
+		return -EINVAL;
 	errno = 0;
 	unsigned long long v = strtoull(text, &end, 10);
-	if (errno || end == text || text[0] == '-')
+	if (errno || end == text)
 		return -EINVAL;
 	/* A bare number is MiB, as QEMU's -m reads it; B means bytes. */
 	uint64_t mul = 1ull << 20;
@@ -93,7 +98,7 @@ int config_set(struct captive_config *cfg, const char *where, const char *sectio
 		return -EINVAL;
 	}
 	char *field = (char *)cfg + k->offset;
-	uint64_t v, lo, hi;
+	uint64_t v, lo = 0, hi = UINT64_MAX; /* config_parse_range() may leave them */
 	switch (k->type) {
 	case CONFIG_ENUM:
 		if (!config_enum_allows(k->allowed, value)) {
@@ -120,7 +125,9 @@ int config_set(struct captive_config *cfg, const char *where, const char *sectio
 			char *end;
 			errno = 0;
 			v = strtoull(value, &end, 10);
-			err = (errno || end == value || *end || value[0] == '-') ? -EINVAL : 0;
+			err = (errno || end == value || *end || !isdigit((unsigned char)value[0]))
+				      ? -EINVAL
+				      : 0;
 		}
 		config_parse_range(k->allowed, &lo, &hi, size);
 		if (err || v < lo || v > hi) {

@@ -49,7 +49,9 @@ static int dtb_add_virtio(const char *name, void *fdt, const struct board *b, in
 	}
 	int intc = fdt_node_offset_by_compatible(fdt, -1, b->dt_intc_compatible);
 	uint32_t phandle = intc >= 0 ? fdt_get_phandle(fdt, intc) : 0;
-	if (!phandle) {
+	/* fdt_get_phandle() hands back any value, 0xffffffff included, which
+	 * no interrupt-parent can point at. */
+	if (!phandle || phandle > FDT_MAX_PHANDLE) {
 		fprintf(stderr, "captive: dtb '%s' has no interrupt controller compatible with \"%s\"%s, so the virtio-mmio interrupts cannot be wired; is this a %s device tree?\n",
 			name, b->dt_intc_compatible, intc >= 0 ? " with a phandle" : "", b->name);
 		return -EINVAL;
@@ -105,8 +107,11 @@ static int dtb_set_chosen(const char *name, void *fdt, const struct dtb_fixup_pa
 	 * whatever RAM holds there. */
 	static const char *const stale[] = { "linux,initrd-start", "linux,initrd-end" };
 	for (unsigned i = 0; i < 2; i++) {
-		err = fdt_delprop(fdt, chosen, stale[i]);
-		if (err && err != -FDT_ERR_NOTFOUND)
+		/* Every copy: fdt_check_full() lets duplicate names through. */
+		do
+			err = fdt_delprop(fdt, chosen, stale[i]);
+		while (!err);
+		if (err != -FDT_ERR_NOTFOUND)
 			return dtb_fail(name, "cannot remove a stale initrd range from /chosen", err);
 	}
 	return 0;
@@ -142,7 +147,13 @@ int dtb_fixup(const char *name, const void *blob, size_t len, const struct dtb_f
 {
 	*out = NULL;
 	*out_len = 0;
-	int err = len < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED : fdt_check_full(blob, len);
+	/* Blobs older than version 16 (node names are full paths there) are
+	 * refused before fdt_check_full(): libfdt 1.6.1's dereferences the NULL
+	 * that fdt_get_name() returns for a root node without a '/'. dtc has
+	 * written version 17 since 2007. */
+	int err = len < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED
+		  : fdt_version(blob) < 16	  ? -FDT_ERR_BADVERSION
+						  : fdt_check_full(blob, len);
 	if (err) {
 		fprintf(stderr, "captive: dtb '%s' is not a valid flattened device tree blob (%s); compile the .dts with dtc -O dtb\n",
 			name, fdt_strerror(err));

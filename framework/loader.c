@@ -69,9 +69,15 @@ void vm_ram_mark_written(struct vm *vm, gpa_t pa, uint64_t len)
 	__atomic_store_n(&d->pending, 1, __ATOMIC_RELEASE);
 }
 
+/* Is [pa, pa + len) all guest RAM? */
+static bool vm_ram_holds(const struct vm *vm, gpa_t pa, uint64_t len)
+{
+	return pa >= vm->ram_base && len <= vm->ram_size && pa - vm->ram_base <= vm->ram_size - len;
+}
+
 int vm_ram_write(struct vm *vm, gpa_t pa, const void *data, uint64_t len)
 {
-	if (pa < vm->ram_base || len > vm->ram_size || pa - vm->ram_base > vm->ram_size - len)
+	if (!vm_ram_holds(vm, pa, len))
 		return -EFAULT;
 	memcpy(vm->ram + (pa - vm->ram_base), data, len);
 	vm_ram_mark_written(vm, pa, len);
@@ -138,35 +144,39 @@ static int loader_elf(struct vm *vm, const char *path, const uint8_t *img, size_
 			path);
 		return -EINVAL;
 	}
-	const Elf32_Phdr *ph = (const Elf32_Phdr *)(img + eh->e_phoff);
+	const uint8_t *phdrs = img + eh->e_phoff;
 	unsigned loaded = 0;
 	gpa_t lo = ~(gpa_t)0, hi = 0;
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
-		if (ph[i].p_type != PT_LOAD || !ph[i].p_memsz)
+		/* Copied, not cast: nothing makes e_phoff a multiple of 4. */
+		Elf32_Phdr ph;
+		memcpy(&ph, phdrs + (size_t)i * sizeof(ph), sizeof(ph));
+		if (ph.p_type != PT_LOAD || !ph.p_memsz)
 			continue;
-		if (ph[i].p_filesz > ph[i].p_memsz || ph[i].p_offset > len ||
-		    ph[i].p_filesz > len - ph[i].p_offset) {
+		if (ph.p_filesz > ph.p_memsz || ph.p_offset > len ||
+		    ph.p_filesz > len - ph.p_offset) {
 			fprintf(stderr, "captive: kernel '%s': segment %u lies outside the file\n", path, i);
 			return -EINVAL;
 		}
-		gpa_t pa = ph[i].p_paddr;
-		uint8_t *zero = calloc(1, ph[i].p_memsz);
-		if (!zero)
-			return -ENOMEM;
-		memcpy(zero, img + ph[i].p_offset, ph[i].p_filesz);
-		int err = vm_ram_write(vm, pa, zero, ph[i].p_memsz);
-		free(zero);
-		if (err) {
+		gpa_t pa = ph.p_paddr;
+		/* Before allocating: p_memsz may say anything up to 4 GiB. */
+		if (!vm_ram_holds(vm, pa, ph.p_memsz)) {
 			fprintf(stderr, "captive: kernel '%s': segment %u at 0x%llx+0x%x is outside guest RAM 0x%llx-0x%llx\n",
-				path, i, (unsigned long long)pa, ph[i].p_memsz,
+				path, i, (unsigned long long)pa, ph.p_memsz,
 				(unsigned long long)vm->ram_base,
 				(unsigned long long)(vm->ram_base + vm->ram_size - 1));
-			return err;
+			return -EFAULT;
 		}
+		uint8_t *zero = calloc(1, ph.p_memsz);
+		if (!zero)
+			return -ENOMEM;
+		memcpy(zero, img + ph.p_offset, ph.p_filesz);
+		vm_ram_write(vm, pa, zero, ph.p_memsz); /* cannot fail: checked above */
+		free(zero);
 		if (pa < lo)
 			lo = pa;
-		if (pa + ph[i].p_memsz > hi)
-			hi = pa + ph[i].p_memsz;
+		if (pa + ph.p_memsz > hi)
+			hi = pa + ph.p_memsz;
 		loaded++;
 	}
 	if (!loaded) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages captive needs to build and test, if missing.
 # Called by `make run` and `make test`; safe to run again (it only checks
-# when everything is there already).
+# when everything is there already). Arguments name extra groups: `fuzz`
+# (clang and libFuzzer's runtime, for `make fuzz`).
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,16 @@ packages=(
 	qemu-system-arm device-tree-compiler
 	libunicorn-dev libcapstone-dev gdb-multiarch
 )
+
+for group in "$@"; do
+	case $group in
+	fuzz) packages+=(clang libclang-rt-14-dev) ;;
+	*)
+		echo "setup: unknown package group '$group' (known: fuzz)" >&2
+		exit 2
+		;;
+	esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

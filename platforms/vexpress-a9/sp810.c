@@ -94,10 +94,11 @@ static int sp810_write(struct device *dev, uint32_t offset, unsigned size, uint3
 {
 	struct sp810 *s = mmio_container(dev, struct sp810, dev);
 	uint32_t reg = offset & ~3u;
-	uint32_t placed = mmio_place(value, offset, size);
+	uint32_t placed;
 
 	if (!mmio_access_ok(offset, size))
 		return -1;
+	placed = mmio_place(value, offset, size);
 	/* A narrow store to a plain register keeps its other lanes. */
 	if (size < 4 && (reg == SCCTRL || reg == SCIMCTRL))
 		placed = mmio_merge(sp810_read_word(s, reg), placed, mmio_lanes(offset, size));

@@ -287,10 +287,11 @@ static int v2m_sysreg_write(struct device *dev, uint32_t offset, unsigned size, 
 {
 	struct v2m_sysreg *s = mmio_container(dev, struct v2m_sysreg, dev);
 	uint32_t reg = offset & ~3u;
-	uint32_t placed = mmio_place(value, offset, size);
+	uint32_t placed;
 
 	if (!mmio_access_ok(offset, size))
 		return -1;
+	placed = mmio_place(value, offset, size);
 	if (size < 4 && (reg == SYS_LED || reg == SYS_CFGDATA || reg == SYS_CFGSW))
 		placed = mmio_merge(v2m_sysreg_read_word(s, reg), placed, mmio_lanes(offset, size));
 	v2m_sysreg_write_word(s, reg, placed);

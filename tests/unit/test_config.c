@@ -63,6 +63,8 @@ START_TEST(unknown_key_and_value_rejected)
 	ck_assert_int_ne(config_set(&c, "t", "strategy", "mmu", "softtlbx"), 0);
 	ck_assert_int_ne(config_set(&c, "t", "run", "strict_bus", "maybe"), 0);
 	ck_assert_int_ne(config_set(&c, "t", "run", "timeout", "-1"), 0);
+	ck_assert_int_ne(config_set(&c, "t", "run", "timeout", " -0"), 0);
+	ck_assert_int_ne(config_set(&c, "t", "run", "timeout", "+5"), 0);
 	ck_assert_int_ne(config_set(&c, "t", "run", "timeout", "12s"), 0);
 	ck_assert_str_eq(c.strategy_mmu, "softtlb");
 }
@@ -97,6 +99,8 @@ START_TEST(sizes)
 	ck_assert_int_ne(config_parse_size("", &v), 0);
 	ck_assert_int_ne(config_parse_size("1T", &v), 0);
 	ck_assert_int_ne(config_parse_size("-5M", &v), 0);
+	ck_assert_int_ne(config_parse_size(" -4B", &v), 0); /* strtoull would negate it */
+	ck_assert_int_ne(config_parse_size("+5M", &v), 0);
 	ck_assert_int_ne(config_parse_size("99999999999999999999G", &v), 0);
 }
 END_TEST
