@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auto.h"
 #include "config.h"
 #include "plugins.h"
 #include "probe.h"
@@ -40,11 +41,15 @@ static void usage(FILE *out)
 		"                        127.0.0.1)                       = --set debug.gdb=[HOST:]PORT\n"
 		"      --gdb-wait        hold the guest before its first instruction until gdb\n"
 		"                        resumes it (QEMU's -S)           = --set debug.gdb_wait=true\n"
-		"      --stats-json FILE write the run's statistics as JSON\n"
+		"      --stats-json FILE write the run's statistics as JSON (with --probe:\n"
+		"                        the probe's measurements)\n"
 		"      --dump-config     print the effective configuration and exit\n"
 		"  -v, --verbose         engine log messages          = --set run.verbose=true\n"
 		"      --list-plugins    list installed strategies and engine builds\n"
 		"      --probe           measure this host's VM exit, fault and CR3 costs\n"
+		"\n"
+		"Every strategy.* key also takes 'auto': captive picks from what this host can\n"
+		"do and what --probe measures (cached per host), and says why on stderr.\n"
 		"  -h, --help            this text\n"
 		"      --version         version\n"
 		"\n"
@@ -169,7 +174,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (probe)
-		return probe_run(stdout) ? EXIT_ENGINE : 0;
+		return probe_run(stdout, stats_json) ? EXIT_ENGINE : 0;
 
 	struct captive_config *cfg = malloc(sizeof(*cfg));
 	if (!cfg)
@@ -187,7 +192,10 @@ int main(int argc, char **argv)
 		config_dump(cfg, stdout);
 		return 0;
 	}
-	int status = vm_run(cfg, stats_json);
+	struct auto_report autos;
+	if (auto_resolve(cfg, &autos))
+		return EXIT_USAGE;
+	int status = vm_run(cfg, stats_json, &autos);
 	free(cfg);
 	free(sets);
 	free(flags);
