@@ -103,6 +103,7 @@ class Side:
         self.note = ""          # why it is a twin, or why it is skipped
         self.skip = None        # a reason: never run
         self.strategy = {}      # effective strategy.* (from --dump-config)
+        self.effective = ""     # the whole effective configuration
         if spec == QEMU:
             self.config = None
             self.label = QEMU
@@ -133,6 +134,7 @@ class Side:
         if r.returncode != 0:
             self.skip = "bad configuration: " + r.stderr.strip().replace("\n", " ")
             return
+        self.effective = "\n".join(l for l in r.stdout.splitlines() if not l.startswith(";"))
         section = None
         for line in r.stdout.splitlines():
             m = re.match(r"\[(\w+)\]", line)
@@ -145,6 +147,7 @@ class Side:
             if twin:
                 self.sets.append("strategy.backend=process")
                 self.strategy["backend"] = "process"
+                self.effective = self.effective.replace("backend = kvm", "backend = process")
                 self.label += " [process twin]"
                 self.note = f"runs as its process twin: {kvm_reason}"
             else:
@@ -647,7 +650,7 @@ def run_one(study, side, wl, rnd, pos, args, linux):
 
 def study_loop(study, sides, workloads, args, linux):
     by_spec = {s.spec: s for s in sides}
-    runnable = [s for s in sides if not s.skip]
+    runnable = [s for s in sides[1:] if not s.skip]
     recs = study.load_records()
     study.rewrite_csv(recs)
     done = {(r["side"], r["workload"], r["round"]) for r in recs}
@@ -1097,11 +1100,10 @@ def run(args):
     seen = {}
     for s in sides[1:]:
         s.resolve(args.captive, kvm_reason, not args.no_twin)
-        t = s.tuple()
-        if not s.skip and "auto" not in t and t in seen:
-            s.skip = f"same strategies as {seen[t]} (not run twice)"
+        if not s.skip and "auto" not in s.tuple() and s.effective in seen:
+            s.skip = f"same configuration as {seen[s.effective]} (not run twice)"
         elif not s.skip:
-            seen.setdefault(t, s.label)
+            seen.setdefault(s.effective, s.label)
     study = Study(args.dir)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 2 ** 31)
     if args.seed is None and os.path.exists(study.manifest_path()):

@@ -929,7 +929,7 @@ int probe_write_json(const struct probe_costs *c, const char *path)
 	for (const char *p = c->kvm_reason; *p; p++)
 		fprintf(f, *p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
 	fprintf(f, "\",\n  \"sysret_ok\": %d,\n  \"sysiret_ok\": %d,\n  \"ns\": {\n",
-		c->sysret_outcome == PROBE_RAN, c->sysiret_outcome == PROBE_RAN);
+		c->kvm_ok && c->sysret_outcome == PROBE_RAN, c->kvm_ok && c->sysiret_outcome == PROBE_RAN);
 #define X(n) fprintf(f, "    \"%s\": %.1f,\n", #n, c->n);
 	PROBE_FIELDS(X)
 #undef X

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/ablate.py end to end, small and fast: two mech programs at 300
+# bench/ablate.py end to end, small and fast: two mech programs at 100000
 # iterations, two rounds, the sides baseline-process and baseline-per-block
 # (its process twin where KVM is unusable), auto, a side naming a strategy
 # that is not installed, and a side that runs another program (so it prints
@@ -51,7 +51,7 @@ else
 fi
 
 # ---- the study
-if ! make -s --no-print-directory -C bench MECH_ITERS=300 MECH_OUT="$tmp/mech" \
+if ! make -s --no-print-directory -C bench MECH_ITERS=100000 MECH_OUT="$tmp/mech" \
 	"$tmp/mech/svc.elf" "$tmp/mech/device.elf" >"$tmp/build.log" 2>&1; then
 	fail "ablate: building the mech programs failed: $(tail -5 "$tmp/build.log" | tr '\n' ' ')"
 	exit 1
@@ -157,9 +157,12 @@ fi
 sed -i 's/"version": 999,/"version": 1,/' "$study/study.json"
 
 # ---- jobs for GNU parallel / Slurm, and the merge
-if bench/ablate.py "${args[@]}" --emit-jobs "$tmp/jobs" "${sides[@]}" 2>"$tmp/err" &&
-	[ "$(wc -l <"$tmp/jobs")" -eq 20 ]; then
-	pass "ablate: --emit-jobs wrote one line per (side, workload, round)"
+jargs=("${args[@]}")
+jargs[1]="$tmp/jobs-study"
+if bench/ablate.py "${jargs[@]}" --emit-jobs "$tmp/jobs" "${sides[@]}" 2>"$tmp/err" &&
+	[ "$(wc -l <"$tmp/jobs")" -eq 24 ] && sed -n 1,2p "$tmp/jobs" | sh >/dev/null 2>&1;
+	[ "$(cat "$tmp/jobs-study"/results-*.jsonl 2>/dev/null | wc -l)" -eq 2 ]; then
+	pass "ablate: --emit-jobs wrote one line per (side, workload, round); two of them ran"
 else
 	fail "ablate: --emit-jobs: $(tail -3 "$tmp/err" | tr '\n' ' ')"
 fi
