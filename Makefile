@@ -87,7 +87,7 @@ DTS_SRC := $(wildcard platforms/*/*.dts)
 DTBS := $(patsubst %.dts,$(B)/%.dtb,$(notdir $(DTS_SRC)))
 vpath %.dts $(sort $(dir $(DTS_SRC)))
 
-.PHONY: all run test test-all deps guest bench bench-mech clean fuzz-cpu
+.PHONY: all run test test-all deps guest bench bench-mech ablate clean fuzz-cpu
 all: $(CAPTIVE) $(PLUGIN_SOS) $(HOSTED_ENGINES) $(HOSTED_LIBS) $(BARE_ENGINES) unit-tests $(DTBS)
 
 deps:
@@ -220,6 +220,16 @@ bench-mech: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(MAKE) --no-print-directory -C bench mech V=$(V) MECH_SCALE=$(MECH_SCALE)
 	$(Q)bench/mech/run.sh -n $(MECH_RUNS) $(MECH_SIDES)
+
+# make ablate [ABLATE_ARGS="--budget 600 ..."]: the default ablation study
+# (bench/ablate.py: captive-full, every configs/ablate-*.ini, the baseline
+# family and auto.ini, against QEMU) into build/ablate/study; rerunning
+# resumes it. The report is build/ablate/study/report.html.
+ABLATE_ARGS ?=
+ablate: deps
+	$(Q)$(MAKE) --no-print-directory all guest images
+	$(Q)$(MAKE) --no-print-directory -C bench all mech V=$(V)
+	$(Q)bench/ablate.py $(ABLATE_ARGS)
 
 clean:
 	$(Q)rm -rf $(B) tests/guest/build bench/build

@@ -86,6 +86,11 @@ static bool config_enum_allows(const char *allowed, const char *value)
 	return false;
 }
 
+bool config_is_strategy(const struct config_key *k)
+{
+	return k->type == CONFIG_ENUM && !strcmp(k->section, "strategy");
+}
+
 int config_set(struct captive_config *cfg, const char *where, const char *section,
 	       const char *key, const char *value)
 {
@@ -101,9 +106,11 @@ int config_set(struct captive_config *cfg, const char *where, const char *sectio
 	uint64_t v, lo = 0, hi = UINT64_MAX; /* config_parse_range() may leave them */
 	switch (k->type) {
 	case CONFIG_ENUM:
-		if (!config_enum_allows(k->allowed, value)) {
-			fprintf(stderr, "captive: %s: %s.%s = '%s' is not valid; allowed: %s\n", where,
-				section, key, value, k->allowed);
+		/* every strategy axis may be left to captive (framework/auto.c) */
+		if (!config_enum_allows(k->allowed, value) &&
+		    !(config_is_strategy(k) && !strcmp(value, "auto"))) {
+			fprintf(stderr, "captive: %s: %s.%s = '%s' is not valid; allowed: %s%s\n", where,
+				section, key, value, k->allowed, config_is_strategy(k) ? "|auto" : "");
 			return -EINVAL;
 		}
 		snprintf(field, 64, "%s", value);

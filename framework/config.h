@@ -36,6 +36,10 @@ struct config_key {
 extern const struct config_key config_keys[];
 extern const unsigned config_nkeys;
 
+/* A strategy.* key: besides its `allowed` values it takes "auto", resolved
+ * before the run by auto_resolve() (auto.h). */
+bool config_is_strategy(const struct config_key *k);
+
 /* Fill every key with its default. */
 void config_defaults(struct captive_config *cfg);
 

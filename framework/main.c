@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auto.h"
 #include "config.h"
 #include "plugins.h"
 #include "probe.h"
@@ -40,11 +41,15 @@ static void usage(FILE *out)
 		"                        127.0.0.1)                       = --set debug.gdb=[HOST:]PORT\n"
 		"      --gdb-wait        hold the guest before its first instruction until gdb\n"
 		"                        resumes it (QEMU's -S)           = --set debug.gdb_wait=true\n"
-		"      --stats-json FILE write the run's statistics as JSON\n"
+		"      --stats-json FILE write the run's statistics as JSON (with --probe:\n"
+		"                        the probe's measurements)\n"
 		"      --dump-config     print the effective configuration and exit\n"
 		"  -v, --verbose         engine log messages          = --set run.verbose=true\n"
 		"      --list-plugins    list installed strategies and engine builds\n"
 		"      --probe           measure this host's VM exit, fault and CR3 costs\n"
+		"\n"
+		"Every strategy.* key also takes 'auto': captive picks from what this host can\n"
+		"do and what --probe measures (cached per host), and says why on stderr.\n"
 		"  -h, --help            this text\n"
 		"      --version         version\n"
 		"\n"
@@ -177,7 +182,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (probe) {
-		status = probe_run(stdout) ? EXIT_ENGINE : 0;
+		status = probe_run(stdout, stats_json) ? EXIT_ENGINE : 0;
 		goto out;
 	}
 
@@ -195,7 +200,10 @@ int main(int argc, char **argv)
 		status = 0;
 		goto out;
 	}
-	status = vm_run(cfg, stats_json);
+	struct auto_report autos;
+	if (auto_resolve(cfg, &autos))
+		goto out;
+	status = vm_run(cfg, stats_json, &autos);
 out:
 	free(cfg);
 	free(sets);

@@ -183,3 +183,20 @@ int plugins_engine_path(char *buf, size_t size, const char *subdir, const char *
 	}
 	return 0;
 }
+
+bool plugins_installed(enum captive_axis axis, const char *name)
+{
+	char file[256], path[4096];
+	snprintf(file, sizeof(file), "%s-%s.so", plugin_axis_names[axis], name);
+	return plugins_find(path, sizeof(path), file) == 0;
+}
+
+bool plugins_engine_exists(const char *subdir, const char *mmu, const char *exec,
+			   const char *suffix)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/engine/%s/%s-%s%s", plugins_exe_dir(), subdir, mmu, exec,
+		 suffix);
+	return stat(path, &st) == 0;
+}

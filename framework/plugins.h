@@ -2,6 +2,7 @@
 #ifndef FRAMEWORK_PLUGINS_H
 #define FRAMEWORK_PLUGINS_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include "plugin.h"
 
@@ -30,5 +31,12 @@ void plugins_list(FILE *out);
 /* Path of the engine image for a backend's subdir/suffix and an mmu x exec pair. */
 int plugins_engine_path(char *buf, size_t size, const char *subdir, const char *mmu,
 			const char *exec, const char *suffix);
+
+/* Whether <axis>-<name>.so is on the search path (nothing printed). */
+bool plugins_installed(enum captive_axis axis, const char *name);
+
+/* Whether the engine image for subdir/suffix and mmu x exec exists (nothing printed). */
+bool plugins_engine_exists(const char *subdir, const char *mmu, const char *exec,
+			   const char *suffix);
 
 #endif

@@ -9,13 +9,18 @@
  */
 #include <cpuid.h>
 #include <errno.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -658,40 +663,6 @@ static int probe_segv_cost(double *ns, char *err)
 	return ret;
 }
 
-/* ---- putting it together ---------------------------------------------------- */
-
-static void probe_print_cpu(FILE *out)
-{
-	unsigned a, b, c, d;
-	char vendor[13] = { 0 }, hv[13] = { 0 };
-
-	__cpuid(0, a, b, c, d);
-	memcpy(vendor, &b, 4);
-	memcpy(vendor + 4, &d, 4);
-	memcpy(vendor + 8, &c, 4);
-	__cpuid(1, a, b, c, d);
-	bool nested = c & (1u << 31);
-	const char *kind = !strcmp(vendor, "GenuineIntel") ? "Intel"
-			   : !strcmp(vendor, "AuthenticAMD") ? "AMD" : "other";
-	fprintf(out, "cpu: %s (%s)\n", kind, vendor);
-	if (nested) {
-		__cpuid(0x40000000, a, b, c, d);
-		memcpy(hv, &b, 4);
-		memcpy(hv + 4, &c, 4);
-		memcpy(hv + 8, &d, 4);
-		fprintf(out, "host is itself a virtual machine (CPUID hypervisor bit set, "
-			     "hypervisor \"%s\"): KVM here is nested\n", hv);
-	} else {
-		fprintf(out, "host is bare metal (CPUID hypervisor bit clear)\n");
-	}
-}
-
-struct probe_kvm_costs {
-	double io0, io3, mmio3, ud, pf, cr3, invlpg, loop0, loop3, empty0;
-	double sysret, sysiret;
-	enum probe_outcome sysret_outcome, sysiret_outcome;
-};
-
 /* syscall may kill the VM that tries it: each variant gets a VM of its own. */
 static int probe_syscall(const uint8_t *handler, double overhead_ns, double *ns,
 			 enum probe_outcome *outcome, char *err)
@@ -709,7 +680,7 @@ static int probe_syscall(const uint8_t *handler, double overhead_ns, double *ns,
 	return ret;
 }
 
-static int probe_kvm(struct probe_kvm_costs *k, char *err)
+static int probe_kvm(struct probe_costs *k, char *err)
 {
 	struct probe_vm p;
 	int ret;
@@ -732,62 +703,189 @@ static int probe_kvm(struct probe_kvm_costs *k, char *err)
 	k->cr3 = k->cr3 > k->empty0 ? k->cr3 - k->empty0 : 0;
 	k->invlpg = k->invlpg > k->empty0 ? k->invlpg - k->empty0 : 0;
 
-	ret = probe_syscall(probe_sysret_handler, k->io3, &k->sysret, &k->sysret_outcome, err);
+	enum probe_outcome o1 = PROBE_RAN, o2 = PROBE_RAN;
+	ret = probe_syscall(probe_sysret_handler, k->io3, &k->sysret, &o1, err);
 	if (!ret)
-		ret = probe_syscall(probe_syscall_iret_handler, k->io3, &k->sysiret,
-				    &k->sysiret_outcome, err);
+		ret = probe_syscall(probe_syscall_iret_handler, k->io3, &k->sysiret, &o2, err);
+	k->sysret_outcome = o1;
+	k->sysiret_outcome = o2;
 out:
 	probe_vm_destroy(&p);
 	return ret;
 }
 
-static void probe_row_outcome(FILE *out, const char *name, double ns, enum probe_outcome o)
+/* ---- the process backend's hand-offs (what io=barrier pays) ------------------ */
+
+#define PROBE_HANDOFFS 4000u
+
+struct probe_pingpong {
+	_Atomic unsigned req, ans;
+	bool park;		/* answer through futexes, as a parked service thread */
+	unsigned n;
+};
+
+static void probe_futex_wait(_Atomic unsigned *addr, unsigned val)
+{
+	syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+
+static void probe_futex_wake(_Atomic unsigned *addr)
+{
+	syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* Spin a while (as the barrier's service thread does), yielding now and then
+ * so that a host with one CPU still makes progress. */
+static void probe_spin_until(_Atomic unsigned *addr, unsigned want, bool park)
+{
+	for (unsigned spins = 0; atomic_load_explicit(addr, memory_order_acquire) != want; spins++) {
+		if (park)
+			probe_futex_wait(addr, want - 1);
+		else if ((spins & 0xfff) == 0xfff)
+			sched_yield();
+	}
+}
+
+static void *probe_pingpong_server(void *arg)
+{
+	struct probe_pingpong *pp = arg;
+
+	for (unsigned i = 1; i <= pp->n; i++) {
+		probe_spin_until(&pp->req, i, pp->park);
+		atomic_store_explicit(&pp->ans, i, memory_order_release);
+		if (pp->park)
+			probe_futex_wake(&pp->ans);
+	}
+	return NULL;
+}
+
+/* One request answered by another thread: spinning, or parked on a futex. */
+static int probe_handoff_cost(bool park, double *ns, char *err)
+{
+	double per[PROBE_TRIALS];
+
+	for (int t = 0; t < PROBE_TRIALS; t++) {
+		struct probe_pingpong pp = { .park = park, .n = park ? PROBE_HANDOFFS / 4 : PROBE_HANDOFFS };
+		pthread_t th;
+		int e = pthread_create(&th, NULL, probe_pingpong_server, &pp);
+
+		if (e) {
+			snprintf(err, KVM_ERR_LEN, "pthread_create: %s", strerror(e));
+			return -e;
+		}
+		double t0 = probe_now_ns();
+		for (unsigned i = 1; i <= pp.n; i++) {
+			atomic_store_explicit(&pp.req, i, memory_order_release);
+			if (park)
+				probe_futex_wake(&pp.req);
+			probe_spin_until(&pp.ans, i, park);
+		}
+		per[t] = (probe_now_ns() - t0) / pp.n;
+		pthread_join(th, NULL);
+	}
+	*ns = probe_median(per, PROBE_TRIALS);
+	return 0;
+}
+
+/* ---- putting it together ---------------------------------------------------- */
+
+static void probe_host_info(struct probe_costs *c)
+{
+	unsigned a, b, cc, d;
+
+	__cpuid(0, a, b, cc, d);
+	memcpy(c->vendor, &b, 4);
+	memcpy(c->vendor + 4, &d, 4);
+	memcpy(c->vendor + 8, &cc, 4);
+	c->vendor[12] = '\0';
+	__cpuid(1, a, b, cc, d);
+	c->nested = cc & (1u << 31);
+	c->hypervisor[0] = '\0';
+	if (c->nested) {
+		__cpuid(0x40000000, a, b, cc, d);
+		memcpy(c->hypervisor, &b, 4);
+		memcpy(c->hypervisor + 4, &cc, 4);
+		memcpy(c->hypervisor + 8, &d, 4);
+		c->hypervisor[12] = '\0';
+	}
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	c->cpus = n > 0 ? (int)n : 1;
+}
+
+static void probe_print_cpu(FILE *out, const struct probe_costs *c)
+{
+	const char *kind = !strcmp(c->vendor, "GenuineIntel") ? "Intel"
+			   : !strcmp(c->vendor, "AuthenticAMD") ? "AMD" : "other";
+	fprintf(out, "cpu: %s (%s), %d online\n", kind, c->vendor, c->cpus);
+	if (c->nested)
+		fprintf(out, "host is itself a virtual machine (CPUID hypervisor bit set, "
+			     "hypervisor \"%s\"): KVM here is nested\n", c->hypervisor);
+	else
+		fprintf(out, "host is bare metal (CPUID hypervisor bit clear)\n");
+}
+
+static void probe_row_outcome(FILE *out, const char *name, double ns, int o)
 {
 	if (o == PROBE_RAN)
 		probe_row(out, name, ns);
 	else
-		fprintf(out, "%-56s unusable here: %s\n", name, probe_outcome_text(o));
+		fprintf(out, "%-56s unusable here: %s\n", name,
+			probe_outcome_text((enum probe_outcome)o));
 }
 
-int probe_run(FILE *out)
+int probe_measure(struct probe_costs *c, FILE *out)
 {
-	struct probe_kvm_costs k = { 0 };
 	char err[KVM_ERR_LEN] = "", serr[KVM_ERR_LEN] = "";
-	double segv = 0;
 	int kret, sret;
 
-	fprintf(out, "captive --probe: what virtualization costs on this host (medians of "
-		     "repeated trials, CLOCK_MONOTONIC)\n");
-	probe_print_cpu(out);
-	kret = probe_kvm(&k, err);
-	sret = probe_segv_cost(&segv, serr);
-
-	fprintf(out, "\n%-56s %12s %14s\n", "operation", "us", "ns");
-	if (!kret) {
-		probe_row(out, "kvm: port-I/O exit round trip from CPL0", k.io0);
-		probe_row(out, "kvm: port-I/O exit round trip from CPL3", k.io3);
-		probe_row(out, "kvm: MMIO exit round trip from CPL3", k.mmio3);
-		probe_row(out, "kvm: exception round trip CPL3->CPL0->CPL3 (ud2/iretq)", k.ud);
-		probe_row(out, "kvm: CPL3 page fault fixed by a CPL0 handler", k.pf);
-		probe_row(out, "kvm: CR3 reload at CPL0", k.cr3);
-		probe_row(out, "kvm: INVLPG at CPL0", k.invlpg);
-		probe_row(out, "kvm: register-loop iteration at CPL0", k.loop0);
-		probe_row(out, "kvm: register-loop iteration at CPL3", k.loop3);
-		fprintf(out, "%-56s %12.1fx\n", "kvm: CPL0/CPL3 slowdown of the register loop",
-			k.loop3 > 0 ? k.loop0 / k.loop3 : 0.0);
-		probe_row_outcome(out, "kvm: syscall+sysretq round trip from CPL3", k.sysret,
-				  k.sysret_outcome);
-		probe_row_outcome(out, "kvm: syscall+iretq round trip from CPL3", k.sysiret,
-				  k.sysiret_outcome);
+	memset(c, 0, sizeof(*c));
+	probe_host_info(c);
+	if (out) {
+		fprintf(out, "captive --probe: what virtualization costs on this host (medians of "
+			     "repeated trials, CLOCK_MONOTONIC)\n");
+		probe_print_cpu(out, c);
 	}
+	kret = probe_kvm(c, err);
+	c->kvm_ok = !kret;
+	if (kret)
+		snprintf(c->kvm_reason, sizeof(c->kvm_reason), "%s", err);
+	sret = probe_segv_cost(&c->segv, serr);
 	if (!sret)
-		probe_row(out, "process: SIGSEGV + mmap(MAP_FIXED) round trip", segv);
+		sret = probe_handoff_cost(false, &c->handoff, serr);
+	if (!sret)
+		sret = probe_handoff_cost(true, &c->futex_wake, serr);
 
-	if (kret) {
-		fprintf(out, "\n*** NOTE: KVM could not be measured on this host: %s ***\n"
-			     "*** only the process backend is usable here ***\n", err);
-		fprintf(stderr, "captive: --probe: kvm: %s\n", err);
+	if (out) {
+		fprintf(out, "\n%-56s %12s %14s\n", "operation", "us", "ns");
+		if (!kret) {
+			probe_row(out, "kvm: port-I/O exit round trip from CPL0", c->io0);
+			probe_row(out, "kvm: port-I/O exit round trip from CPL3", c->io3);
+			probe_row(out, "kvm: MMIO exit round trip from CPL3", c->mmio3);
+			probe_row(out, "kvm: exception round trip CPL3->CPL0->CPL3 (ud2/iretq)", c->ud);
+			probe_row(out, "kvm: CPL3 page fault fixed by a CPL0 handler", c->pf);
+			probe_row(out, "kvm: CR3 reload at CPL0", c->cr3);
+			probe_row(out, "kvm: INVLPG at CPL0", c->invlpg);
+			probe_row(out, "kvm: register-loop iteration at CPL0", c->loop0);
+			probe_row(out, "kvm: register-loop iteration at CPL3", c->loop3);
+			fprintf(out, "%-56s %12.1fx\n", "kvm: CPL0/CPL3 slowdown of the register loop",
+				c->loop3 > 0 ? c->loop0 / c->loop3 : 0.0);
+			probe_row_outcome(out, "kvm: syscall+sysretq round trip from CPL3", c->sysret,
+					  c->sysret_outcome);
+			probe_row_outcome(out, "kvm: syscall+iretq round trip from CPL3", c->sysiret,
+					  c->sysiret_outcome);
+		}
+		if (!sret) {
+			probe_row(out, "process: SIGSEGV + mmap(MAP_FIXED) round trip", c->segv);
+			probe_row(out, "process: request answered by a spinning thread", c->handoff);
+			probe_row(out, "process: request answered by a parked thread (futex)",
+				  c->futex_wake);
+		}
+		if (kret)
+			fprintf(out, "\n*** NOTE: KVM could not be measured on this host: %s ***\n"
+				     "*** only the process backend is usable here ***\n", err);
 	}
+	if (kret && out)
+		fprintf(stderr, "captive: --probe: kvm: %s\n", err);
 	if (sret) {
 		fprintf(stderr, "captive: --probe: process: %s\n", serr);
 		return sret;
@@ -797,5 +895,91 @@ int probe_run(FILE *out)
 	if (kret && kret != -ENOENT && kret != -EACCES && kret != -EPERM && kret != -ENOTSUP &&
 	    kret != -ENXIO && kret != -ENODEV)
 		return kret;
+	return 0;
+}
+
+int probe_run(FILE *out, const char *json_path)
+{
+	struct probe_costs c;
+	int ret = probe_measure(&c, out);
+
+	if (!ret && json_path)
+		ret = probe_write_json(&c, json_path);
+	return ret;
+}
+
+/* The numeric fields, in the JSON's order. */
+#define PROBE_FIELDS(X) \
+	X(io0) X(io3) X(mmio3) X(ud) X(pf) X(cr3) X(invlpg) X(loop0) X(loop3) X(empty0) \
+	X(sysret) X(sysiret) X(segv) X(handoff) X(futex_wake)
+
+int probe_write_json(const struct probe_costs *c, const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		int e = errno;
+		fprintf(stderr, "captive: probe results '%s': %s\n", path, strerror(e));
+		return -e;
+	}
+	fprintf(f, "{\n  \"format\": %d,\n  \"cpus\": %d,\n  \"vendor\": \"%s\",\n"
+		   "  \"nested\": %d,\n  \"hypervisor\": \"%s\",\n  \"kvm_ok\": %d,\n",
+		PROBE_FORMAT, c->cpus, c->vendor, c->nested, c->hypervisor, c->kvm_ok);
+	fprintf(f, "  \"kvm_reason\": \"");
+	for (const char *p = c->kvm_reason; *p; p++)
+		fprintf(f, *p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
+	fprintf(f, "\",\n  \"sysret_ok\": %d,\n  \"sysiret_ok\": %d,\n  \"ns\": {\n",
+		c->kvm_ok && c->sysret_outcome == PROBE_RAN, c->kvm_ok && c->sysiret_outcome == PROBE_RAN);
+#define X(n) fprintf(f, "    \"%s\": %.1f,\n", #n, c->n);
+	PROBE_FIELDS(X)
+#undef X
+	fprintf(f, "    \"loop_cpl0_over_cpl3\": %.1f\n  }\n}\n", c->loop3 > 0 ? c->loop0 / c->loop3 : 0.0);
+	if (fclose(f)) {
+		fprintf(stderr, "captive: probe results '%s': write failed\n", path);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* The number after "key": in text (our own flat format, keys unique). */
+static int probe_json_number(const char *text, const char *key, double *v)
+{
+	char pat[64];
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	const char *p = strstr(text, pat);
+	char *end;
+
+	if (!p)
+		return -EINVAL;
+	*v = strtod(p + strlen(pat), &end);
+	return end == p + strlen(pat) ? -EINVAL : 0;
+}
+
+int probe_read_json(struct probe_costs *c, const char *path)
+{
+	char text[8192];
+	FILE *f = fopen(path, "r");
+	double v;
+
+	if (!f)
+		return -errno;
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	memset(c, 0, sizeof(*c));
+	if (probe_json_number(text, "format", &v) || v != PROBE_FORMAT)
+		return -EINVAL;
+	if (probe_json_number(text, "cpus", &v))
+		return -EINVAL;
+	c->cpus = (int)v;
+	if (probe_json_number(text, "nested", &v))
+		return -EINVAL;
+	c->nested = v != 0;
+	if (probe_json_number(text, "kvm_ok", &v))
+		return -EINVAL;
+	c->kvm_ok = v != 0;
+#define X(n) if (probe_json_number(text, #n, &c->n)) return -EINVAL;
+	PROBE_FIELDS(X)
+#undef X
 	return 0;
 }

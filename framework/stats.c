@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "auto.h"
 #include "config.h"
 #include "stats.h"
 
@@ -91,6 +92,16 @@ int stats_write_json(const struct vm *vm, const char *path)
 		c->strategy_irq);
 	fprintf(f, "  \"wall_s\": %.6f,\n  \"mips\": %.3f,\n  \"exit_reason\": %u,\n", wall,
 		wall > 0 ? (double)vm->sh->stats.insns / wall / 1e6 : 0.0, vm->sh->exit.reason);
+	if (vm->autos && vm->autos->n) {
+		/* strategy.* = auto: what each became and why (the reasons are
+		 * our own text: no quotes or backslashes to escape) */
+		fprintf(f, "  \"auto\": {\n");
+		for (unsigned i = 0; i < vm->autos->n; i++)
+			fprintf(f, "    \"%s\": { \"value\": \"%s\", \"reason\": \"%s\" }%s\n",
+				vm->autos->rows[i].key, vm->autos->rows[i].value,
+				vm->autos->rows[i].reason, i + 1 < vm->autos->n ? "," : "");
+		fprintf(f, "  },\n  \"probe_cache\": \"%s\",\n", vm->autos->probe_cache);
+	}
 	fprintf(f, "  \"counters\": {\n");
 	for (unsigned i = 0; i < n; i++)
 		fprintf(f, "    \"%s\": %llu%s\n", rows[i].name, (unsigned long long)rows[i].value,

@@ -382,9 +382,10 @@ static int vm_exit_status(struct vm *vm, int run_err)
 	}
 }
 
-int vm_run(const struct captive_config *cfg, const char *stats_json)
+int vm_run(const struct captive_config *cfg, const char *stats_json,
+	   const struct auto_report *autos)
 {
-	struct vm vmo = { .cfg = cfg, .ram_fd = -1, .disk = { .fd = -1 } };
+	struct vm vmo = { .cfg = cfg, .ram_fd = -1, .disk = { .fd = -1 }, .autos = autos };
 	struct vm *vm = &vmo;
 	struct plugin_handle plugins[3] = { 0 };
 	const char *choice[3] = { cfg->strategy_mmu, cfg->strategy_exec, cfg->strategy_io };

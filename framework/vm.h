@@ -13,6 +13,7 @@
 #include "plugin.h"
 
 struct captive_config;
+struct auto_report;
 struct vm;
 
 /* Host-side counters (engine-side ones live in sh->stats). */
@@ -116,6 +117,9 @@ struct vm {
 	atomic_uint in_device;
 
 	struct vm_stats stats;
+
+	/* how strategy.* = auto was resolved (NULL or n == 0: nothing was auto) */
+	const struct auto_report *autos;
 };
 
 /* Report an error once, prefixed "captive: ". */
@@ -139,8 +143,11 @@ void vm_refresh_clock(struct vm *vm);
 void vm_request_stop(struct vm *vm, enum vm_stop_cause cause);
 
 /* Run a whole guest as configured; returns the process exit status
- * (0 powered off, 2 bad input, 3 engine stop, 4 watchdog/timeout). */
-int vm_run(const struct captive_config *cfg, const char *stats_json);
+ * (0 powered off, 2 bad input, 3 engine stop, 4 watchdog/timeout). cfg has
+ * no "auto" left; autos (may be NULL) says how auto keys were resolved, for
+ * the stats JSON. */
+int vm_run(const struct captive_config *cfg, const char *stats_json,
+	   const struct auto_report *autos);
 
 uint64_t vm_now_ns(void);
 
