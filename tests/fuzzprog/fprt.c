@@ -60,8 +60,9 @@ struct fp_frame {
 	uint32_t lr;
 };
 
-/* Defined by the generated program. */
+/* Defined by the generated program; fp_straddle only by some. */
 extern const uint32_t fp_seed;
+extern const char fp_straddle[] __attribute__((weak));
 
 void fp_init(void);
 void fp_mmu_on(uint32_t sctlr_set);
@@ -198,12 +199,15 @@ void fp_init(void)
 		FP_SCRATCH_B | L1_NORMAL | L1_DOMAIN(1) | L1_AP(AP_FULL) | L1_SECTION;
 	l1[FP_VA_XN >> 20] = (FP_CODE & 0xFFF00000u) | L1_NORMAL | L1_XN | L1_AP(AP_FULL) |
 			     L1_SECTION;
+	l1[FP_VA_EXEC >> 20] = (FP_CODE & 0xFFF00000u) | L1_NORMAL | L1_AP(AP_FULL) | L1_SECTION;
 	l1[FP_VA_PAGES >> 20] = FP_L2 | L1_COARSE;
 	for (uint32_t i = 0; i < 256; i++)
 		l2[i] = 0;
 	l2[0] = FP_SCRATCH_B | L2_NORMAL | L2_AP(AP_FULL) | L2_SMALL;
 	l2[1] = FP_SCRATCH_A | L2_NORMAL | L2_AP(AP_FULL) | L2_SMALL;
 	l2[3] = FP_SCRATCH_A | L2_NORMAL | L2_AP(AP_RO) | L2_SMALL;
+	if (fp_straddle)
+		l2[4] = ((uint32_t)fp_straddle & ~0xFFFu) | L2_NORMAL | L2_AP(AP_FULL) | L2_SMALL;
 
 	/* Programs that turn the MMU on later find the tables in place. */
 	ttbcr_wr(0);

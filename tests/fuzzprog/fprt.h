@@ -25,7 +25,13 @@
  *   VA_NONE     no mapping (translation fault, data or prefetch)
  *   VA_XN       the code section, execute-never (prefetch abort)
  *   VA_PAGES    a coarse table: page 0 -> SCRATCH_B, 1 -> SCRATCH_A,
- *               2 -> none (page translation fault), 3 -> SCRATCH_A read-only
+ *               2 -> none (page translation fault), 3 -> SCRATCH_A read-only,
+ *               4 -> the code page that ends with fp_straddle's first part
+ *               (when the program has one), 5 -> none: code run there
+ *               falls off the page, or straddles it with a 32-bit T32
+ *               instruction, into a prefetch abort
+ *   VA_EXEC     the code section again, executable: functions called there
+ *               run the same physical code at another address
  */
 #ifndef FUZZPROG_FPRT_H
 #define FUZZPROG_FPRT_H
@@ -45,6 +51,7 @@
 #define FP_VA_NONE 0x70400000u
 #define FP_VA_XN 0x70500000u
 #define FP_VA_PAGES 0x70600000u
+#define FP_VA_EXEC 0x70700000u
 
 /*
  * SVC immediates below 0x10 only dump the state; the services run after the

@@ -70,6 +70,8 @@ VA_DOM1 = 0x70300000
 VA_NONE = 0x70400000
 VA_XN = 0x70500000
 VA_PAGES = 0x70600000
+VA_EXEC = 0x70700000
+EXEC_DELTA = VA_EXEC - 0x60000000
 SVC_SMC, SVC_ALIGN, SVC_DACR, SVC_REMAP, SVC_REMAPA, SVC_MMU, SVC_END = (
     0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0xFF)
 
@@ -621,7 +623,15 @@ class Gen:
     def chunk_call(self, funcs):
         f = self.pick(funcs)
         k = self.rint(0, 3)
-        if k == 0:
+        if k == 0 and self.mmu is True and self.chance(0.5):
+            # the same physical code through the executable alias (REL
+            # relocations keep MOVW/MOVT addends in 16 bits: add it after)
+            self.emit(f"movw r12, #:lower16:{f.name}")
+            self.emit(f"movt r12, #:upper16:{f.name}")
+            self.emit(f"add r12, r12, #0x{EXEC_DELTA & 0xF0000000:x}")
+            self.emit(f"add r12, r12, #0x{EXEC_DELTA & 0x0FFFFFFF:x}")
+            self.emit("blx r12")
+        elif k == 0:
             self.emit(f"movw r12, #:lower16:{f.name}")
             self.emit(f"movt r12, #:upper16:{f.name}")
             self.emit("blx r12")
@@ -724,7 +734,7 @@ class Gen:
         either works or takes a translation, permission or domain fault,
         depending on the alias, the mode, DACR and where VA_ALIAS points."""
         t = self.pick([r for r in DST if r != 12])
-        s = self.pick(SRC)
+        s = self.pick([r for r in SRC if r != 12])  # STRT writes r12 back
         va = self.pick([VA_ALIAS, VA_ALIAS, VA_RO, VA_PRIV, VA_DOM1, VA_DOM1, VA_NONE,
                         VA_PAGES + 0x1000 * self.rint(0, 3)])
         self.addr_r12(va)
@@ -804,6 +814,56 @@ class Gen:
         else:
             self.chunk_svc()
 
+    def chunk_straddle(self):
+        """Call fp_straddle: at its own address it runs across the page end;
+        through VA_PAGES page 4 the next page is unmapped, so the fetch
+        there takes a prefetch abort (T32: in the middle of a 32-bit
+        instruction), and the handler returns to the caller."""
+        if self.mmu is True and self.chance(0.6):
+            self.addr_r12(VA_PAGES + 0x5000 - self.straddle_len | self.straddle_thumb)
+            self.emit("blx r12")
+        elif self.straddle_thumb == self.thumb:
+            self.emit("bl fp_straddle")
+        else:
+            self.emit("blx fp_straddle")
+
+    def t16_narrow(self):
+        """One instruction that is certainly 16 bits (outside IT blocks)."""
+        d, n, m = self.pick(LOW_D), self.pick(LOW_S), self.pick(LOW_S)
+        return self.pick([
+            f"adds.n {reg(d)}, {reg(n)}, {reg(m)}", f"subs.n {reg(d)}, {reg(n)}, #{self.rint(0, 7)}",
+            f"movs.n {reg(d)}, #{self.rint(0, 255)}", f"adds.n {reg(d)}, #{self.rint(0, 255)}",
+            f"cmp.n {reg(n)}, #{self.rint(0, 255)}",
+            f"{self.pick(['ands', 'eors', 'orrs', 'bics', 'adcs', 'sbcs'])}.n {reg(d)}, {reg(m)}",
+            f"{self.pick(['lsls', 'lsrs', 'asrs'])}.n {reg(d)}, {reg(m)}, #{self.rint(1, 31)}",
+            f"mov.n {reg(self.pick(DST))}, {reg(self.pick(SRC))}"])
+
+    def straddle_function(self):
+        self.ctx = "func"
+        self.func = Func(99, self.straddle_thumb, True)
+        self.thumb = self.straddle_thumb
+        n = self.straddle_before
+        self.lines.append("")
+        self.emit(".balign 4096")
+        self.emit(f".space {4096 - self.straddle_len}")
+        self.emit(".thumb" if self.thumb else ".arm")
+        self.emit(".global fp_straddle")
+        self.emit(".type fp_straddle, %function")
+        if self.thumb:
+            self.emit(".thumb_func")
+        self.put_label("fp_straddle")
+        if self.thumb:
+            for _ in range(n):
+                self.emit(self.t16_narrow())
+            op = self.pick(["and", "eor", "add", "sub", "orr", "bic", "adc", "sbc", "rsb"])
+            self.emit(f"{op}s.w {reg(self.pick(DST))}, {reg(self.pick(SRC))}, {self.op2()}")
+        else:
+            for _ in range(n):
+                self.emit(self.pick([self.dp, self.mul, self.misc])())
+        self.emit_piece(self.rint(1, 4))
+        self.emit("bx lr")
+        self.emit(".size fp_straddle, . - fp_straddle")
+
     # ---- self-modifying code --------------------------------------------
     def chunk_smc(self):
         slot = self.label()
@@ -852,6 +912,8 @@ class Gen:
             w.append(("mmu", 16))
         if self.callable():
             w.append(("call", 10))
+        if self.straddle_len and (self.ctx != "func" or not self.func.leaf):
+            w.append(("straddle", 4))
         if self.ctx != "func":
             w += [("smc", 5)]
             if not in_loop:
@@ -957,6 +1019,12 @@ class Gen:
         nfuncs = R.randint(0, 6)
         self.funcs = [Func(i, R.random() < thumb_share, R.random() < 0.4) for i in range(nfuncs)]
         nchunks = R.randint(10, 40)
+        self.straddle_len = 0
+        if R.random() < 0.4:
+            self.straddle_thumb = int(R.random() < 0.5)
+            self.straddle_before = R.randint(0, 6)
+            self.straddle_len = (2 + 2 * self.straddle_before if self.straddle_thumb
+                                 else 4 * self.straddle_before)
 
         self.lines += [
             f"/* tests/fuzzprog/gen.py {self.seed}: mode={self.mode} mmu={self.mmu_mode} "
@@ -973,6 +1041,8 @@ class Gen:
         self.emit(".size prog_main, . - prog_main")
         for f in self.funcs:
             self.function(f)
+        if self.straddle_len:
+            self.straddle_function()
         self.lines += ["", "\t.section .rodata", "\t.balign 4", "\t.global fp_seed",
                        f"fp_seed:\n\t.word {self.seed & 0xFFFFFFFF}", ""]
         return "\n".join(self.lines)

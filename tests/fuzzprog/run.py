@@ -67,7 +67,7 @@ def build_program(seed, workdir, rt_objs, libgcc):
     elf = os.path.join(workdir, "prog.elf")
     with open(src, "w") as f:
         f.write(gen.Gen(seed).program())
-    r = subprocess.run([CROSS + "gcc", *ARCH_FLAGS, "-Wa,-mno-warn-deprecated", "-c", src,
+    r = subprocess.run([CROSS + "gcc", *ARCH_FLAGS, "-Wa,-mno-warn-deprecated", "-Wa,--fatal-warnings", "-c", src,
                         "-o", obj], capture_output=True, text=True)
     if r.returncode == 0:
         r = subprocess.run([CROSS + "gcc", *ARCH_FLAGS, "-nostdlib", "-static",
