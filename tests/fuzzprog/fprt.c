@@ -324,6 +324,21 @@ static void service(uint32_t imm, struct fp_frame *f)
 	isb();
 }
 
+/* ITAdvance() of the ARM ARM on a saved CPSR: what the hardware does when an
+ * instruction in an IT block completes; a handler that skips the faulting
+ * instruction must do it (SVC has done it already: its return address is
+ * the next instruction). IT[1:0] = CPSR[26:25], IT[7:2] = CPSR[15:10]. */
+static uint32_t it_advance(uint32_t psr)
+{
+	uint32_t it = ((psr >> 25) & 3u) | ((psr >> 8) & 0xFCu);
+
+	if ((it & 7u) == 0)
+		it = 0;
+	else
+		it = (it & 0xE0u) | ((it << 1) & 0x1Fu);
+	return (psr & ~0x0600FC00u) | (it & 3u) << 25 | (it & 0xFCu) << 8;
+}
+
 /* Length of the Thumb instruction at pc. */
 static uint32_t t32_len(uint32_t pc)
 {
@@ -411,6 +426,8 @@ void fp_exception(uint32_t kind, struct fp_frame *f, uint32_t cpsr, uint32_t sps
 	case FP_EXC_UND:
 	case FP_EXC_DABT:
 		f->lr = pc + len;
+		if (thumb)
+			set_spsr(it_advance(spsr));
 		break;
 	case FP_EXC_SVC:
 		service(imm, f);

@@ -391,7 +391,8 @@ class Gen:
                 return f"{op}{c} {reg(t)}, [r7, #{self.rint(0, 31) * size}]"
             off = self.mem_off(size, 0x7F0)
             if self.thumb and self.chance(0.3):
-                return f"{op}{c} {reg(t)}, [r7, #-{min(off, 255)}]"
+                # T32's negative offsets are 8 bits; keep the alignment
+                return f"{op}{c} {reg(t)}, [r7, #-{off % 256 if off % size else min(off, 252)}]"
             sign = "-" if not self.thumb and self.chance(0.4) else ""
             return f"{op}{c} {reg(t)}, [r7, #{sign}{off}]"
         if k == 3:
@@ -541,13 +542,37 @@ class Gen:
         return self.mem(c, sp_ok=sp_ok)
 
     def it_block(self, sp_ok):
+        """An IT block; sometimes one of its instructions takes an exception
+        (an SVC, an alignment fault, an access through an alias), which
+        the handler returns from with ITSTATE advanced as the hardware
+        would have."""
         c = self.pick(CONDS)
         n = self.rint(1, 4)
         pattern = "".join(self.pick("te") for _ in range(n - 1))
-        out = [f"it{pattern} {c}"]
+        out = []
         conds = [c] + [c if p == "t" else INVERSE[c] for p in pattern]
-        for cc in conds:
-            out.append(self.one_insn(in_it=True, c=cc, sp_ok=sp_ok))
+        slot, kind = -1, None
+        if self.chance(0.3):
+            kind = self.pick(["svc"] + (["align"] if self.align is True else [])
+                             + (["mmu"] if self.mmu is True else []))
+            slot = 0 if kind == "mmu" else self.rint(0, n - 1)
+        if kind == "mmu":
+            # r12 is set before the block and used by its first instruction
+            va = self.pick([VA_ALIAS, VA_RO, VA_DOM1, VA_NONE])
+            out.append(f"movw r12, #0x{va & 0xFFFF:x}")
+            out.append(f"movt r12, #0x{va >> 16:x}")
+        out.append(f"it{pattern} {c}")
+        for i, cc in enumerate(conds):
+            if i != slot:
+                out.append(self.one_insn(in_it=True, c=cc, sp_ok=sp_ok))
+            elif kind == "svc":
+                out.append(f"svc{cc} #{self.rint(0, 15)}")
+            elif kind == "align":
+                out.append(f"{self.pick(['ldr', 'str'])}{cc}.w {reg(self.pick(LOW_D))}, "
+                           f"[r7, #{4 * self.rint(0, 60) + self.rint(1, 3)}]")
+            else:
+                t = self.pick([r for r in DST if r != 12])
+                out.append(f"{self.pick(['ldr', 'str'])}{cc} {reg(t)}, [r12, #{4 * self.rint(0, 255)}]")
         return out
 
     def piece(self, n=None, sp_ok=None, simple=False):
