@@ -87,7 +87,7 @@ DTS_SRC := $(wildcard platforms/*/*.dts)
 DTBS := $(patsubst %.dts,$(B)/%.dtb,$(notdir $(DTS_SRC)))
 vpath %.dts $(sort $(dir $(DTS_SRC)))
 
-.PHONY: all run test test-all deps guest bench bench-mech ablate clean fuzz-cpu
+.PHONY: all run test test-all deps guest bench bench-mech ablate clean fuzz-cpu fuzz-programs soak
 all: $(CAPTIVE) $(PLUGIN_SOS) $(HOSTED_ENGINES) $(HOSTED_LIBS) $(BARE_ENGINES) unit-tests $(DTBS)
 
 deps:
@@ -192,6 +192,23 @@ fuzz-cpu: all
 	echo "fuzz-cpu: N=$(N) SEED=$$seed$(if $(GEN), GEN=$(GEN))"; \
 	CK_FORK=no CAPTIVE_DIFF_SEQS=$(N) CAPTIVE_DIFF_SEED=$$seed CAPTIVE_DIFF_GEN=$(GEN) \
 		$(B)/tests/test_diff_unicorn
+
+# make fuzz-programs [N=100] [SEED=<n>]: random bare-metal programs
+# (tests/fuzzprog/) under QEMU and every hosted engine build, transcripts
+# compared; the seed is printed, differing programs are kept in
+# $(B)/fuzzprog/fail-<seed>/.
+fuzz-programs: N ?= 100
+fuzz-programs: all
+	$(Q)tests/fuzzprog/run.py -n $(N) $(if $(SEED),--seed $(SEED)) --build $(B) \
+		--out $(B)/fuzzprog
+
+# make soak [N=3] [SOAK_ARGS="--workloads lua,xz ..."]: one Linux boot per
+# configuration runs the workloads N times; outputs checked every pass, RSS
+# and open descriptors sampled after each (tests/soak/soak.py, $(B)/soak/).
+soak: N ?= 3
+soak: deps
+	$(Q)$(MAKE) --no-print-directory all images
+	$(Q)tests/soak/soak.py -n $(N) --build $(B) $(SOAK_ARGS)
 
 test-all: deps
 	$(Q)$(MAKE) --no-print-directory all guest

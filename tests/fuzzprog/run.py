@@ -236,7 +236,8 @@ def main():
     log(f"fuzz-programs: {len(seeds)} programs x {len(pairs)} engine pair(s)"
         f"{' + QEMU' if have_qemu else ''} in {took:.1f} s; {dumps} state dumps compared "
         f"({detail}); {len(failed)} differing"
-        + (f": seeds {' '.join(map(str, failed))} (build/fuzzprog/fail-SEED/)" if failed else ""))
+        + (f": seeds {' '.join(map(str, failed))} "
+           f"({os.path.relpath(args.out, REPO)}/fail-SEED/)" if failed else ""))
     return 1 if failed else 0
 
 
