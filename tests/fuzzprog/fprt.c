@@ -12,6 +12,7 @@
  */
 #include <stdint.h>
 
+#include "armv7_pt.h"
 #include "fprt.h"
 
 #define UART_DR (0x10009000u + 0x00u)
@@ -29,25 +30,10 @@
 #define SCTLR_M (1u << 0)
 #define SCTLR_A (1u << 1)
 
-/* First-level descriptors (SCTLR.AFE = 0, so AP[2:0] are APX:AP[1:0]). */
-#define L1_SECTION 0x2u
-#define L1_COARSE 0x1u
-#define L1_B (1u << 2)
-#define L1_C (1u << 3)
-#define L1_XN (1u << 4)
-#define L1_DOMAIN(d) ((uint32_t)(d) << 5)
-#define L1_AP(ap) ((((uint32_t)(ap)&3u) << 10) | ((((uint32_t)(ap) >> 2) & 1u) << 15))
-#define L1_TEX(t) ((uint32_t)(t) << 12)
-#define L2_SMALL 0x2u
-#define L2_AP(ap) ((((uint32_t)(ap)&3u) << 4) | ((((uint32_t)(ap) >> 2) & 1u) << 9))
-#define L2_TEX(t) ((uint32_t)(t) << 6)
-#define AP_PRIV_RW 0x1u
-#define AP_FULL 0x3u
-#define AP_RO 0x7u
 /* Normal memory, write-back write-allocate; and shareable device memory. */
 #define L1_NORMAL (L1_TEX(1) | L1_C | L1_B)
 #define L1_DEVICE (L1_B | L1_XN)
-#define L2_NORMAL (L2_TEX(1) | (1u << 3) | (1u << 2))
+#define L2_NORMAL (L2_TEX(1) | L2_C | L2_B)
 
 #define DACR_ALL_CLIENT 0x55555555u
 #define DACR_D1_MASK (3u << 2)

@@ -262,50 +262,29 @@ class Gen:
             return f"{op}{c} {reg(d)}, {reg(m)}"
         return f"rsb{s}{c} {reg(d)}, {reg(n)}, #0"
 
+    # Multiplies: mnemonic templates ({s} flag-setting where A32 has it,
+    # {xy} {y} {x} {r} the halves, exchange and rounding variants) and their
+    # operands: d destination, n m sources, a accumulator, L H a long result.
+    MUL_FORMS = [
+        (["mul{s}"], "dnm"), (["mla{s}"], "dnma"), (["mls"], "dnma"),
+        (["umull{s}", "umlal{s}", "smull{s}", "smlal{s}"], "LHnm"), (["umaal"], "LHnm"),
+        (["smul{xy}"], "dnm"), (["smla{xy}"], "dnma"), (["smulw{y}"], "dnm"),
+        (["smlaw{y}"], "dnma"), (["smlal{xy}"], "LHnm"), (["smuad{x}", "smusd{x}"], "dnm"),
+        (["smlad{x}", "smlsd{x}"], "dnma"), (["smlald{x}", "smlsld{x}"], "LHnm"),
+        (["smmul{r}"], "dnm"), (["smmla{r}", "smmls{r}"], "dnma"), (["usad8"], "dnm"),
+        (["usada8"], "dnma"),
+    ]
+
     def mul(self, c=""):
-        d, n, m, a = self.pick(DST), self.pick(SRC), self.pick(SRC), self.pick(SRC)
+        names, operands = self.pick(self.MUL_FORMS)
         lo = self.pick(DST)
-        hi = self.pick([r for r in DST if r != lo])
-        s = "s" if not self.thumb and self.chance(0.4) else ""
-        k = self.rint(0, 11)
-        xy = self.pick(["bb", "bt", "tb", "tt"])
-        y = self.pick(["b", "t"])
-        x = self.pick(["", "x"])
-        r = self.pick(["", "r"])
-        if k == 0:
-            return f"mul{s}{c} {reg(d)}, {reg(n)}, {reg(m)}"
-        if k == 1:
-            return f"mla{s}{c} {reg(d)}, {reg(n)}, {reg(m)}, {reg(a)}"
-        if k == 2:
-            return f"mls{c} {reg(d)}, {reg(n)}, {reg(m)}, {reg(a)}"
-        if k == 3:
-            op = self.pick(["umull", "umlal", "smull", "smlal"])
-            return f"{op}{s}{c} {reg(lo)}, {reg(hi)}, {reg(n)}, {reg(m)}"
-        if k == 4:
-            return f"umaal{c} {reg(lo)}, {reg(hi)}, {reg(n)}, {reg(m)}"
-        if k == 5:
-            if self.chance(0.5):
-                return f"smul{xy}{c} {reg(d)}, {reg(n)}, {reg(m)}"
-            return f"smla{xy}{c} {reg(d)}, {reg(n)}, {reg(m)}, {reg(a)}"
-        if k == 6:
-            if self.chance(0.5):
-                return f"smulw{y}{c} {reg(d)}, {reg(n)}, {reg(m)}"
-            return f"smlaw{y}{c} {reg(d)}, {reg(n)}, {reg(m)}, {reg(a)}"
-        if k == 7:
-            return f"smlal{xy}{c} {reg(lo)}, {reg(hi)}, {reg(n)}, {reg(m)}"
-        if k == 8:
-            if self.chance(0.5):
-                return f"{self.pick(['smuad', 'smusd'])}{x}{c} {reg(d)}, {reg(n)}, {reg(m)}"
-            return f"{self.pick(['smlad', 'smlsd'])}{x}{c} {reg(d)}, {reg(n)}, {reg(m)}, {reg(a)}"
-        if k == 9:
-            return f"{self.pick(['smlald', 'smlsld'])}{x}{c} {reg(lo)}, {reg(hi)}, {reg(n)}, {reg(m)}"
-        if k == 10:
-            if self.chance(0.4):
-                return f"smmul{r}{c} {reg(d)}, {reg(n)}, {reg(m)}"
-            return f"{self.pick(['smmla', 'smmls'])}{r}{c} {reg(d)}, {reg(n)}, {reg(m)}, {reg(a)}"
-        if self.chance(0.5):
-            return f"usad8{c} {reg(d)}, {reg(n)}, {reg(m)}"
-        return f"usada8{c} {reg(d)}, {reg(n)}, {reg(m)}, {reg(a)}"
+        regs = {"d": self.pick(DST), "n": self.pick(SRC), "m": self.pick(SRC),
+                "a": self.pick(SRC), "L": lo, "H": self.pick([r for r in DST if r != lo])}
+        op = self.pick(names).format(
+            s="s" if not self.thumb and self.chance(0.4) else "",
+            xy=self.pick(["bb", "bt", "tb", "tt"]), y=self.pick(["b", "t"]),
+            x=self.pick(["", "x"]), r=self.pick(["", "r"]))
+        return f"{op}{c} " + ", ".join(reg(regs[k]) for k in operands)
 
     def misc(self, c=""):
         d, n, m = self.pick(DST), self.pick(SRC), self.pick(SRC)

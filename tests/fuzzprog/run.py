@@ -50,10 +50,12 @@ def build_runtime(objdir):
     os.makedirs(objdir, exist_ok=True)
     objs = []
     for src, extra in (("rt.S", []), ("fprt.c", ["-O2", "-std=gnu11", "-Wall", "-Wextra",
-                                                 "-Werror", "-ffreestanding", "-fno-builtin"])):
+                                                 "-Werror", "-ffreestanding", "-fno-builtin",
+                                                 "-I" + os.path.join(REPO, "tests", "guest", "rt")])):
         path = os.path.join(HERE, src)
         obj = os.path.join(objdir, os.path.splitext(src)[0] + ".o")
-        deps = [path, os.path.join(HERE, "fprt.h")]
+        deps = [path, os.path.join(HERE, "fprt.h"),
+                os.path.join(REPO, "tests", "guest", "rt", "armv7_pt.h")]
         if not os.path.exists(obj) or any(os.path.getmtime(d) > os.path.getmtime(obj) for d in deps):
             subprocess.run([CROSS + "gcc", *ARCH_FLAGS, *extra, "-c", path, "-o", obj],
                            check=True)

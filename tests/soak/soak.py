@@ -159,6 +159,7 @@ class Boot:
                         if not chunk:
                             break
                         logf.write(chunk)
+                        logf.flush()
                         pending += chunk
                         *lines, pending = pending.split(b"\n")
                         for raw in lines:
