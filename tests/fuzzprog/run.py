@@ -6,7 +6,8 @@
 Each program (gen.py, from its seed) is assembled and linked with the runtime
 of this folder, then run under the reference QEMU (DESIGN.md's invocation)
 and under captive with every mmu x exec engine pair built in
-build/engine/process/ (the process backend). The UART transcript is the
+build/engine/process/ (the process backend, irq per-block: the programs mask
+interrupts, and the exec strategies then run their longest blocks). The UART transcript is the
 state log: the runtime dumps the registers, CPSR, SPSR, fault status and a
 checksum of the writable memory at every exception entry and at the end.
 Every captive transcript must equal QEMU's byte for byte, and every run must
@@ -194,7 +195,10 @@ def main():
                 sides["qemu"] = run_side([args.qemu, *QEMU_ARGS, "-kernel", elf], args.timeout)
             for (m, e), name in zip(pairs, names):
                 sides[name] = run_side(
+                    # per-block: the programs mask interrupts, and the exec
+                    # strategies run their longest blocks (a JIT's real ones)
                     [captive, "-c", "configs/baseline.ini", "--set", "strategy.backend=process",
+                     "--set", "strategy.irq=per-block",
                      "--set", f"strategy.mmu={m}", "--set", f"strategy.exec={e}",
                      "--timeout", str(int(args.timeout)), "--kernel", elf], args.timeout + 10)
             ref_name = "qemu" if have_qemu else names[0]
