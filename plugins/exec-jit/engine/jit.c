@@ -713,13 +713,15 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 		tb->self_pc = va;
 		ctx.pc = va;
 		bool more = jit_insn(&ctx, &in, n);
+		if (!x86_buf_ok(&ctx.b))
+			engine_panic("exec=jit: %s translating op %u (encoding 0x%08x at 0x%08x)",
+				     ctx.b.invalid ? "an unencodable x86 operand" : "code buffer overflow",
+				     in.op, in.raw, va);
 		n++;
 		va = ctx.next_pc;
 		if (!more || n == max || !(va & (JIT_PAGE_SIZE - 1)) ||
 		    ctx.b.end - ctx.b.p < (ptrdiff_t)(JIT_BLOCK_MAX_BYTES / 2))
 			break;
-		if (!x86_buf_ok(&ctx.b))
-			jit_fail("a block overflowed its code buffer");
 	}
 	if (n == 0)
 		return NULL;

@@ -301,8 +301,7 @@ static inline jv jb_un(struct jit_ctx *ctx, enum jit_unop op, jv a)
 	case JU_SEXT8:
 	case JU_SEXT16:
 		jv_load(ctx, X86_RAX, a, 32);
-		x86_movx_rr(xb, op == JU_SEXT8 ? X86_MOVSX : (enum x86_movx)(X86_MOVSX + 1), 32,
-			    op == JU_SEXT8 ? 8 : 16, X86_RAX, X86_RAX);
+		x86_movx_rr(xb, X86_MOVSX, 32, op == JU_SEXT8 ? 8 : 16, X86_RAX, X86_RAX);
 		return jv_store(ctx, X86_RAX, 32);
 	case JU_ZX64:
 		jv_load(ctx, X86_RAX, a, 32);
