@@ -57,8 +57,10 @@
 /* The frame: slots plus the 8 bytes that realign rsp after six pushes. */
 #define JIT_FRAME (8 * JIT_SLOTS + 8)
 
-#define JIT_KEY_THUMB 0x100u
-#define JIT_KEY_SINGLE 0x200u	/* one instruction only; low 8 bits: ITSTATE */
+#define JIT_SITES (4 * JIT_TBS)	/* chainable exits */
+#define JIT_IN 8			/* chained jumps into one block */
+/* Instructions one entry may run before the dispatcher's safe point. */
+#define JIT_CHAIN_BUDGET (1u << 20)
 
 struct jit_tb {
 	gpa_t pa;
@@ -68,8 +70,21 @@ struct jit_tb {
 	bool self_loop;		/* ends with B to itself */
 	uint32_t self_pc;
 	uint8_t *code;
+	bool live;		/* in the lookup structures */
+	uint8_t nin;
+	uint32_t in[JIT_IN];	/* chain sites jumping here */
 	struct jit_tb *hnext;	/* hash chain */
 	struct jit_tb *pnext;	/* the blocks of one guest page */
+};
+
+/* A chainable exit: a patchable jump, first aimed at its stub (which leaves
+ * for the dispatcher), re-aimed at the target block once it exists. */
+struct jit_site {
+	uint8_t *jmp;		/* rel32 field */
+	uint8_t *stub;
+	uint32_t target;	/* guest va */
+	uint32_t key;
+	struct jit_tb *owner;
 };
 
 struct jit_jc {
@@ -83,11 +98,12 @@ static struct {
 	uint8_t *entry;		/* uint64_t entry(struct arm_cpu *, void *block) */
 	uint8_t *epilogue;
 	unsigned ntb;
-	uint32_t gen;		/* bumped when any translation goes */
+	unsigned nsites;
+	struct jit_site sites[JIT_SITES];
+	uint32_t gen;		/* bumped by a flush (struct jit_tb slots reused) */
 	struct jit_tb *hash[JIT_HASH];
 	struct jit_tb *page_hash[JIT_HASH];	/* heads of per-page lists, by page */
 	struct jit_jc jc[JIT_JC];
-	const struct jit_tb *running;
 	struct arm_cpu *cpu;
 } jit;
 
@@ -121,6 +137,7 @@ static void jit_flush(void)
 	memset(jit.page_hash, 0, sizeof(jit.page_hash));
 	memset(jit_code_bitmap, 0, sizeof(jit_code_bitmap));
 	jit.ntb = 0;
+	jit.nsites = 0;
 	jit.code_next = jit.epilogue + 64;
 	jit.gen++;
 	eng.sh->stats.code_flushes++;
@@ -148,14 +165,49 @@ static void jit_drop(gpa_t pa, uint32_t len)
 			hp = &(*hp)->hnext;
 		if (*hp)
 			*hp = tb->hnext;
-		if (tb == jit.running)
-			jit.cpu->exec_exit = 1;
+		tb->live = false;
+		/* Jumps chained into it go back to their stubs. */
+		for (unsigned k = 0; k < tb->nin; k++) {
+			struct jit_site *site = &jit.sites[tb->in[k]];
+			x86_patch_jmp_atomic(site->jmp, site->stub);
+		}
+		tb->nin = 0;
 		any = true;
 	}
 	if (any) {
-		jit.gen++;
+		/* It may be the block running now, or one it is chained to:
+		 * leave translated code after this instruction. */
+		jit.cpu->exec_exit = 1;
 		eng.sh->stats.code_invalidations++;
 	}
+}
+
+void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int status)
+{
+	struct x86_buf *b = &ctx->b;
+
+	/* Chains stay within the guest page (whose translation the block was
+	 * entered under) and never close a branch to itself (the dispatcher
+	 * watches those for a hung guest). */
+	if ((ctx->key & JIT_KEY_SINGLE) || ((target ^ ctx->pc) & ~(JIT_PAGE_SIZE - 1)) ||
+	    target == ctx->pc || jit.nsites == JIT_SITES || !ctx->tb) {
+		x86_mov_mi(b, 32, JREG(15), (int32_t)target);
+		jb_exit(ctx, status);
+		return;
+	}
+	struct jit_site *site = &jit.sites[jit.nsites];
+	x86_alu_ri(b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
+	site->jmp = x86_jmp_patchable(b, NULL);
+	site->stub = x86_here(b);
+	x86_patch_rel32(site->jmp, site->stub);
+	x86_mov_mi(b, 32, JREG(15), (int32_t)target);
+	x86_mov_rr(b, 64, X86_RAX, X86_R12);
+	x86_mov_ri(b, 32, X86_RDX, (uint32_t)status | ((jit.nsites + 1) << 8));
+	x86_jmp32(b, ctx->epilogue);
+	site->target = target;
+	site->key = key;
+	site->owner = ctx->tb;
+	jit.nsites++;
 }
 
 void exec_invalidate_all(void)
@@ -665,6 +717,9 @@ static void jit_emit_stubs(void)
 		x86_push_r(&b, saved[k]);
 	x86_alu_ri(&b, X86_SUB, 64, X86_RSP, JIT_FRAME);
 	x86_mov_rr(&b, 64, X86_RBX, X86_RDI);
+	x86_alu_rr(&b, X86_XOR, 32, X86_R12, X86_R12);
+	x86_mov_rr(&b, 64, X86_R13, X86_RDX);
+	x86_mov_ri(&b, 64, X86_R14, (uint64_t)(uintptr_t)eng.sh);
 	x86_jmp_r(&b, X86_RSI);
 	jit.epilogue = x86_here(&b);
 	x86_alu_ri(&b, X86_ADD, 64, X86_RSP, JIT_FRAME);
@@ -688,6 +743,8 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	struct jit_tb *tb = &jit_tbs[jit.ntb++];
 	struct jit_ctx ctx = {
 		.epilogue = jit.epilogue,
+		.tb = cache ? tb : NULL,
+		.key = key,
 		.pc = va,
 		.it = key & 0xff,
 		.thumb = key & JIT_KEY_THUMB,
@@ -701,6 +758,25 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	tb->key = key;
 	tb->code = jit.code_next;
 	tb->self_loop = false;
+	tb->live = cache;
+	tb->nin = 0;
+	/* The entry check, for every entry but the dispatcher's single steps:
+	 * leave for the dispatcher if an interrupt or a stop is pending, or if
+	 * the block does not fit in this entry's budget. */
+	uint8_t *budget = NULL, *pending = NULL, *over = NULL;
+	if (!(key & JIT_KEY_SINGLE) && !given) {
+		x86_mov_rm(&ctx.b, 32, X86_RAX,
+			   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, irq_line)));
+		x86_alu_rm(&ctx.b, X86_AND, 32, X86_RAX, JCPU(irq_enable));
+		x86_alu_rm(&ctx.b, X86_OR, 32, X86_RAX,
+			   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, stop_request)));
+		pending = x86_jcc32(&ctx.b, X86_CC_NE, NULL);
+		/* disp32 forced, patched with the block's length at the end */
+		x86_lea(&ctx.b, 64, X86_RAX, x86_mem(X86_R12, 0x7fffffff));
+		budget = x86_here(&ctx.b) - 4;
+		x86_alu_rr(&ctx.b, X86_CMP, 64, X86_RAX, X86_R13);
+		over = x86_jcc32(&ctx.b, X86_CC_A, NULL);
+	}
 	for (;;) {
 		struct arm_insn in;
 		uint32_t off = va & (JIT_PAGE_SIZE - 1);
@@ -726,9 +802,19 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	if (n == 0)
 		return NULL;
 	/* Fall-through exit (unreachable after an unconditional end). */
-	x86_mov_mi(&ctx.b, 32, JREG(15), (int32_t)va);
 	ctx.count = n;
-	jb_exit(&ctx, SEM_NEXT);
+	jit_chain_exit(&ctx, va, (key & (JIT_KEY_THUMB | JIT_KEY_USER)) | ctx.it, SEM_NEXT);
+	if (pending) {
+		/* The entry check failed: nothing ran. */
+		x86_patch_rel32(pending, x86_here(&ctx.b));
+		x86_patch_rel32(over, x86_here(&ctx.b));
+		x86_mov_mi(&ctx.b, 32, JREG(15), (int32_t)va0);
+		x86_mov_rr(&ctx.b, 64, X86_RAX, X86_R12);
+		x86_mov_ri(&ctx.b, 32, X86_RDX, SEM_NEXT);
+		x86_jmp32(&ctx.b, ctx.epilogue);
+		uint32_t len = n;
+		memcpy(budget, &len, 4);
+	}
 	if (!x86_buf_ok(&ctx.b))
 		jit_fail("a block overflowed its code buffer");
 	tb->ninsn = (uint16_t)n;
@@ -797,7 +883,8 @@ static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulte
 	gpa_t pa;
 
 	*faulted = false;
-	if (jc->va == va && jc->key == key && jc->epoch == cpu->fetch_epoch && jc->gen == jit.gen && jc->tb)
+	if (jc->va == va && jc->key == key && jc->epoch == cpu->fetch_epoch && jc->gen == jit.gen &&
+	    jc->tb && jc->tb->live)
 		return jc->tb;
 	if (mmu_translate_fetch(cpu, va, MMU_FETCH | cpu->mem_user, &pa, &host, &f)) {
 		arm_prefetch_abort(cpu, &f, va);
@@ -837,7 +924,25 @@ fault:
 	return NULL;
 }
 
-typedef uint64_t (*jit_entry_fn)(struct arm_cpu *cpu, const void *code);
+struct jit_ret {
+	uint64_t count;		/* instructions attempted */
+	uint64_t status;	/* enum sem_end | (chain site + 1) << 8 */
+};
+
+typedef struct jit_ret (*jit_entry_fn)(struct arm_cpu *cpu, const void *code, uint64_t budget);
+
+/* The block just left through chain site s for tb: make the jump go
+ * straight to tb from now on, when tb is what that exit always leads to. */
+static void jit_link(uint32_t s, struct jit_tb *tb, uint32_t va)
+{
+	struct jit_site *site = &jit.sites[s];
+
+	if (!tb->live || !site->owner->live || tb->key != site->key || site->target != va ||
+	    ((tb->pa ^ site->owner->pa) & ~(gpa_t)(JIT_PAGE_SIZE - 1)) || tb->nin == JIT_IN)
+		return;
+	if (x86_patch_jmp_atomic(site->jmp, tb->code))
+		tb->in[tb->nin++] = s;
+}
 
 int exec_run(struct arm_cpu *cpu)
 {
@@ -845,6 +950,7 @@ int exec_run(struct arm_cpu *cpu)
 	const uint64_t limit = sh->config.insn_limit ? sh->config.insn_limit : UINT64_MAX;
 	const jit_entry_fn enter = (jit_entry_fn)(uintptr_t)jit.entry;
 	uint64_t done = 0, counted = 0;
+	uint32_t site = 0; /* the chain site the last block left by, + 1 */
 	bool hung = false;
 	int stop;
 
@@ -880,10 +986,12 @@ int exec_run(struct arm_cpu *cpu)
 			continue;
 
 		bool thumb = cpu->cpsr & CPSR_T, faulted;
-		uint32_t key = (thumb ? JIT_KEY_THUMB | arm_itstate(cpu->cpsr) : 0) | (debug ? JIT_KEY_SINGLE : 0);
+		uint32_t key = (thumb ? JIT_KEY_THUMB | arm_itstate(cpu->cpsr) : 0) |
+			       (debug ? JIT_KEY_SINGLE : 0) | (cpu->mem_user ? JIT_KEY_USER : 0);
 		struct jit_tb *tb = jit_lookup(cpu, key, &faulted);
 		if (faulted) {
 			done++;
+			site = 0;
 			continue;
 		}
 		if (tb && tb->ninsn > limit - done) {
@@ -892,12 +1000,14 @@ int exec_run(struct arm_cpu *cpu)
 		}
 		if (!tb)
 			jit_fail("no block at a fetchable address");
+		if (site && !(key & JIT_KEY_SINGLE))
+			jit_link(site - 1, tb, cpu->r[15]);
 		cpu->exec_exit = 0;
-		jit.running = tb;
-		uint64_t ret = enter(cpu, tb->code);
-		jit.running = NULL;
-		int r = (int)(ret & 0xff);
-		done += (uint32_t)ret >> 8;
+		uint64_t budget = limit - done < JIT_CHAIN_BUDGET ? limit - done : JIT_CHAIN_BUDGET;
+		struct jit_ret ret = enter(cpu, tb->code, budget);
+		int r = (int)(ret.status & 0xff);
+		site = (uint32_t)(ret.status >> 8);
+		done += ret.count;
 		if (r == SEM_BRANCH)
 			hung = tb->self_loop && cpu->r[15] == tb->self_pc &&
 			       (cpu->cpsr & (CPSR_I | CPSR_F)) == (CPSR_I | CPSR_F);

@@ -53,13 +53,25 @@ typedef jv b_val64;
 #define JIT_PATCHES 64
 #define JIT_GREG_VERS 4
 
-/* How a block is left: the status half of a block's return value (the
- * other half is the number of instructions it attempted). */
-#define JIT_RET(count, status) (((uint32_t)(count) << 8) | (uint32_t)(status))
+/* Translation keys (struct jit_ctx.key; the low 8 bits are ITSTATE). */
+#define JIT_KEY_THUMB 0x100u
+#define JIT_KEY_SINGLE 0x200u	/* one instruction, no entry check */
+#define JIT_KEY_USER 0x400u	/* translated for User mode */
 
+struct jit_tb;
+
+/*
+ * Registers of translated code: rbx the cpu, r12 the instructions attempted
+ * in blocks already left by this entry (chained jumps add to it), r13 the
+ * budget of this entry, r14 the shared page. An exit jumps to the epilogue
+ * with rax = instructions attempted and rdx = enum sem_end | the chain site
+ * taken (its number + 1) << 8.
+ */
 struct jit_ctx {
 	struct x86_buf b;
-	uint8_t *epilogue;	/* restores the host frame, returns rax */
+	uint8_t *epilogue;	/* restores the host frame and returns */
+	struct jit_tb *tb;	/* being translated */
+	uint32_t key;
 	const struct arm_insn *i;
 	uint32_t pc;		/* the instruction's address */
 	uint32_t next_pc;
@@ -433,12 +445,17 @@ static inline void jb_call(struct jit_ctx *ctx, const void *fn, unsigned nargs, 
 
 /* ---- exits ------------------------------------------------------------------ */
 
-/* Leave the block: rax = JIT_RET(count, status). */
+/* Leave the block with status; r[15] is set. */
 static inline void jb_exit(struct jit_ctx *ctx, int status)
 {
-	x86_mov_ri(&ctx->b, 32, X86_RAX, JIT_RET(ctx->count, status));
+	x86_lea(&ctx->b, 64, X86_RAX, x86_mem(X86_R12, (int32_t)ctx->count));
+	x86_mov_ri(&ctx->b, 32, X86_RDX, (uint32_t)status);
 	x86_jmp32(&ctx->b, ctx->epilogue);
 }
+
+/* Leave for the block at target (key): a jump that the dispatcher may
+ * point straight at that block (jit.c). */
+void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int status);
 
 /* Jump to the end of the instruction (the next instruction, or the block's
  * fall-through exit); patched when the instruction's translation ends. */
@@ -842,7 +859,10 @@ static inline void jb_branch(struct jit_ctx *ctx, jv t, bool bx)
 	if (bx) {
 		JB_CALL(ctx, jit_h_bx, t);
 	} else if (t.k == JV_CONST) {
-		x86_mov_mi(&ctx->b, 32, JREG(15), (int32_t)((uint32_t)t.c & (ctx->thumb ? ~1u : ~3u)));
+		jb_it_clear(ctx);
+		jit_chain_exit(ctx, (uint32_t)t.c & (ctx->thumb ? ~1u : ~3u),
+			       ctx->key & (JIT_KEY_THUMB | JIT_KEY_USER), SEM_BRANCH);
+		return;
 	} else {
 		jv_load(ctx, X86_RAX, t, 32);
 		x86_alu_ri(&ctx->b, X86_AND, 32, X86_RAX, (int32_t)(ctx->thumb ? ~1u : ~3u));
