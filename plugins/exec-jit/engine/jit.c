@@ -105,6 +105,8 @@ static struct {
 	struct jit_tb *page_hash[JIT_HASH];	/* heads of per-page lists, by page */
 	struct jit_jc jc[JIT_JC];
 	struct arm_cpu *cpu;
+	struct mmu_jit_tlb tlb;
+	bool has_tlb;
 } jit;
 
 static struct jit_tb jit_tbs[JIT_TBS];
@@ -720,6 +722,7 @@ static void jit_emit_stubs(void)
 	x86_alu_rr(&b, X86_XOR, 32, X86_R12, X86_R12);
 	x86_mov_rr(&b, 64, X86_R13, X86_RDX);
 	x86_mov_ri(&b, 64, X86_R14, (uint64_t)(uintptr_t)eng.sh);
+	x86_mov_ri(&b, 64, X86_R15, jit.has_tlb ? (uint64_t)jit.tlb.table : 0);
 	x86_jmp_r(&b, X86_RSI);
 	jit.epilogue = x86_here(&b);
 	x86_alu_ri(&b, X86_ADD, 64, X86_RSP, JIT_FRAME);
@@ -744,6 +747,7 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	struct jit_ctx ctx = {
 		.epilogue = jit.epilogue,
 		.tb = cache ? tb : NULL,
+		.tlb = jit.has_tlb && !(key & JIT_KEY_BE) ? &jit.tlb : NULL,
 		.key = key,
 		.pc = va,
 		.it = key & 0xff,
@@ -803,7 +807,7 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 		return NULL;
 	/* Fall-through exit (unreachable after an unconditional end). */
 	ctx.count = n;
-	jit_chain_exit(&ctx, va, (key & (JIT_KEY_THUMB | JIT_KEY_USER)) | ctx.it, SEM_NEXT);
+	jit_chain_exit(&ctx, va, (key & (JIT_KEY_THUMB | JIT_KEY_USER | JIT_KEY_BE)) | ctx.it, SEM_NEXT);
 	if (pending) {
 		/* The entry check failed: nothing ran. */
 		x86_patch_rel32(pending, x86_here(&ctx.b));
@@ -847,6 +851,7 @@ static struct jit_tb *jit_find(gpa_t pa, uint32_t key)
 int exec_init(struct arm_cpu *cpu)
 {
 	jit.cpu = cpu;
+	jit.has_tlb = mmu_jit_tlb(&jit.tlb);
 	jit.code = plat_code_alloc(JIT_CODE_BYTES);
 	if (!jit.code)
 		engine_panic("exec=jit: this platform gives the engine no executable memory for its "
@@ -987,7 +992,8 @@ int exec_run(struct arm_cpu *cpu)
 
 		bool thumb = cpu->cpsr & CPSR_T, faulted;
 		uint32_t key = (thumb ? JIT_KEY_THUMB | arm_itstate(cpu->cpsr) : 0) |
-			       (debug ? JIT_KEY_SINGLE : 0) | (cpu->mem_user ? JIT_KEY_USER : 0);
+			       (debug ? JIT_KEY_SINGLE : 0) | (cpu->mem_user ? JIT_KEY_USER : 0) |
+			       (cpu->cpsr & CPSR_E ? JIT_KEY_BE : 0);
 		struct jit_tb *tb = jit_lookup(cpu, key, &faulted);
 		if (faulted) {
 			done++;

@@ -57,13 +57,15 @@ typedef jv b_val64;
 #define JIT_KEY_THUMB 0x100u
 #define JIT_KEY_SINGLE 0x200u	/* one instruction, no entry check */
 #define JIT_KEY_USER 0x400u	/* translated for User mode */
+#define JIT_KEY_BE 0x800u	/* CPSR.E set: data big-endian */
 
 struct jit_tb;
 
 /*
  * Registers of translated code: rbx the cpu, r12 the instructions attempted
  * in blocks already left by this entry (chained jumps add to it), r13 the
- * budget of this entry, r14 the shared page. An exit jumps to the epilogue
+ * budget of this entry, r14 the shared page, r15 the mmu's TLB (when it
+ * has an inline fast path, struct mmu_jit_tlb). An exit jumps to the epilogue
  * with rax = instructions attempted and rdx = enum sem_end | the chain site
  * taken (its number + 1) << 8.
  */
@@ -71,6 +73,7 @@ struct jit_ctx {
 	struct x86_buf b;
 	uint8_t *epilogue;	/* restores the host frame and returns */
 	struct jit_tb *tb;	/* being translated */
+	const struct mmu_jit_tlb *tlb;	/* the inline fast path, or NULL */
 	uint32_t key;
 	const struct arm_insn *i;
 	uint32_t pc;		/* the instruction's address */
@@ -558,17 +561,99 @@ static inline jv jb_call_faulting(struct jit_ctx *ctx, const void *fn, unsigned 
 	return jv_store(ctx, X86_RAX, 32);
 }
 
+/*
+ * The mmu's inline fast path for an access of size bytes with flags, the
+ * address zero-extended in rax: on a hit rdx holds the host base to add to
+ * it; on a miss it jumps to the rel32s left in miss[0..1]. Clobbers rcx.
+ */
+static inline void jb_tlb(struct jit_ctx *ctx, unsigned size, unsigned flags, uint8_t *miss[2])
+{
+	const struct mmu_jit_tlb *t = ctx->tlb;
+	struct x86_buf *b = &ctx->b;
+
+	x86_mov_rr(b, 32, X86_RCX, X86_RAX);
+	x86_shift_ri(b, X86_SHR, 32, X86_RCX, (uint8_t)t->page_shift);
+	x86_alu_ri(b, X86_AND, 32, X86_RCX, (int32_t)((1u << t->index_bits) - 1));
+	x86_shift_ri(b, X86_SHL, 32, X86_RCX, (uint8_t)t->entry_shift);
+	x86_alu_rr(b, X86_ADD, 64, X86_RCX, X86_R15);
+	x86_mov_rr(b, 32, X86_RDX, X86_RAX);
+	x86_alu_ri(b, X86_AND, 32, X86_RDX, (int32_t)(~((1u << t->page_shift) - 1) | (size - 1)));
+	x86_alu_rm(b, X86_OR, 32, X86_RDX, x86_mem(X86_R15, t->key_or_off));
+	x86_alu_rm(b, X86_CMP, 32, X86_RDX, x86_mem(X86_RCX, (int32_t)(t->tag_off + 4 * flags)));
+	miss[0] = x86_jcc32(b, X86_CC_NE, NULL);
+	x86_mov_rm(b, 32, X86_RDX, JCPU(cp15.dacr));
+	x86_mov_ri(b, 64, X86_RSI, t->dmask_always);
+	x86_alu_rr(b, X86_OR, 64, X86_RDX, X86_RSI);
+	x86_alu_rm(b, X86_AND, 64, X86_RDX, x86_mem(X86_RCX, (int32_t)t->dmask_off));
+	miss[1] = x86_jcc32(b, X86_CC_E, NULL);
+	x86_mov_rm(b, 64, X86_RDX, x86_mem(X86_RCX, (int32_t)t->addend_off));
+	if (t->hits) {
+		x86_mov_ri(b, 64, X86_RCX, (uint64_t)(uintptr_t)t->hits);
+		x86_unop_m(b, X86_INC, 64, x86_mem(X86_RCX, 0));
+	}
+}
+
+static inline bool jb_inline_mem(const struct jit_ctx *ctx, unsigned fl)
+{
+	(void)fl;
+	return ctx->tlb != NULL;
+}
+
+static inline unsigned jb_mem_flags(const struct jit_ctx *ctx, unsigned kind, unsigned fl)
+{
+	return kind | (((fl & B_MEM_USER) || (ctx->key & JIT_KEY_USER)) ? MMU_USER : 0);
+}
+
 static inline jv jb_ld(struct jit_ctx *ctx, jv addr, unsigned size, unsigned fl)
 {
 	jv args[] = { addr, jv_c(size | (fl << 8)), jv_c(ctx->pc) };
-	return jb_call_faulting(ctx, (const void *)(uintptr_t)jit_h_ld, 3, args);
+
+	if (!jb_inline_mem(ctx, fl))
+		return jb_call_faulting(ctx, (const void *)(uintptr_t)jit_h_ld, 3, args);
+	struct x86_buf *b = &ctx->b;
+	uint8_t *miss[2];
+	jv r = jv_slot(ctx);
+	jv_load(ctx, X86_RAX, addr, 32);
+	jb_tlb(ctx, size, jb_mem_flags(ctx, MMU_READ, fl), miss);
+	struct x86_mem m = x86_mem_idx(X86_RDX, X86_RAX, 1, 0);
+	if (size == 4)
+		x86_mov_rm(b, 32, X86_RAX, m);
+	else
+		x86_movx_rm(b, X86_MOVZX, 32, size * 8, X86_RAX, m);
+	x86_mov_mr(b, 32, jv_mem(ctx, r), X86_RAX);
+	uint8_t *done = x86_jmp32(b, NULL);
+	x86_patch_rel32(miss[0], x86_here(b));
+	x86_patch_rel32(miss[1], x86_here(b));
+	jb_call(ctx, (const void *)(uintptr_t)jit_h_ld, 3, args);
+	x86_bt_ri(b, X86_BT, 64, X86_RAX, 32);
+	uint8_t *ok = x86_jcc8(b, X86_CC_AE);
+	jb_exit(ctx, SEM_EXC);
+	x86_patch_rel8(ok, x86_here(b));
+	x86_mov_mr(b, 32, jv_mem(ctx, r), X86_RAX);
+	x86_patch_rel32(done, x86_here(b));
+	return r;
 }
 
 static inline void jb_st(struct jit_ctx *ctx, jv addr, jv v, unsigned size, unsigned fl)
 {
 	ctx->stores = true;
+	if (!jb_inline_mem(ctx, fl)) {
+		JB_CALL(ctx, jit_h_st, addr, v, jv_c(size | (fl << 8)), jv_c(ctx->pc));
+		jb_exc_if_nonzero(ctx);
+		return;
+	}
+	struct x86_buf *b = &ctx->b;
+	uint8_t *miss[2];
+	jv_load(ctx, X86_RAX, addr, 32);
+	jb_tlb(ctx, size, jb_mem_flags(ctx, MMU_WRITE, fl), miss);
+	jv_load(ctx, X86_RCX, v, 32);
+	x86_mov_mr(b, size * 8, x86_mem_idx(X86_RDX, X86_RAX, 1, 0), X86_RCX);
+	uint8_t *done = x86_jmp32(b, NULL);
+	x86_patch_rel32(miss[0], x86_here(b));
+	x86_patch_rel32(miss[1], x86_here(b));
 	JB_CALL(ctx, jit_h_st, addr, v, jv_c(size | (fl << 8)), jv_c(ctx->pc));
 	jb_exc_if_nonzero(ctx);
+	x86_patch_rel32(done, x86_here(b));
 }
 
 static inline void jb_probe(struct jit_ctx *ctx, jv addr, uint32_t len, unsigned fl)
@@ -861,7 +946,7 @@ static inline void jb_branch(struct jit_ctx *ctx, jv t, bool bx)
 	} else if (t.k == JV_CONST) {
 		jb_it_clear(ctx);
 		jit_chain_exit(ctx, (uint32_t)t.c & (ctx->thumb ? ~1u : ~3u),
-			       ctx->key & (JIT_KEY_THUMB | JIT_KEY_USER), SEM_BRANCH);
+			       ctx->key & (JIT_KEY_THUMB | JIT_KEY_USER | JIT_KEY_BE), SEM_BRANCH);
 		return;
 	} else {
 		jv_load(ctx, X86_RAX, t, 32);
