@@ -587,10 +587,6 @@ static inline void jb_tlb(struct jit_ctx *ctx, unsigned size, unsigned flags, ui
 	x86_alu_rm(b, X86_AND, 64, X86_RDX, x86_mem(X86_RCX, (int32_t)t->dmask_off));
 	miss[1] = x86_jcc32(b, X86_CC_E, NULL);
 	x86_mov_rm(b, 64, X86_RDX, x86_mem(X86_RCX, (int32_t)t->addend_off));
-	if (t->hits) {
-		x86_mov_ri(b, 64, X86_RCX, (uint64_t)(uintptr_t)t->hits);
-		x86_unop_m(b, X86_INC, 64, x86_mem(X86_RCX, 0));
-	}
 }
 
 static inline bool jb_inline_mem(const struct jit_ctx *ctx, unsigned fl)

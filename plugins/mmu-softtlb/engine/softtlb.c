@@ -414,7 +414,6 @@ bool mmu_jit_tlb(struct mmu_jit_tlb *d)
 		.dmask_off = __builtin_offsetof(struct stlb_entry, dmask),
 		.dmask_always = STLB_DMASK_FLAT,
 		.addend_off = __builtin_offsetof(struct stlb_entry, addend),
-		.hits = &eng.sh->stats.tlb_hits,
 	};
 	return true;
 }
