@@ -12,10 +12,12 @@
  * inside a B_IF.
  *
  * Translations are keyed by the guest physical address of their first
- * instruction and what translation assumed: A32 or T32, ITSTATE at entry,
- * and whether the block is cut to one instruction (debugger armed, or an
- * instruction budget smaller than the block). Everything else the
- * semantics depend on (privilege, CPSR.E, SCTLR.A, FPSCR.LEN, VFP enabled)
+ * instruction, its virtual address (the code embeds PC values: the same
+ * physical code runs at its physical address before the MMU is on and at a
+ * virtual one after) and what translation assumed: A32 or T32, ITSTATE at
+ * entry, privilege, CPSR.E and whether the block is cut to one instruction
+ * (debugger armed, or an instruction budget smaller than the block).
+ * Everything else the semantics depend on (SCTLR.A, FPSCR.LEN, VFP enabled)
  * is read at run time by the code or its helpers, so it needs no key.
  *
  * Coherence is the interpreter's: a bitmap of guest pages holding code,
@@ -64,6 +66,7 @@
 
 struct jit_tb {
 	gpa_t pa;
+	uint32_t va;		/* translated code embeds its addresses */
 	uint32_t key;
 	uint32_t bytes;		/* guest bytes covered from pa */
 	uint16_t ninsn;
@@ -759,6 +762,7 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 
 	x86_buf_init(&ctx.b, jit.code_next, JIT_BLOCK_MAX_BYTES);
 	tb->pa = pa;
+	tb->va = va;
 	tb->key = key;
 	tb->code = jit.code_next;
 	tb->self_loop = false;
@@ -839,11 +843,11 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	return tb;
 }
 
-static struct jit_tb *jit_find(gpa_t pa, uint32_t key)
+static struct jit_tb *jit_find(gpa_t pa, uint32_t va, uint32_t key)
 {
 	struct jit_tb *tb = jit.hash[jit_hash(pa, key)];
 
-	while (tb && (tb->pa != pa || tb->key != key))
+	while (tb && (tb->pa != pa || tb->va != va || tb->key != key))
 		tb = tb->hnext;
 	return tb;
 }
@@ -914,7 +918,7 @@ static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulte
 		}
 		return jit_translate(va, pa, NULL, key, &in, false);
 	}
-	struct jit_tb *tb = jit_find(pa, key);
+	struct jit_tb *tb = jit_find(pa, va, key);
 	if (!tb)
 		tb = jit_translate(va, pa, host - off, key, NULL, true);
 	jc->va = va;
