@@ -34,6 +34,8 @@ static unsigned stats_rows(const struct vm *vm, struct stats_row *rows)
 	ROW("wfis", s->wfis);
 	ROW("decode_cache_misses", s->decode_cache_misses);
 	ROW("code_invalidations", s->code_invalidations);
+	ROW("code_flushes", s->code_flushes);
+	ROW("icache_maintenance_kept", s->icache_maintenance);
 	ROW("device_accesses_from_engine", s->io_accesses);
 	ROW("fast_clock_reads", s->fast_reads);
 	ROW("exits_io", h->exits[VM_EXIT_IO]);

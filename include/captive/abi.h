@@ -146,7 +146,9 @@ struct captive_engine_stats {
 	uint64_t wfis;
 	uint64_t decode_cache_misses;
 	uint64_t code_invalidations;
-	uint64_t reserved[15];
+	uint64_t code_flushes;		/* whole code cache dropped (full) */
+	uint64_t icache_maintenance;	/* ICIALLU/BPIALL an exec kept coherent without */
+	uint64_t reserved[13];
 };
 
 /* ARM architectural state, published on exit/panic (and read by tests). */

@@ -74,9 +74,16 @@ gdb_run() {
 		-ex "target remote 127.0.0.1:$port" "$@" >"$tmp/gdb.log" 2>&1
 }
 
-for backend in $(usable_backends); do
-	P="--set strategy.backend=$backend"
-	b="[$backend]"
+for combo in $(for be in $(usable_backends); do for ex in $(usable_execs); do echo $be/$ex; done; done); do
+	backend=${combo%/*}
+	ex=${combo#*/}
+	why=$(exec_unusable_reason "$backend" "$ex")
+	if [ -n "$why" ]; then
+		skip "gdb stub [$combo]: $why"
+		continue
+	fi
+	P="--set strategy.backend=$backend --set strategy.exec=$ex"
+	b="[$combo]"
 
 	# ---- an ARM program: hello ----
 	elf=$G/build/hello.elf
@@ -151,7 +158,7 @@ for backend in $(usable_backends); do
 	main=$((16#$(sym $elf main)))
 	start_captive "$tmp/proto" $P --kernel $elf || continue
 	python3 tests/integration/gdb_proto.py "$port" "$(printf %x $main)" \
-		"$(printf %x $((main + 16#$(symsize $elf main))))" | sed "s/^\(PASS\|FAIL\): /\1: $b /"
+		"$(printf %x $((main + 16#$(symsize $elf main))))" | sed "s#^\(PASS\|FAIL\): #\1: $b #"
 	finish_captive proto ""
 	if grep -q "busy: done" "$tmp/proto.out"; then
 		pass "$b after a disconnect mid-run the guest computes on to its result"

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Every guest program with a QEMU golden output, under every available
-# strategy combination (backend x io x irq), must print exactly the golden
+# strategy combination (backend x io x irq x exec), must print exactly the golden
 # output and exit 0 (guest powered off).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
 backends=$(usable_backends 2>/dev/null)
+execs=$(usable_execs)
+for ex in $execs; do
+	why=$(exec_unusable_reason kvm "$ex")
+	grep -q kvm <<<"$backends" && [ -n "$why" ] && skip "exec=$ex under kvm: $why"
+done
 grep -q kvm <<<"$backends" || skip "guest programs under kvm: $(kvm_unusable_reason)"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
@@ -20,19 +25,22 @@ for golden in tests/guest/golden/*.out; do
 	for b in $backends; do
 		for io in mmio-exit barrier; do
 			for irq in per-insn per-block; do
-				combo="$b/$io/$irq"
-				timeout 120 "$CAPTIVE" -c configs/baseline.ini --set strategy.backend=$b \
-					--set strategy.io=$io --set strategy.irq=$irq --timeout 60 \
-					--kernel "$elf" >"$out" 2>"$out.err"
-				rc=$?
-				if [ $rc -ne 0 ]; then
-					fail "$name [$combo]: exit status $rc; stderr: $(tail -3 "$out.err" | tr '\n' ' ')"
-				elif ! cmp -s "$out" "$golden"; then
-					fail "$name [$combo]: output differs from QEMU's golden: $(diff "$golden" "$out" | head -5 | tr '\n' ' ')"
-				else
-					pass "$name [$combo]"
-				fi
-				rm -f "$out.err"
+				for ex in $execs; do
+					[ -n "$(exec_unusable_reason "$b" "$ex")" ] && continue
+					combo="$b/$io/$irq/$ex"
+					timeout 120 "$CAPTIVE" -c configs/baseline.ini --set strategy.backend=$b \
+						--set strategy.io=$io --set strategy.irq=$irq --set strategy.exec=$ex --timeout 60 \
+						--kernel "$elf" >"$out" 2>"$out.err"
+					rc=$?
+					if [ $rc -ne 0 ]; then
+						fail "$name [$combo]: exit status $rc; stderr: $(tail -3 "$out.err" | tr '\n' ' ')"
+					elif ! cmp -s "$out" "$golden"; then
+						fail "$name [$combo]: output differs from QEMU's golden: $(diff "$golden" "$out" | head -5 | tr '\n' ' ')"
+					else
+						pass "$name [$combo]"
+					fi
+					rm -f "$out.err"
+				done
 			done
 		done
 	done

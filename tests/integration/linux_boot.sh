@@ -3,7 +3,8 @@
 # interpreter with floating point, and a compressor) whose output must match
 # QEMU's golden output byte for byte, and powers off with status 0. Runs the
 # baseline configuration on kvm (and on the process backend too when
-# CAPTIVE_TEST_ALL=1, which also runs every io x irq combination). Bounded:
+# CAPTIVE_TEST_ALL=1, which also runs every io x irq x exec combination),
+# and the JIT on every usable backend. Bounded:
 # a few minutes under the interpreter.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -29,12 +30,27 @@ else
 	skip "linux under captive on kvm: $(kvm_unusable_reason)"
 	sides+=(baseline:strategy.backend=process)
 fi
+# The JIT, wherever it is built: the fastest side here, and the one with
+# the most to get wrong.
+if grep -qw jit <<<"$(usable_execs)"; then
+	for b in $(usable_backends); do
+		why=$(exec_unusable_reason "$b" jit)
+		if [ -n "$why" ]; then
+			skip "linux under captive [$b/jit]: $why"
+		else
+			sides+=("baseline:strategy.backend=$b:strategy.exec=jit:strategy.irq=per-block")
+		fi
+	done
+fi
 if [ -n "${CAPTIVE_TEST_ALL:-}" ]; then
 	sides=()
 	for b in $(usable_backends); do
 		for io in mmio-exit barrier; do
 			for irq in per-insn per-block; do
-				sides+=("baseline:strategy.backend=$b:strategy.io=$io:strategy.irq=$irq")
+				for ex in $(usable_execs); do
+					[ -n "$(exec_unusable_reason "$b" "$ex")" ] && continue
+					sides+=("baseline:strategy.backend=$b:strategy.io=$io:strategy.irq=$irq:strategy.exec=$ex")
+				done
 			done
 		done
 	done

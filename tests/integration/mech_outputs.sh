@@ -31,6 +31,11 @@ if ! make -s --no-print-directory -C bench mech MECH_ITERS=300 MECH_OUT="$tmp/me
 fi
 
 backends=$(usable_backends 2>/dev/null)
+execs=$(usable_execs)
+for ex in $execs; do
+	why=$(exec_unusable_reason kvm "$ex")
+	grep -q kvm <<<"$backends" && [ -n "$why" ] && skip "exec=$ex under kvm: $why"
+done
 grep -q kvm <<<"$backends" || skip "mech outputs under kvm: $(kvm_unusable_reason)"
 for elf in "$tmp"/mech/*.elf; do
 	name=$(basename "$elf" .elf)
@@ -44,18 +49,21 @@ for elf in "$tmp"/mech/*.elf; do
 	for b in $backends; do
 		for io in mmio-exit barrier; do
 			for irq in per-insn per-block; do
-				combo="$b/$io/$irq"
-				timeout 60 "$CAPTIVE" -c configs/baseline.ini --set strategy.backend="$b" \
-					--set strategy.io=$io --set strategy.irq=$irq --timeout 30 \
-					--kernel "$elf" </dev/null >"$tmp/out" 2>"$tmp/err"
-				rc=$?
-				if [ $rc -ne 0 ]; then
-					fail "mech $name [$combo]: exit status $rc; stderr: $(tail -3 "$tmp/err" | tr '\n' ' ')"
-				elif ! cmp -s "$tmp/out" "$tmp/$name.qemu"; then
-					fail "mech $name [$combo]: output differs from QEMU's: $(diff "$tmp/$name.qemu" "$tmp/out" | head -5 | tr '\n' ' ')"
-				else
-					pass "mech $name [$combo]"
-				fi
+				for ex in $execs; do
+					[ -n "$(exec_unusable_reason "$b" "$ex")" ] && continue
+					combo="$b/$io/$irq/$ex"
+					timeout 60 "$CAPTIVE" -c configs/baseline.ini --set strategy.backend="$b" \
+						--set strategy.io=$io --set strategy.irq=$irq --set strategy.exec=$ex --timeout 30 \
+						--kernel "$elf" </dev/null >"$tmp/out" 2>"$tmp/err"
+					rc=$?
+					if [ $rc -ne 0 ]; then
+						fail "mech $name [$combo]: exit status $rc; stderr: $(tail -3 "$tmp/err" | tr '\n' ' ')"
+					elif ! cmp -s "$tmp/out" "$tmp/$name.qemu"; then
+						fail "mech $name [$combo]: output differs from QEMU's: $(diff "$tmp/$name.qemu" "$tmp/out" | head -5 | tr '\n' ' ')"
+					else
+						pass "mech $name [$combo]"
+					fi
+				done
 			done
 		done
 	done

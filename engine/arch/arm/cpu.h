@@ -93,6 +93,10 @@ struct arm_cpu {
 	 * strategy may cache the current page's translation until it moves. */
 	uint32_t fetch_epoch;
 
+	/* Set by the exec strategy's invalidation hooks when a store removed
+	 * the code being executed: leave it after the current instruction. */
+	uint32_t exec_exit;
+
 	uint32_t bank_sp[ARM_BANKS];
 	uint32_t bank_lr[ARM_BANKS];
 	uint32_t bank_spsr[ARM_BANKS];

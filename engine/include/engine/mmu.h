@@ -62,6 +62,34 @@ int mmu_translate_fetch(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa
 int mmu_translate(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa,
 		  struct arm_fault *fault);
 
+/*
+ * The fast path a JIT may inline, described as data (no exec strategy names
+ * an mmu strategy, and no mmu emits host code): a direct-mapped TLB indexed
+ * by the va's page number, whose entry serves an access of size bytes with
+ * flags (kind | MMU_USER) when
+ *     tag[flags] == (va & (page mask | (size - 1))) | *(uint32_t *)(table + key_or_off)
+ *     and ((DACR | dmask_always) & dmask) != 0
+ * and then reaches host address addend + va. Anything else goes through
+ * mmu_read/mmu_write, which stay the whole contract: a fast path only
+ * repeats what their own hit path does, except counting the hit (an
+ * increment in memory on every access cost the JIT a fifth of its speed),
+ * so stats.tlb_hits counts the hits served by mmu_read/mmu_write only.
+ */
+struct mmu_jit_tlb {
+	uintptr_t table;	/* entry 0 */
+	unsigned entry_shift;	/* log2 of the entry's size in bytes */
+	unsigned index_bits;	/* 1 << index_bits entries */
+	unsigned page_shift;
+	uint32_t tag_off;	/* uint32_t tag[8] by access flags */
+	int32_t key_or_off;
+	uint32_t dmask_off;	/* uint64_t */
+	uint64_t dmask_always;
+	uint32_t addend_off;	/* uintptr_t */
+};
+
+/* Fill *d and return true when the linked mmu has such a fast path. */
+bool mmu_jit_tlb(struct mmu_jit_tlb *d);
+
 /* Notifications from the core. */
 void mmu_context_changed(struct arm_cpu *cpu); /* SCTLR.M, TTBR0/1, TTBCR, CONTEXTIDR */
 void mmu_flush_all(struct arm_cpu *cpu);		     /* TLBIALL */

@@ -20,6 +20,10 @@ void plat_doorbell(uint32_t code);
  */
 int plat_mmio(gpa_t pa, unsigned size, uint32_t *val, bool write);
 
+/* size bytes of zeroed memory the engine may write and execute (a JIT's
+ * code cache), or NULL where the platform has none. */
+void *plat_code_alloc(size_t size);
+
 /* Called after the final EXIT/PANIC doorbell: never returns to the engine.
  * hosted: unwinds to engine_main's caller; bare-metal: the host stops the vCPU. */
 _Noreturn void plat_finish(int reason);

@@ -31,6 +31,23 @@ int plat_mmio(gpa_t pa, unsigned size, uint32_t *val, bool write)
 	return io->status;
 }
 
+/* mmap(NULL, size, RWX, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), by system call:
+ * the hosted engine links no libc. */
+void *plat_code_alloc(size_t size)
+{
+	register long r10 __asm__("r10") = 0x22; /* MAP_PRIVATE | MAP_ANONYMOUS */
+	register long r8 __asm__("r8") = -1;
+	register long r9 __asm__("r9") = 0;
+	long ret;
+
+	__asm__ volatile("syscall"
+			 : "=a"(ret)
+			 : "a"(9L /* SYS_mmap */), "D"(0L), "S"(size), "d"(7L /* RWX */), "r"(r10),
+			   "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return (unsigned long)ret > -4096ul ? NULL : (void *)ret;
+}
+
 _Noreturn void plat_finish(int reason)
 {
 	plat_finish_reason = reason;

@@ -402,6 +402,22 @@ int mmu_init(struct arm_cpu *cpu)
 	return 0;
 }
 
+bool mmu_jit_tlb(struct mmu_jit_tlb *d)
+{
+	*d = (struct mmu_jit_tlb){
+		.table = (uintptr_t)stlb.e,
+		.entry_shift = 6,
+		.index_bits = STLB_BITS,
+		.page_shift = STLB_PAGE_SHIFT,
+		.tag_off = __builtin_offsetof(struct stlb_entry, tag),
+		.key_or_off = (int32_t)((uintptr_t)&stlb.asid_key - (uintptr_t)stlb.e),
+		.dmask_off = __builtin_offsetof(struct stlb_entry, dmask),
+		.dmask_always = STLB_DMASK_FLAT,
+		.addend_off = __builtin_offsetof(struct stlb_entry, addend),
+	};
+	return true;
+}
+
 int mmu_read(struct arm_cpu *cpu, gva_t va, unsigned size, uint32_t *val, unsigned flags,
 	     struct arm_fault *fault)
 {

@@ -1,0 +1,1034 @@
+/*
+ * exec-jit: a block JIT from ARMv7-A to x86-64, the third instantiation of
+ * the one semantics source (arm/sem.c.inc over jit_builder.h). README.md
+ * beside this file gives the design; this file holds the code cache, the
+ * translation loop, the helpers translated code calls and the dispatcher.
+ *
+ * Blocks are what the interpreter calls blocks: straight-line code within
+ * one guest page, ended by anything that leaves it (a taken branch, an
+ * exception, SEM_SYNC, WFI) or the page end. A conditional instruction
+ * does not end a block: its condition-failed path falls through to the
+ * next instruction inside the translation, and so does a B_END_NEXT
+ * inside a B_IF.
+ *
+ * Translations are keyed by the guest physical address of their first
+ * instruction, its virtual address (the code embeds PC values: the same
+ * physical code runs at its physical address before the MMU is on and at a
+ * virtual one after) and what translation assumed: A32 or T32, ITSTATE at
+ * entry, privilege, CPSR.E and whether the block is cut to one instruction
+ * (debugger armed, or an instruction budget smaller than the block).
+ * Everything else the semantics depend on (SCTLR.A, FPSCR.LEN, VFP enabled)
+ * is read at run time by the code or its helpers, so it needs no key.
+ *
+ * Coherence is the interpreter's: a bitmap of guest pages holding code,
+ * stores to them reach exec_invalidate_range() through the mmu, DMA and the
+ * debugger reach exec_invalidate_page(). A store that removes the block
+ * being executed sets cpu->exec_exit, and the block leaves after that
+ * instruction. ICIALLU (exec_invalidate_all) and BPIALL drop nothing.
+ *
+ * A translated block is entered by the entry stub, which saves the host's
+ * callee-saved registers, points rbx at the cpu and reserves the frame
+ * slots; every exit jumps to the shared epilogue with rax =
+ * JIT_RET(instructions attempted, enum sem_end).
+ */
+#include "engine/debug.h"
+#include "engine/engine.h"
+#include "engine/exec.h"
+#include "engine/mmu.h"
+#include "engine/plat.h"
+#include "engine/rt.h"
+#include "jit_builder.h"
+
+/* A B_END_* returns from its semantic function only at if-depth 0, which is
+ * where every function and switch case ends (here and in jit_sem() below);
+ * the compiler cannot see that. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wreturn-type"
+#pragma GCC diagnostic ignored "-Wimplicit-fallthrough"
+#include "arm/sem.c.inc"
+
+#define JIT_PAGE_SHIFT 12
+#define JIT_PAGE_SIZE (1u << JIT_PAGE_SHIFT)
+#define JIT_PHYS_PAGES (1u << (32 - JIT_PAGE_SHIFT))
+#define JIT_CODE_BYTES (64u << 20)
+#define JIT_BLOCK_MAX_BYTES (64u << 10)	/* room kept free for one translation */
+#define JIT_TBS 65536
+#define JIT_HASH 16384
+#define JIT_JC 4096			/* the dispatcher's lookup cache */
+#define JIT_MAX_INSNS 128
+/* The frame: slots plus the 8 bytes that realign rsp after six pushes. */
+#define JIT_FRAME (8 * JIT_SLOTS + 8)
+
+#define JIT_SITES (4 * JIT_TBS)	/* chainable exits */
+#define JIT_IN 8			/* chained jumps into one block */
+/* Instructions one entry may run before the dispatcher's safe point. */
+#define JIT_CHAIN_BUDGET (1u << 20)
+
+struct jit_tb {
+	gpa_t pa;
+	uint32_t va;		/* translated code embeds its addresses */
+	uint32_t key;
+	uint32_t bytes;		/* guest bytes covered from pa */
+	uint16_t ninsn;
+	bool self_loop;		/* ends with B to itself */
+	uint32_t self_pc;
+	uint8_t *code;
+	bool live;		/* in the lookup structures */
+	uint8_t nin;
+	uint32_t in[JIT_IN];	/* chain sites jumping here */
+	struct jit_tb *hnext;	/* hash chain */
+	struct jit_tb *pnext;	/* the blocks of one guest page */
+};
+
+/* A chainable exit: a patchable jump, first aimed at its stub (which leaves
+ * for the dispatcher), re-aimed at the target block once it exists. */
+struct jit_site {
+	uint8_t *jmp;		/* rel32 field */
+	uint8_t *stub;
+	uint32_t target;	/* guest va */
+	uint32_t key;
+	struct jit_tb *owner;
+};
+
+struct jit_jc {
+	uint32_t va, key, epoch, gen;
+	struct jit_tb *tb;
+};
+
+static struct {
+	uint8_t *code;		/* JIT_CODE_BYTES of RWX memory */
+	uint8_t *code_next;
+	uint8_t *entry;		/* uint64_t entry(struct arm_cpu *, void *block) */
+	uint8_t *epilogue;
+	unsigned ntb;
+	unsigned nsites;
+	struct jit_site sites[JIT_SITES];
+	uint32_t gen;		/* bumped by a flush (struct jit_tb slots reused) */
+	struct jit_tb *hash[JIT_HASH];
+	struct jit_tb *page_hash[JIT_HASH];	/* heads of per-page lists, by page */
+	struct jit_jc jc[JIT_JC];
+	struct arm_cpu *cpu;
+	struct mmu_jit_tlb tlb;
+	bool has_tlb;
+} jit;
+
+static struct jit_tb jit_tbs[JIT_TBS];
+static uint8_t jit_code_bitmap[JIT_PHYS_PAGES / 8];
+
+_Noreturn void jit_fail(const char *what)
+{
+	engine_panic("exec=jit translation: %s", what);
+}
+
+bool exec_page_has_code(gpa_t pa)
+{
+	uint64_t pn = pa >> JIT_PAGE_SHIFT;
+	return pn < JIT_PHYS_PAGES && (jit_code_bitmap[pn >> 3] >> (pn & 7)) & 1;
+}
+
+static unsigned jit_hash(gpa_t pa, uint32_t key)
+{
+	return (unsigned)(((pa >> 1) ^ (pa >> 13) ^ (key * 0x9e37u)) % JIT_HASH);
+}
+
+static unsigned jit_page_hash(gpa_t page)
+{
+	return (unsigned)((page >> JIT_PAGE_SHIFT) % JIT_HASH);
+}
+
+static void jit_flush(void)
+{
+	memset(jit.hash, 0, sizeof(jit.hash));
+	memset(jit.page_hash, 0, sizeof(jit.page_hash));
+	memset(jit_code_bitmap, 0, sizeof(jit_code_bitmap));
+	jit.ntb = 0;
+	jit.nsites = 0;
+	jit.code_next = jit.epilogue + 64;
+	jit.gen++;
+	eng.sh->stats.code_flushes++;
+}
+
+/* Unlink from the lookup hash every block of the page that overlaps
+ * [off, off + len) (all of them for len 0). */
+static void jit_drop(gpa_t pa, uint32_t len)
+{
+	gpa_t page = pa & ~(gpa_t)(JIT_PAGE_SIZE - 1);
+	struct jit_tb **pp = &jit.page_hash[jit_page_hash(page)];
+	bool any = false;
+
+	while (*pp) {
+		struct jit_tb *tb = *pp;
+		bool hit = (tb->pa & ~(gpa_t)(JIT_PAGE_SIZE - 1)) == page &&
+			   (!len || (tb->pa < pa + len && pa < tb->pa + tb->bytes));
+		if (!hit) {
+			pp = &tb->pnext;
+			continue;
+		}
+		*pp = tb->pnext;
+		struct jit_tb **hp = &jit.hash[jit_hash(tb->pa, tb->key)];
+		while (*hp && *hp != tb)
+			hp = &(*hp)->hnext;
+		if (*hp)
+			*hp = tb->hnext;
+		tb->live = false;
+		/* Jumps chained into it go back to their stubs. */
+		for (unsigned k = 0; k < tb->nin; k++) {
+			struct jit_site *site = &jit.sites[tb->in[k]];
+			x86_patch_jmp_atomic(site->jmp, site->stub);
+		}
+		tb->nin = 0;
+		any = true;
+	}
+	if (any) {
+		/* It may be the block running now, or one it is chained to:
+		 * leave translated code after this instruction. */
+		jit.cpu->exec_exit = 1;
+		eng.sh->stats.code_invalidations++;
+	}
+}
+
+void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int status)
+{
+	struct x86_buf *b = &ctx->b;
+
+	/* Chains stay within the guest page (whose translation the block was
+	 * entered under) and never close a branch to itself (the dispatcher
+	 * watches those for a hung guest). */
+	if ((ctx->key & JIT_KEY_SINGLE) || ((target ^ ctx->pc) & ~(JIT_PAGE_SIZE - 1)) ||
+	    target == ctx->pc || jit.nsites == JIT_SITES || !ctx->tb) {
+		x86_mov_mi(b, 32, JREG(15), (int32_t)target);
+		jb_exit(ctx, status);
+		return;
+	}
+	struct jit_site *site = &jit.sites[jit.nsites];
+	x86_alu_ri(b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
+	site->jmp = x86_jmp_patchable(b, NULL);
+	site->stub = x86_here(b);
+	x86_patch_rel32(site->jmp, site->stub);
+	x86_mov_mi(b, 32, JREG(15), (int32_t)target);
+	x86_mov_rr(b, 64, X86_RAX, X86_R12);
+	x86_mov_ri(b, 32, X86_RDX, (uint32_t)status | ((jit.nsites + 1) << 8));
+	x86_jmp32(b, ctx->epilogue);
+	site->target = target;
+	site->key = key;
+	site->owner = ctx->tb;
+	jit.nsites++;
+}
+
+void exec_invalidate_all(void)
+{
+	/* ICIALLU: translations follow every store already (see the top). */
+	eng.sh->stats.icache_maintenance++;
+}
+
+void exec_invalidate_predictors(void)
+{
+	/* BPIALL: blocks are not chained yet, nothing predicts. */
+	eng.sh->stats.icache_maintenance++;
+}
+
+void exec_invalidate_page(gpa_t pa)
+{
+	uint64_t pn = pa >> JIT_PAGE_SHIFT;
+
+	if (pn < JIT_PHYS_PAGES)
+		jit_code_bitmap[pn >> 3] &= (uint8_t)~(1u << (pn & 7));
+	jit_drop(pa, 0);
+}
+
+void exec_invalidate_range(gpa_t pa, unsigned len)
+{
+	jit_drop(pa, len);
+}
+
+/* ---- helpers called by translated code ----------------------------------- */
+
+static unsigned jit_user(const struct arm_cpu *cpu, unsigned fl)
+{
+	return (fl & B_MEM_USER) ? MMU_USER : cpu->mem_user;
+}
+
+static bool jit_misaligned(const struct arm_cpu *cpu, uint32_t addr, unsigned size, unsigned fl)
+{
+	return size > 1 && (addr & (size - 1)) && ((fl & B_MEM_STRICT) || (cpu->cp15.sctlr & SCTLR_A));
+}
+
+static uint32_t jit_endian(const struct arm_cpu *cpu, uint32_t v, unsigned size)
+{
+	if (!(cpu->cpsr & CPSR_E) || size == 1)
+		return v;
+	return size == 2 ? (uint32_t)__builtin_bswap16((uint16_t)v) : __builtin_bswap32(v);
+}
+
+static uint32_t jit_abort(struct arm_cpu *cpu, uint32_t fsr, uint32_t addr, bool write, uint32_t pc)
+{
+	struct arm_fault f = { .fsr = fsr, .addr = addr };
+
+	arm_data_abort(cpu, &f, write, pc);
+	return 1;
+}
+
+uint64_t jit_h_ld(struct arm_cpu *cpu, uint32_t addr, uint32_t meta, uint32_t pc)
+{
+	unsigned size = meta & 0xff, fl = meta >> 8;
+	struct arm_fault f;
+	uint32_t v;
+
+	if (jit_misaligned(cpu, addr, size, fl))
+		return (uint64_t)jit_abort(cpu, FSR_ALIGNMENT, addr, false, pc) << 32;
+	if (mmu_read(cpu, addr, size, &v, MMU_READ | jit_user(cpu, fl), &f))
+		return (uint64_t)jit_abort(cpu, f.fsr, f.addr, false, pc) << 32;
+	return jit_endian(cpu, v, size);
+}
+
+uint32_t jit_h_st(struct arm_cpu *cpu, uint32_t addr, uint32_t val, uint32_t meta, uint32_t pc)
+{
+	unsigned size = meta & 0xff, fl = meta >> 8;
+	struct arm_fault f;
+
+	if (jit_misaligned(cpu, addr, size, fl))
+		return jit_abort(cpu, FSR_ALIGNMENT, addr, true, pc);
+	if (mmu_write(cpu, addr, size, jit_endian(cpu, val, size), MMU_WRITE | jit_user(cpu, fl), &f))
+		return jit_abort(cpu, f.fsr, f.addr, true, pc);
+	return 0;
+}
+
+uint32_t jit_h_probe(struct arm_cpu *cpu, uint32_t addr, uint32_t len, uint32_t fl, uint32_t pc)
+{
+	struct arm_fault f;
+
+	if (jit_misaligned(cpu, addr, 4, fl))
+		return jit_abort(cpu, FSR_ALIGNMENT, addr, true, pc);
+	if (mmu_probe(cpu, addr, len, MMU_WRITE | jit_user(cpu, fl), &f))
+		return jit_abort(cpu, f.fsr, f.addr, true, pc);
+	return 0;
+}
+
+uint32_t jit_h_align(struct arm_cpu *cpu, uint32_t addr, uint32_t write, uint32_t pc)
+{
+	return jit_abort(cpu, FSR_ALIGNMENT, addr, write, pc);
+}
+
+uint32_t jit_h_bx(struct arm_cpu *cpu, uint32_t t)
+{
+	if (t & 1) {
+		cpu->cpsr |= CPSR_T;
+		cpu->r[15] = t & ~1u;
+	} else {
+		cpu->cpsr &= ~CPSR_T;
+		cpu->r[15] = t & ~3u;
+	}
+	return 0;
+}
+
+uint32_t jit_h_undef(struct arm_cpu *cpu, uint32_t pc)
+{
+	arm_take_exception(cpu, ARM_EXC_UNDEF, pc);
+	return 1;
+}
+
+uint32_t jit_h_svc(struct arm_cpu *cpu, uint32_t pc)
+{
+	arm_take_exception(cpu, ARM_EXC_SVC, pc);
+	return 1;
+}
+
+uint32_t jit_h_bkpt(struct arm_cpu *cpu, uint32_t pc)
+{
+	struct arm_fault f = { .fsr = 0x2u /* debug event */, .addr = pc };
+
+	arm_prefetch_abort(cpu, &f, pc);
+	return 1;
+}
+
+/* The record of the instruction being translated, for jit_h_unimpl. */
+static struct arm_insn jit_unimpl_insn;
+
+uint32_t jit_h_unimpl(struct arm_cpu *cpu, uint32_t pc)
+{
+	char msg[CAPTIVE_MSG_BYTES];
+	const struct arm_insn *i = &jit_unimpl_insn;
+	bool narrow = (i->flags & (ARM_F_THUMB | ARM_F_WIDE)) == ARM_F_THUMB;
+	uint32_t raw = narrow ? i->raw >> 16 : i->raw;
+
+	rt_snprintf(msg, sizeof(msg),
+		    "unimplemented valid on a Cortex-A9 but not implemented by this engine: "
+		    "encoding 0x%08x at pc 0x%08x", raw, pc);
+	engine_set_exit(CAPTIVE_STOP_UNIMPLEMENTED, pc, raw, i->flags & ARM_F_THUMB, msg);
+	cpu->r[15] = pc;
+	return 1;
+}
+
+uint32_t jit_h_cpsr(struct arm_cpu *cpu)
+{
+	return arm_cpsr_read(cpu);
+}
+
+uint32_t jit_h_spsr(struct arm_cpu *cpu)
+{
+	return cpu->bank_spsr[cpu->bank];
+}
+
+uint32_t jit_h_have_spsr(struct arm_cpu *cpu)
+{
+	return arm_have_spsr(cpu);
+}
+
+uint32_t jit_h_vfp_enabled(struct arm_cpu *cpu)
+{
+	unsigned acc = (cpu->cp15.cpacr >> 20) & 3;
+	return acc == 3 || (acc == 1 && !cpu->mem_user);
+}
+
+void jit_h_set_nzcv(struct arm_cpu *cpu, uint32_t v)
+{
+	arm_flags_set_nzcv(cpu, v);
+}
+
+void jit_h_cpsr_write_instr(struct arm_cpu *cpu, uint32_t v, uint32_t m)
+{
+	arm_cpsr_write_instr(cpu, v, m);
+}
+
+void jit_h_cpsr_write_raw(struct arm_cpu *cpu, uint32_t v, uint32_t mask)
+{
+	arm_cpsr_write(cpu, v, mask);
+}
+
+void jit_h_spsr_write_instr(struct arm_cpu *cpu, uint32_t v, uint32_t m)
+{
+	arm_spsr_write_instr(cpu, v, m);
+}
+
+uint32_t jit_h_ru(struct arm_cpu *cpu, uint32_t n)
+{
+	return arm_user_reg_read(cpu, n);
+}
+
+void jit_h_wu(struct arm_cpu *cpu, uint32_t n, uint32_t v)
+{
+	arm_user_reg_write(cpu, n, v);
+}
+
+uint32_t jit_h_banked_sp(struct arm_cpu *cpu, uint32_t mode)
+{
+	return arm_banked_sp_read(cpu, mode);
+}
+
+void jit_h_banked_sp_write(struct arm_cpu *cpu, uint32_t mode, uint32_t v)
+{
+	arm_banked_sp_write(cpu, mode, v);
+}
+
+uint64_t jit_h_cp15_read(struct arm_cpu *cpu, uint32_t raw, uint32_t pc)
+{
+	uint32_t v;
+
+	if (arm_cp15_read(cpu, raw, &v))
+		return (uint64_t)jit_h_undef(cpu, pc) << 32;
+	return v;
+}
+
+uint32_t jit_h_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t v, uint32_t pc)
+{
+	if (arm_cp15_write(cpu, raw, v) < 0)
+		return jit_h_undef(cpu, pc);
+	return 0;
+}
+
+uint32_t jit_h_s(struct arm_cpu *cpu, uint32_t n)
+{
+	return vfp_s_read(&cpu->vfp, n);
+}
+
+void jit_h_s_w(struct arm_cpu *cpu, uint32_t n, uint32_t v)
+{
+	vfp_s_write(&cpu->vfp, n, v);
+}
+
+uint64_t jit_h_fop(struct arm_cpu *cpu, uint32_t op, uint64_t a, uint64_t b, uint64_t c)
+{
+	return vfp_fop(&cpu->vfp, op, a, b, c);
+}
+
+void jit_h_fvec(struct arm_cpu *cpu, uint32_t op, uint32_t d, uint32_t n, uint32_t m, uint32_t imm)
+{
+	vfp_short_vector(&cpu->vfp, op, d, n, m, imm);
+}
+
+void jit_h_exc_return(struct arm_cpu *cpu, uint32_t t)
+{
+	arm_exception_return(cpu, t);
+}
+
+void jit_h_rfe(struct arm_cpu *cpu, uint32_t t, uint32_t psr)
+{
+	arm_cpsr_write(cpu, psr, 0xffffffffu);
+	cpu->r[15] = t & ((cpu->cpsr & CPSR_T) ? ~1u : ~3u);
+}
+
+/* ---- translation ------------------------------------------------------------ */
+
+#define DP_CASE(opc, form, s) \
+	case ARM_DP_OP(opc, form, s): return sem_dp(ctx, i, opc, form, s);
+#define DP_FORM(opc, form) DP_CASE(opc, form, 0) DP_CASE(opc, form, 1)
+#define DP_CASES(opc)                                                           \
+	DP_FORM(opc, ARM_FORM_IMM) DP_FORM(opc, ARM_FORM_REG) DP_FORM(opc, ARM_FORM_SHI) \
+	DP_FORM(opc, ARM_FORM_SHR)
+#define LDST_CASES(op)                                    \
+	case op: return sem_ldst(ctx, i, op, false);      \
+	case op + 1: return sem_ldst(ctx, i, op, true);
+
+/* Translate one instruction whose condition passed; returns how it ends. */
+static int jit_sem(struct jit_ctx *ctx, const struct arm_insn *i)
+{
+	switch (i->op) {
+	DP_CASES(ARM_DP_AND) DP_CASES(ARM_DP_EOR) DP_CASES(ARM_DP_SUB) DP_CASES(ARM_DP_RSB)
+	DP_CASES(ARM_DP_ADD) DP_CASES(ARM_DP_ADC) DP_CASES(ARM_DP_SBC) DP_CASES(ARM_DP_RSC)
+	DP_CASES(ARM_DP_TST) DP_CASES(ARM_DP_TEQ) DP_CASES(ARM_DP_CMP) DP_CASES(ARM_DP_CMN)
+	DP_CASES(ARM_DP_ORR) DP_CASES(ARM_DP_MOV) DP_CASES(ARM_DP_BIC) DP_CASES(ARM_DP_MVN)
+	LDST_CASES(ARM_OP_LDR_I)
+	LDST_CASES(ARM_OP_STR_I)
+	LDST_CASES(ARM_OP_LDRB_I)
+	LDST_CASES(ARM_OP_STRB_I)
+	LDST_CASES(ARM_OP_LDRH_I)
+	LDST_CASES(ARM_OP_STRH_I)
+	LDST_CASES(ARM_OP_LDRSB_I)
+	LDST_CASES(ARM_OP_LDRSH_I)
+	LDST_CASES(ARM_OP_LDRD_I)
+	LDST_CASES(ARM_OP_STRD_I)
+	case ARM_OP_LDM: return sem_ldm(ctx, i);
+	case ARM_OP_STM: return sem_stm(ctx, i);
+	case ARM_OP_B: return sem_branch(ctx, i, ARM_OP_B);
+	case ARM_OP_BL: return sem_branch(ctx, i, ARM_OP_BL);
+	case ARM_OP_BLX_IMM: return sem_branch(ctx, i, ARM_OP_BLX_IMM);
+	case ARM_OP_BX: return sem_branch(ctx, i, ARM_OP_BX);
+	case ARM_OP_BLX_REG: return sem_branch(ctx, i, ARM_OP_BLX_REG);
+	case ARM_OP_MOVW: return sem_movw(ctx, i);
+	case ARM_OP_MOVT: return sem_movt(ctx, i);
+	case ARM_OP_MUL: return sem_mul(ctx, i, ARM_OP_MUL);
+	case ARM_OP_MLA: return sem_mul(ctx, i, ARM_OP_MLA);
+	case ARM_OP_MLS: return sem_mul(ctx, i, ARM_OP_MLS);
+	case ARM_OP_UMULL: return sem_mull(ctx, i, ARM_OP_UMULL);
+	case ARM_OP_UMLAL: return sem_mull(ctx, i, ARM_OP_UMLAL);
+	case ARM_OP_SMULL: return sem_mull(ctx, i, ARM_OP_SMULL);
+	case ARM_OP_SMLAL: return sem_mull(ctx, i, ARM_OP_SMLAL);
+	case ARM_OP_UMAAL: return sem_mull(ctx, i, ARM_OP_UMAAL);
+	case ARM_OP_SMULXY: return sem_halfmul(ctx, i, ARM_OP_SMULXY);
+	case ARM_OP_SMLAXY: return sem_halfmul(ctx, i, ARM_OP_SMLAXY);
+	case ARM_OP_SMULWY: return sem_halfmul(ctx, i, ARM_OP_SMULWY);
+	case ARM_OP_SMLAWY: return sem_halfmul(ctx, i, ARM_OP_SMLAWY);
+	case ARM_OP_SMLALXY: return sem_halfmul(ctx, i, ARM_OP_SMLALXY);
+	case ARM_OP_CLZ: return sem_unary(ctx, i, ARM_OP_CLZ);
+	case ARM_OP_REV: return sem_unary(ctx, i, ARM_OP_REV);
+	case ARM_OP_REV16: return sem_unary(ctx, i, ARM_OP_REV16);
+	case ARM_OP_REVSH: return sem_unary(ctx, i, ARM_OP_REVSH);
+	case ARM_OP_RBIT: return sem_unary(ctx, i, ARM_OP_RBIT);
+	case ARM_OP_SXTB: return sem_extend(ctx, i, ARM_OP_SXTB);
+	case ARM_OP_SXTH: return sem_extend(ctx, i, ARM_OP_SXTH);
+	case ARM_OP_SXTB16: return sem_extend(ctx, i, ARM_OP_SXTB16);
+	case ARM_OP_UXTB: return sem_extend(ctx, i, ARM_OP_UXTB);
+	case ARM_OP_UXTH: return sem_extend(ctx, i, ARM_OP_UXTH);
+	case ARM_OP_UXTB16: return sem_extend(ctx, i, ARM_OP_UXTB16);
+	case ARM_OP_UBFX: return sem_bitfield(ctx, i, ARM_OP_UBFX);
+	case ARM_OP_SBFX: return sem_bitfield(ctx, i, ARM_OP_SBFX);
+	case ARM_OP_BFI: return sem_bitfield(ctx, i, ARM_OP_BFI);
+	case ARM_OP_BFC: return sem_bitfield(ctx, i, ARM_OP_BFC);
+	case ARM_OP_SSAT: return sem_ssat(ctx, i, true);
+	case ARM_OP_USAT: return sem_ssat(ctx, i, false);
+	case ARM_OP_SSAT16: return sem_ssat16(ctx, i, true);
+	case ARM_OP_USAT16: return sem_ssat16(ctx, i, false);
+	case ARM_OP_QADD: return sem_qarith(ctx, i, ARM_OP_QADD);
+	case ARM_OP_QSUB: return sem_qarith(ctx, i, ARM_OP_QSUB);
+	case ARM_OP_QDADD: return sem_qarith(ctx, i, ARM_OP_QDADD);
+	case ARM_OP_QDSUB: return sem_qarith(ctx, i, ARM_OP_QDSUB);
+	case ARM_OP_SEL: return sem_sel(ctx, i);
+	case ARM_OP_PKH: return sem_pkh(ctx, i);
+	case ARM_OP_SWP: return sem_swp(ctx, i);
+	case ARM_OP_LDREX: return sem_ldrex(ctx, i);
+	case ARM_OP_STREX: return sem_strex(ctx, i);
+	case ARM_OP_CLREX: B_EXCL_CLEAR(); B_END_NEXT();
+	case ARM_OP_MRS: return sem_mrs(ctx, i);
+	case ARM_OP_MSR_IMM: return sem_msr(ctx, i, true);
+	case ARM_OP_MSR_REG: return sem_msr(ctx, i, false);
+	case ARM_OP_CPS: return sem_cps(ctx, i);
+	case ARM_OP_MRC: return sem_mrc(ctx, i);
+	case ARM_OP_MCR: return sem_mcr(ctx, i);
+	case ARM_OP_SRS: return sem_srs(ctx, i);
+	case ARM_OP_RFE: return sem_rfe(ctx, i);
+	case ARM_OP_VFP_DP: return sem_vfp_dp(ctx, i);
+	case ARM_OP_VFP_LDST: return sem_vfp_ldst(ctx, i);
+	case ARM_OP_VFP_XFER: return sem_vfp_xfer(ctx, i);
+	case ARM_OP_PAR: return sem_par(ctx, i);
+	case ARM_OP_DMUL: return sem_dmul(ctx, i);
+	case ARM_OP_USAD8: return sem_usad8(ctx, i);
+	case ARM_OP_SETEND: return sem_setend(ctx, i);
+	case ARM_OP_IT: return sem_it(ctx, i);
+	case ARM_OP_CBZ: return sem_cbz(ctx, i);
+	case ARM_OP_TBB: return sem_tbb(ctx, i);
+	case ARM_OP_SVC: B_END_SVC();
+	case ARM_OP_BKPT: B_END_BKPT();
+	case ARM_OP_NOP: B_END_NEXT();
+	case ARM_OP_SYNC: B_END_SYNC();
+	case ARM_OP_WFI: B_END_WFI();
+	case ARM_OP_UNDEF: B_END_UNDEF();
+	case ARM_OP_UNIMPL:
+		jit_unimpl_insn = *i;
+		B_END_UNIMPL();
+	default:
+		engine_panic("jit: decoded op %u has no semantics (encoding 0x%08x)", i->op, i->raw);
+	}
+}
+#pragma GCC diagnostic pop
+
+/* Jump past the instruction unless its condition holds (cond < AL). */
+static void jit_cond(struct jit_ctx *ctx, unsigned cond)
+{
+	struct x86_buf *b = &ctx->b;
+	bool inv = cond & 1;
+
+	switch (cond >> 1) {
+	case 0: /* EQ: zf == 0 */
+		x86_alu_mi(b, X86_CMP, 32, JCPU(zf), 0);
+		jb_to_end(ctx, inv ? X86_CC_E : X86_CC_NE, false);
+		return;
+	case 1: /* CS */
+		x86_alu_mi(b, X86_CMP, 32, JCPU(cf), 0);
+		jb_to_end(ctx, inv ? X86_CC_NE : X86_CC_E, false);
+		return;
+	case 2: /* MI */
+		x86_alu_mi(b, X86_CMP, 32, JCPU(nf), 0);
+		jb_to_end(ctx, inv ? X86_CC_L : X86_CC_GE, false);
+		return;
+	case 3: /* VS */
+		x86_alu_mi(b, X86_CMP, 32, JCPU(vf), 0);
+		jb_to_end(ctx, inv ? X86_CC_L : X86_CC_GE, false);
+		return;
+	default:
+		break;
+	}
+	if (cond >> 1 == 4) {
+		/* eax = (zf != 0) & cf */
+		x86_mov_rm(b, 32, X86_RAX, JCPU(zf));
+		x86_test_rr(b, 32, X86_RAX, X86_RAX);
+		x86_setcc_r(b, X86_CC_NE, X86_RAX);
+		x86_alu_rm(b, X86_AND, 8, X86_RAX, JCPU(cf));
+	} else {
+		/* GE/LT: eax = N == V; GT/LE: and Z clear */
+		x86_mov_rm(b, 32, X86_RAX, JCPU(nf));
+		x86_alu_rm(b, X86_XOR, 32, X86_RAX, JCPU(vf));
+		x86_setcc_r(b, X86_CC_NS, X86_RAX);
+		if (cond >> 1 == 6) {
+			x86_alu_mi(b, X86_CMP, 32, JCPU(zf), 0);
+			x86_setcc_r(b, X86_CC_NE, X86_RDX);
+			x86_alu_rr(b, X86_AND, 8, X86_RAX, X86_RDX);
+		}
+	}
+	x86_test_rr(b, 8, X86_RAX, X86_RAX);
+	jb_to_end(ctx, inv ? X86_CC_NE : X86_CC_E, false);
+}
+
+static unsigned jit_len(const struct arm_insn *in)
+{
+	return (in->flags & ARM_F_THUMB) ? 2 + ((in->flags & ARM_F_WIDE) >> 1) : 4;
+}
+
+/* Fetch and decode the instruction at va (pa, host) for a translation;
+ * false for a T32 instruction straddling the page end. */
+static bool jit_decode(const uint8_t *host, uint32_t off, bool thumb, struct arm_insn *in)
+{
+	if (thumb) {
+		uint16_t hw[2] = { 0, 0 };
+		memcpy(&hw[0], host + off, 2);
+		if (arm_t32_wide(hw[0])) {
+			if (off == JIT_PAGE_SIZE - 2)
+				return false;
+			memcpy(&hw[1], host + off + 2, 2);
+		}
+		arm_decode_t32(((uint32_t)hw[0] << 16) | hw[1], in);
+	} else {
+		uint32_t raw;
+		memcpy(&raw, host + off, 4);
+		arm_decode_a32(raw, in);
+	}
+	return true;
+}
+
+/* Translate one instruction in; returns false when the block ends after it. */
+static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
+{
+	unsigned cond = in->cond;
+	uint32_t it = ctx->it;
+
+	ctx->i = in;
+	ctx->next_pc = ctx->pc + jit_len(in);
+	ctx->count = index + 1;
+	ctx->nslots = 0;
+	ctx->depth = 0;
+	ctx->nto_end = 0;
+	ctx->stores = false;
+	memset(ctx->ver, 0, sizeof(ctx->ver));
+	memset(ctx->held, 0, sizeof(ctx->held));
+	if (it) {
+		arm_t32_in_it(in);
+		cond = in->op == ARM_OP_BKPT ? ARM_COND_AL : it >> 4;
+	}
+	if (cond != ARM_COND_AL)
+		jit_cond(ctx, cond);
+	int end = jit_sem(ctx, in);
+	/* The end of the instruction: condition failed or SEM_NEXT. */
+	for (unsigned k = 0; k < ctx->nto_end; k++)
+		x86_patch_rel32(ctx->to_end[k], x86_here(&ctx->b));
+	bool falls = end == SEM_NEXT || cond != ARM_COND_AL || ctx->nto_end;
+	if (!falls)
+		return false;
+	/* ITSTATE of the next instruction. */
+	if (it)
+		jb_it_next(ctx);
+	ctx->it = in->op == ARM_OP_IT && !it ? in->imm : (it ? arm_it_advance(it) : 0);
+	if (in->op == ARM_OP_IT && !it && end != SEM_NEXT)
+		ctx->it = 0;
+	if (ctx->stores) {
+		/* The store removed this block: leave before the next instruction. */
+		x86_alu_mi(&ctx->b, X86_CMP, 32, JCPU(exec_exit), 0);
+		uint8_t *ok = x86_jcc8(&ctx->b, X86_CC_E);
+		x86_mov_mi(&ctx->b, 32, JREG(15), (int32_t)ctx->next_pc);
+		jb_exit(ctx, SEM_NEXT);
+		x86_patch_rel8(ok, x86_here(&ctx->b));
+	}
+	if (ctx->per_insn) {
+		struct captive_shared *sh = eng.sh;
+		x86_mov_ri(&ctx->b, 64, X86_RCX, (uint64_t)(uintptr_t)&sh->irq_line);
+		x86_mov_rm(&ctx->b, 32, X86_RAX, x86_mem(X86_RCX, 0));
+		x86_alu_rm(&ctx->b, X86_AND, 32, X86_RAX, JCPU(irq_enable));
+		x86_mov_ri(&ctx->b, 64, X86_RCX, (uint64_t)(uintptr_t)&sh->stop_request);
+		x86_alu_rm(&ctx->b, X86_OR, 32, X86_RAX, x86_mem(X86_RCX, 0));
+		uint8_t *ok = x86_jcc8(&ctx->b, X86_CC_E);
+		x86_mov_mi(&ctx->b, 32, JREG(15), (int32_t)ctx->next_pc);
+		jb_exit(ctx, SEM_NEXT);
+		x86_patch_rel8(ok, x86_here(&ctx->b));
+	}
+	return true;
+}
+
+static void jit_emit_stubs(void)
+{
+	struct x86_buf b;
+	static const int saved[] = { X86_RBX, X86_RBP, X86_R12, X86_R13, X86_R14, X86_R15 };
+
+	x86_buf_init(&b, jit.code, 256);
+	jit.entry = x86_here(&b);
+	for (unsigned k = 0; k < 6; k++)
+		x86_push_r(&b, saved[k]);
+	x86_alu_ri(&b, X86_SUB, 64, X86_RSP, JIT_FRAME);
+	x86_mov_rr(&b, 64, X86_RBX, X86_RDI);
+	x86_alu_rr(&b, X86_XOR, 32, X86_R12, X86_R12);
+	x86_mov_rr(&b, 64, X86_R13, X86_RDX);
+	x86_mov_ri(&b, 64, X86_R14, (uint64_t)(uintptr_t)eng.sh);
+	x86_mov_ri(&b, 64, X86_R15, jit.has_tlb ? (uint64_t)jit.tlb.table : 0);
+	x86_jmp_r(&b, X86_RSI);
+	jit.epilogue = x86_here(&b);
+	x86_alu_ri(&b, X86_ADD, 64, X86_RSP, JIT_FRAME);
+	for (unsigned k = 6; k-- > 0;)
+		x86_pop_r(&b, saved[k]);
+	x86_op0(&b, X86_RET);
+	if (!x86_buf_ok(&b))
+		jit_fail("entry stub");
+}
+
+/*
+ * Translate the block at va (physical pa, host bytes of its page at host)
+ * under key. A one-off translation (code outside RAM or straddling a page)
+ * is made the same way and not entered in the lookup structures.
+ */
+static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_host, uint32_t key,
+				    const struct arm_insn *given, bool cache)
+{
+	if (jit.ntb == JIT_TBS || jit.code + JIT_CODE_BYTES - jit.code_next < JIT_BLOCK_MAX_BYTES)
+		jit_flush();
+	struct jit_tb *tb = &jit_tbs[jit.ntb++];
+	struct jit_ctx ctx = {
+		.epilogue = jit.epilogue,
+		.tb = cache ? tb : NULL,
+		.tlb = jit.has_tlb && !(key & JIT_KEY_BE) ? &jit.tlb : NULL,
+		.key = key,
+		.pc = va,
+		.it = key & 0xff,
+		.thumb = key & JIT_KEY_THUMB,
+		.per_insn = eng.sh->config.irq_strategy == CAPTIVE_IRQ_PER_INSN,
+	};
+	unsigned max = (key & JIT_KEY_SINGLE) || given ? 1 : JIT_MAX_INSNS, n = 0;
+	const uint32_t va0 = va;
+
+	x86_buf_init(&ctx.b, jit.code_next, JIT_BLOCK_MAX_BYTES);
+	tb->pa = pa;
+	tb->va = va;
+	tb->key = key;
+	tb->code = jit.code_next;
+	tb->self_loop = false;
+	tb->live = cache;
+	tb->nin = 0;
+	/* The entry check, for every entry but the dispatcher's single steps:
+	 * leave for the dispatcher if an interrupt or a stop is pending, or if
+	 * the block does not fit in this entry's budget. */
+	uint8_t *budget = NULL, *pending = NULL, *over = NULL;
+	if (!(key & JIT_KEY_SINGLE) && !given) {
+		x86_mov_rm(&ctx.b, 32, X86_RAX,
+			   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, irq_line)));
+		x86_alu_rm(&ctx.b, X86_AND, 32, X86_RAX, JCPU(irq_enable));
+		x86_alu_rm(&ctx.b, X86_OR, 32, X86_RAX,
+			   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, stop_request)));
+		pending = x86_jcc32(&ctx.b, X86_CC_NE, NULL);
+		/* disp32 forced, patched with the block's length at the end */
+		x86_lea(&ctx.b, 64, X86_RAX, x86_mem(X86_R12, 0x7fffffff));
+		budget = x86_here(&ctx.b) - 4;
+		x86_alu_rr(&ctx.b, X86_CMP, 64, X86_RAX, X86_R13);
+		over = x86_jcc32(&ctx.b, X86_CC_A, NULL);
+	}
+	for (;;) {
+		struct arm_insn in;
+		uint32_t off = va & (JIT_PAGE_SIZE - 1);
+
+		if (given)
+			in = *given;
+		else if (!jit_decode(page_host, off, ctx.thumb, &in))
+			break; /* straddles the page end: the next block runs it */
+		tb->self_loop = in.op == ARM_OP_B && (uint32_t)(va + (ctx.thumb ? 4 : 8) + in.imm) == va;
+		tb->self_pc = va;
+		ctx.pc = va;
+		bool more = jit_insn(&ctx, &in, n);
+		if (!x86_buf_ok(&ctx.b))
+			engine_panic("exec=jit: %s translating op %u (encoding 0x%08x at 0x%08x)",
+				     ctx.b.invalid ? "an unencodable x86 operand" : "code buffer overflow",
+				     in.op, in.raw, va);
+		n++;
+		va = ctx.next_pc;
+		if (!more || n == max || !(va & (JIT_PAGE_SIZE - 1)) ||
+		    ctx.b.end - ctx.b.p < (ptrdiff_t)(JIT_BLOCK_MAX_BYTES / 2))
+			break;
+	}
+	if (n == 0)
+		return NULL;
+	/* Fall-through exit (unreachable after an unconditional end). */
+	ctx.count = n;
+	jit_chain_exit(&ctx, va, (key & (JIT_KEY_THUMB | JIT_KEY_USER | JIT_KEY_BE)) | ctx.it, SEM_NEXT);
+	if (pending) {
+		/* The entry check failed: nothing ran. */
+		x86_patch_rel32(pending, x86_here(&ctx.b));
+		x86_patch_rel32(over, x86_here(&ctx.b));
+		x86_mov_mi(&ctx.b, 32, JREG(15), (int32_t)va0);
+		x86_mov_rr(&ctx.b, 64, X86_RAX, X86_R12);
+		x86_mov_ri(&ctx.b, 32, X86_RDX, SEM_NEXT);
+		x86_jmp32(&ctx.b, ctx.epilogue);
+		uint32_t len = n;
+		memcpy(budget, &len, 4);
+	}
+	if (!x86_buf_ok(&ctx.b))
+		jit_fail("a block overflowed its code buffer");
+	tb->ninsn = (uint16_t)n;
+	tb->bytes = va - va0;
+	jit.code_next = (uint8_t *)(((uintptr_t)ctx.b.p + 15) & ~(uintptr_t)15);
+	eng.sh->stats.decode_cache_misses++;
+	if (!cache) {
+		jit.ntb--; /* run once and forgotten */
+		return tb;
+	}
+	unsigned h = jit_hash(pa, key), ph = jit_page_hash(pa & ~(gpa_t)(JIT_PAGE_SIZE - 1));
+	tb->hnext = jit.hash[h];
+	jit.hash[h] = tb;
+	tb->pnext = jit.page_hash[ph];
+	jit.page_hash[ph] = tb;
+	uint64_t pn = pa >> JIT_PAGE_SHIFT;
+	jit_code_bitmap[pn >> 3] |= (uint8_t)(1u << (pn & 7));
+	return tb;
+}
+
+static struct jit_tb *jit_find(gpa_t pa, uint32_t va, uint32_t key)
+{
+	struct jit_tb *tb = jit.hash[jit_hash(pa, key)];
+
+	while (tb && (tb->pa != pa || tb->va != va || tb->key != key))
+		tb = tb->hnext;
+	return tb;
+}
+
+int exec_init(struct arm_cpu *cpu)
+{
+	jit.cpu = cpu;
+	jit.has_tlb = mmu_jit_tlb(&jit.tlb);
+	jit.code = plat_code_alloc(JIT_CODE_BYTES);
+	if (!jit.code)
+		engine_panic("exec=jit: this platform gives the engine no executable memory for its "
+			     "code cache (the kvm half of exec=jit is not built yet)");
+	jit_emit_stubs();
+	jit_flush();
+	eng.sh->stats.code_flushes = 0;
+	return 0;
+}
+
+static void jit_wfi(struct captive_shared *sh)
+{
+	sh->stats.wfis++;
+	if (__atomic_load_n(&sh->irq_line, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&sh->stop_request, __ATOMIC_ACQUIRE))
+		return;
+	sh->in_wfi = 1;
+	plat_doorbell(CAPTIVE_DB_WFI);
+	sh->in_wfi = 0;
+}
+
+/*
+ * The block to run at cpu->r[15]: from the lookup cache when the fetch
+ * translation has not moved since, else through the mmu (which may take a
+ * prefetch abort: NULL with *faulted). Code outside RAM and a T32
+ * instruction straddling a page end get a one-off translation.
+ */
+static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulted)
+{
+	uint32_t va = cpu->r[15];
+	struct jit_jc *jc = &jit.jc[((va >> 1) ^ (key << 4)) % JIT_JC];
+	struct arm_fault f;
+	const uint8_t *host;
+	gpa_t pa;
+
+	*faulted = false;
+	if (jc->va == va && jc->key == key && jc->epoch == cpu->fetch_epoch && jc->gen == jit.gen &&
+	    jc->tb && jc->tb->live)
+		return jc->tb;
+	if (mmu_translate_fetch(cpu, va, MMU_FETCH | cpu->mem_user, &pa, &host, &f)) {
+		arm_prefetch_abort(cpu, &f, va);
+		*faulted = true;
+		return NULL;
+	}
+	bool thumb = key & JIT_KEY_THUMB;
+	uint32_t off = va & (JIT_PAGE_SIZE - 1);
+	if (!host || (thumb && off == JIT_PAGE_SIZE - 2)) {
+		struct arm_insn in;
+		uint32_t w, hw2 = 0;
+		unsigned fl = MMU_FETCH | cpu->mem_user;
+		if (!thumb) {
+			if (mmu_read(cpu, va, 4, &w, fl, &f))
+				goto fault;
+			arm_decode_a32(w, &in);
+		} else {
+			if (mmu_read(cpu, va, 2, &w, fl, &f) ||
+			    (arm_t32_wide(w) && mmu_read(cpu, va + 2, 2, &hw2, fl, &f)))
+				goto fault;
+			arm_decode_t32((w << 16) | hw2, &in);
+		}
+		return jit_translate(va, pa, NULL, key, &in, false);
+	}
+	struct jit_tb *tb = jit_find(pa, va, key);
+	if (!tb)
+		tb = jit_translate(va, pa, host - off, key, NULL, true);
+	jc->va = va;
+	jc->key = key;
+	jc->epoch = cpu->fetch_epoch;
+	jc->gen = jit.gen;
+	jc->tb = tb;
+	return tb;
+fault:
+	arm_prefetch_abort(cpu, &f, va);
+	*faulted = true;
+	return NULL;
+}
+
+struct jit_ret {
+	uint64_t count;		/* instructions attempted */
+	uint64_t status;	/* enum sem_end | (chain site + 1) << 8 */
+};
+
+typedef struct jit_ret (*jit_entry_fn)(struct arm_cpu *cpu, const void *code, uint64_t budget);
+
+/* The block just left through chain site s for tb: make the jump go
+ * straight to tb from now on, when tb is what that exit always leads to. */
+static void jit_link(uint32_t s, struct jit_tb *tb, uint32_t va)
+{
+	struct jit_site *site = &jit.sites[s];
+
+	if (!tb->live || !site->owner->live || tb->key != site->key || site->target != va ||
+	    ((tb->pa ^ site->owner->pa) & ~(gpa_t)(JIT_PAGE_SIZE - 1)) || tb->nin == JIT_IN)
+		return;
+	if (x86_patch_jmp_atomic(site->jmp, tb->code))
+		tb->in[tb->nin++] = s;
+}
+
+int exec_run(struct arm_cpu *cpu)
+{
+	struct captive_shared *sh = eng.sh;
+	const uint64_t limit = sh->config.insn_limit ? sh->config.insn_limit : UINT64_MAX;
+	const jit_entry_fn enter = (jit_entry_fn)(uintptr_t)jit.entry;
+	uint64_t done = 0, counted = 0;
+	uint32_t site = 0; /* the chain site the last block left by, + 1 */
+	bool hung = false;
+	int stop;
+
+	arm_flags_set_nzcv(cpu, cpu->cpsr);
+	for (;;) {
+		/* ---- block boundary: a safe point ---- */
+		sh->stats.insns += done - counted;
+		counted = done;
+		sh->stats.blocks++;
+		stop = engine_poll_stop();
+		if (stop)
+			break;
+		if (done >= limit) {
+			stop = CAPTIVE_STOP_INSN_LIMIT;
+			engine_set_exit(stop, cpu->r[15], 0, false, "instruction limit reached");
+			break;
+		}
+		if (hung) {
+			stop = CAPTIVE_STOP_HUNG;
+			engine_set_exit(stop, cpu->r[15], 0, false,
+					"guest branches to itself with IRQ and FIQ masked");
+			break;
+		}
+		uint32_t pending = __atomic_load_n(&sh->irq_line, __ATOMIC_ACQUIRE) & cpu->irq_enable;
+		bool debug = engine_debug_armed();
+		if (__builtin_expect(debug, 0) && engine_debug_stepping())
+			pending = 0;
+		if (pending & 2)
+			arm_take_exception(cpu, ARM_EXC_FIQ, cpu->r[15]);
+		else if (pending & 1)
+			arm_take_exception(cpu, ARM_EXC_IRQ, cpu->r[15]);
+		if (__builtin_expect(debug, 0) && engine_debug_check(cpu))
+			continue;
+
+		bool thumb = cpu->cpsr & CPSR_T, faulted;
+		uint32_t key = (thumb ? JIT_KEY_THUMB | arm_itstate(cpu->cpsr) : 0) |
+			       (debug ? JIT_KEY_SINGLE : 0) | (cpu->mem_user ? JIT_KEY_USER : 0) |
+			       (cpu->cpsr & CPSR_E ? JIT_KEY_BE : 0);
+		struct jit_tb *tb = jit_lookup(cpu, key, &faulted);
+		if (faulted) {
+			done++;
+			site = 0;
+			continue;
+		}
+		if (tb && tb->ninsn > limit - done) {
+			key |= JIT_KEY_SINGLE;
+			tb = jit_lookup(cpu, key, &faulted);
+		}
+		if (!tb)
+			jit_fail("no block at a fetchable address");
+		if (site && !(key & JIT_KEY_SINGLE))
+			jit_link(site - 1, tb, cpu->r[15]);
+		cpu->exec_exit = 0;
+		uint64_t budget = limit - done < JIT_CHAIN_BUDGET ? limit - done : JIT_CHAIN_BUDGET;
+		struct jit_ret ret = enter(cpu, tb->code, budget);
+		int r = (int)(ret.status & 0xff);
+		site = (uint32_t)(ret.status >> 8);
+		done += ret.count;
+		if (r == SEM_BRANCH)
+			hung = tb->self_loop && cpu->r[15] == tb->self_pc &&
+			       (cpu->cpsr & (CPSR_I | CPSR_F)) == (CPSR_I | CPSR_F);
+		else if (r == SEM_WFI)
+			jit_wfi(sh);
+		else if (r == SEM_STOP) {
+			stop = (int)sh->exit.reason;
+			break;
+		}
+	}
+	sh->stats.insns += done - counted;
+	cpu->cpsr = arm_cpsr_read(cpu);
+	return stop;
+}

@@ -1,0 +1,992 @@
+/*
+ * The JIT's instantiation of the builder interface (arm/builder.h): every
+ * B_* operation emits x86-64 for the instruction being translated, folding
+ * constants as it goes. Included once, by jit.c, right before arm/sem.c.inc.
+ *
+ * Values. A b_val (and a b_val64: the same struct) is one of
+ *   JV_CONST  a constant, folded through every operation on constants;
+ *   JV_GREG   guest register n as it was when B_R(n) read it: the operand is
+ *             cpu->r[n] itself, and if the instruction later writes r[n]
+ *             while such a value is still held, B_W first copies the old
+ *             value to a frame slot that the stale version then reads;
+ *   JV_SLOT   a frame slot (8 bytes at [rsp + 8 * n], `off` 0 or 4 so that
+ *             B_LO/B_HI of a 64-bit value cost nothing).
+ * Values never live across instructions: the slots are reused from the
+ * next instruction on, and guest state (registers, NZCV in the
+ * interpreter's nf/zf/cf/vf form, CPSR) lives in struct arm_cpu, which rbx
+ * points at. So every helper call, exception and exit sees the state
+ * exactly as the interpreter would, and precise state needs no write-back:
+ * an exit only has to set r[15] and report how many instructions ran.
+ *
+ * Control flow. B_IF/B_ELSE/B_ENDIF keep their C braces and emit a test and
+ * forward jumps. A B_END_* inside a B_IF emits its exit (or, for
+ * B_END_NEXT, a jump to the end of the instruction) and translation goes
+ * on; at if-depth 0 it also returns from the semantic function, as in the
+ * interpreter.
+ */
+#ifndef JIT_BUILDER_H
+#define JIT_BUILDER_H
+
+#include "engine/engine.h"
+#include "engine/mmu.h"
+#include "arm/builder.h"
+#include "arm/cpu.h"
+#include "arm/decode.h"
+#include "arm/vfp.h"
+#include "x86_emit.h"
+
+enum { JV_CONST, JV_GREG, JV_SLOT };
+
+typedef struct {
+	uint8_t k;
+	uint8_t ver;	/* JV_GREG: the register's version when it was read */
+	uint8_t off;	/* JV_SLOT: byte offset in the slot (B_HI) */
+	uint16_t n;	/* register or slot number */
+	uint64_t c;	/* JV_CONST */
+} jv;
+
+typedef jv b_val;
+typedef jv b_val64;
+
+#define JIT_SLOTS 160		/* frame slots per instruction */
+#define JIT_IF_DEPTH 4
+#define JIT_PATCHES 64
+#define JIT_GREG_VERS 4
+
+/* Translation keys (struct jit_ctx.key; the low 8 bits are ITSTATE). */
+#define JIT_KEY_THUMB 0x100u
+#define JIT_KEY_SINGLE 0x200u	/* one instruction, no entry check */
+#define JIT_KEY_USER 0x400u	/* translated for User mode */
+#define JIT_KEY_BE 0x800u	/* CPSR.E set: data big-endian */
+
+struct jit_tb;
+
+/*
+ * Registers of translated code: rbx the cpu, r12 the instructions attempted
+ * in blocks already left by this entry (chained jumps add to it), r13 the
+ * budget of this entry, r14 the shared page, r15 the mmu's TLB (when it
+ * has an inline fast path, struct mmu_jit_tlb). An exit jumps to the epilogue
+ * with rax = instructions attempted and rdx = enum sem_end | the chain site
+ * taken (its number + 1) << 8.
+ */
+struct jit_ctx {
+	struct x86_buf b;
+	uint8_t *epilogue;	/* restores the host frame and returns */
+	struct jit_tb *tb;	/* being translated */
+	const struct mmu_jit_tlb *tlb;	/* the inline fast path, or NULL */
+	uint32_t key;
+	const struct arm_insn *i;
+	uint32_t pc;		/* the instruction's address */
+	uint32_t next_pc;
+	uint32_t it;		/* ITSTATE while it runs (0 outside IT blocks) */
+	unsigned count;		/* instructions attempted when it ends */
+	bool thumb;
+	bool per_insn;
+	/* per instruction */
+	unsigned nslots;
+	unsigned depth;
+	uint8_t *if_jump[JIT_IF_DEPTH];	/* rel32 of the jump to the ELSE or ENDIF */
+	uint8_t *else_jump[JIT_IF_DEPTH];
+	uint8_t *to_end[JIT_PATCHES];	/* rel32s of jumps to the instruction's end */
+	unsigned nto_end;
+	int end;		/* enum sem_end of the depth-0 end */
+	bool stores;		/* the instruction may write memory */
+	uint8_t ver[16];
+	bool held[16];		/* a JV_GREG of the current version was handed out */
+	int16_t shadow[16][JIT_GREG_VERS];
+};
+
+#define JCPU(field) x86_mem(X86_RBX, (int32_t)__builtin_offsetof(struct arm_cpu, field))
+#define JREG(n) x86_mem(X86_RBX, (int32_t)(__builtin_offsetof(struct arm_cpu, r) + 4 * (n)))
+
+_Noreturn void jit_fail(const char *what);
+
+static inline jv jv_c(uint64_t c)
+{
+	return (jv){ .k = JV_CONST, .c = c };
+}
+
+static inline jv jv_slot(struct jit_ctx *ctx)
+{
+	if (ctx->nslots == JIT_SLOTS)
+		jit_fail("an instruction needs more frame slots than JIT_SLOTS");
+	return (jv){ .k = JV_SLOT, .n = (uint16_t)ctx->nslots++ };
+}
+
+static inline struct x86_mem jv_mem(const struct jit_ctx *ctx, jv v)
+{
+	if (v.k == JV_GREG) {
+		if (v.ver == ctx->ver[v.n])
+			return JREG(v.n);
+		return x86_mem(X86_RSP, 8 * ctx->shadow[v.n][v.ver]);
+	}
+	return x86_mem(X86_RSP, 8 * v.n + v.off);
+}
+
+/* reg = v (size 32: zero-extended into the 64-bit register). */
+static inline void jv_load(struct jit_ctx *ctx, int reg, jv v, unsigned size)
+{
+	if (v.k == JV_CONST)
+		x86_mov_ri(&ctx->b, size == 64 ? 64 : 32, reg, size == 64 ? v.c : (uint32_t)v.c);
+	else
+		x86_mov_rm(&ctx->b, size, reg, jv_mem(ctx, v));
+}
+
+static inline jv jv_store(struct jit_ctx *ctx, int reg, unsigned size)
+{
+	jv r = jv_slot(ctx);
+	x86_mov_mr(&ctx->b, size, jv_mem(ctx, r), reg);
+	return r;
+}
+
+/* An ALU operation dst op= v, by immediate when v is a constant that fits. */
+static inline void jv_alu(struct jit_ctx *ctx, enum x86_alu op, unsigned size, int dst, jv v)
+{
+	if (v.k == JV_CONST && (size == 32 || x86_fits32((int64_t)v.c)))
+		x86_alu_ri(&ctx->b, op, size, dst, (int32_t)v.c);
+	else if (v.k == JV_CONST) {
+		x86_mov_ri(&ctx->b, 64, X86_RCX, v.c);
+		x86_alu_rr(&ctx->b, op, size, dst, X86_RCX);
+	} else
+		x86_alu_rm(&ctx->b, op, size, dst, jv_mem(ctx, v));
+}
+
+static inline uint32_t jit_shl(uint32_t a, uint32_t s) { return s < 32 ? a << s : 0; }
+static inline uint32_t jit_shr(uint32_t a, uint32_t s) { return s < 32 ? a >> s : 0; }
+static inline uint32_t jit_sar(uint32_t a, uint32_t s) { return (uint32_t)((int32_t)a >> (s < 32 ? s : 31)); }
+static inline uint32_t jit_ror(uint32_t a, uint32_t s) { s &= 31; return s ? (a >> s) | (a << (32 - s)) : a; }
+
+static inline uint32_t jit_rbit(uint32_t v)
+{
+	v = ((v >> 1) & 0x55555555u) | ((v & 0x55555555u) << 1);
+	v = ((v >> 2) & 0x33333333u) | ((v & 0x33333333u) << 2);
+	v = ((v >> 4) & 0x0f0f0f0fu) | ((v & 0x0f0f0f0fu) << 4);
+	return __builtin_bswap32(v);
+}
+
+enum jit_binop {
+	JB_ADD, JB_SUB, JB_MUL, JB_AND, JB_OR, JB_XOR, JB_SHL, JB_SHR, JB_SAR, JB_ROR,
+	JB_EQ, JB_NE, JB_LTU, JB_LEU, JB_LTS, JB_GTS, JB_ADD64, JB_SUB64,
+};
+
+static inline uint64_t jit_fold(enum jit_binop op, uint64_t a, uint64_t b)
+{
+	uint32_t x = (uint32_t)a, y = (uint32_t)b;
+
+	switch (op) {
+	case JB_ADD: return (uint32_t)(x + y);
+	case JB_SUB: return (uint32_t)(x - y);
+	case JB_MUL: return (uint32_t)(x * y);
+	case JB_AND: return x & y;
+	case JB_OR: return x | y;
+	case JB_XOR: return x ^ y;
+	case JB_SHL: return jit_shl(x, y);
+	case JB_SHR: return jit_shr(x, y);
+	case JB_SAR: return jit_sar(x, y);
+	case JB_ROR: return jit_ror(x, y);
+	case JB_EQ: return x == y;
+	case JB_NE: return x != y;
+	case JB_LTU: return x < y;
+	case JB_LEU: return x <= y;
+	case JB_LTS: return (int32_t)x < (int32_t)y;
+	case JB_GTS: return (int32_t)x > (int32_t)y;
+	case JB_ADD64: return a + b;
+	default: return a - b;
+	}
+}
+
+static inline jv jb_bin(struct jit_ctx *ctx, enum jit_binop op, jv a, jv b)
+{
+	struct x86_buf *xb = &ctx->b;
+	static const enum x86_cond cmp_cc[] = {
+		[JB_EQ] = X86_CC_E, [JB_NE] = X86_CC_NE, [JB_LTU] = X86_CC_B,
+		[JB_LEU] = X86_CC_BE, [JB_LTS] = X86_CC_L, [JB_GTS] = X86_CC_G,
+	};
+
+	if (a.k == JV_CONST && b.k == JV_CONST)
+		return jv_c(jit_fold(op, a.c, b.c));
+	/* Identities that keep a value as it is. */
+	if (b.k == JV_CONST && (uint32_t)b.c == 0 &&
+	    (op == JB_ADD || op == JB_SUB || op == JB_OR || op == JB_XOR || op == JB_SHL ||
+	     op == JB_SHR || op == JB_SAR || op == JB_ROR))
+		return a;
+	if (b.k == JV_CONST && (uint32_t)b.c == 0xffffffffu && op == JB_AND)
+		return a;
+	switch (op) {
+	case JB_ADD: case JB_SUB: case JB_AND: case JB_OR: case JB_XOR: {
+		static const enum x86_alu alu[] = {
+			[JB_ADD] = X86_ADD, [JB_SUB] = X86_SUB, [JB_AND] = X86_AND,
+			[JB_OR] = X86_OR, [JB_XOR] = X86_XOR,
+		};
+		jv_load(ctx, X86_RAX, a, 32);
+		jv_alu(ctx, alu[op], 32, X86_RAX, b);
+		return jv_store(ctx, X86_RAX, 32);
+	}
+	case JB_ADD64: case JB_SUB64:
+		jv_load(ctx, X86_RAX, a, 64);
+		jv_alu(ctx, op == JB_ADD64 ? X86_ADD : X86_SUB, 64, X86_RAX, b);
+		return jv_store(ctx, X86_RAX, 64);
+	case JB_MUL:
+		jv_load(ctx, X86_RAX, a, 32);
+		jv_load(ctx, X86_RDX, b, 32);
+		x86_imul_rr(xb, 32, X86_RAX, X86_RDX);
+		return jv_store(ctx, X86_RAX, 32);
+	case JB_SHL: case JB_SHR: case JB_SAR: case JB_ROR: {
+		static const enum x86_shift sh[] = {
+			[JB_SHL] = X86_SHL, [JB_SHR] = X86_SHR, [JB_SAR] = X86_SAR, [JB_ROR] = X86_ROR,
+		};
+		jv_load(ctx, X86_RAX, a, 32);
+		if (b.k == JV_CONST) {
+			uint32_t s = (uint32_t)b.c;
+			if (op == JB_ROR)
+				s &= 31;
+			if (s >= 32 && op != JB_SAR)
+				return jv_c(0);
+			if (s) /* s == 0 is a no-op for every shift and ROR */
+				x86_shift_ri(xb, sh[op], 32, X86_RAX, (uint8_t)(s >= 32 ? 31 : s));
+			return jv_store(ctx, X86_RAX, 32);
+		}
+		jv_load(ctx, X86_RCX, b, 32);
+		if (op == JB_SAR) { /* amounts past 31 fill with the sign */
+			x86_mov_ri(xb, 32, X86_RDX, 31);
+			x86_alu_ri(xb, X86_CMP, 32, X86_RCX, 31);
+			x86_cmov_rr(xb, X86_CC_A, 32, X86_RCX, X86_RDX);
+		}
+		x86_shift_rcl(xb, sh[op], 32, X86_RAX);
+		if (op == JB_SHL || op == JB_SHR) { /* amounts past 31 give 0 */
+			x86_alu_rr(xb, X86_XOR, 32, X86_RDX, X86_RDX);
+			x86_alu_ri(xb, X86_CMP, 32, X86_RCX, 31);
+			x86_cmov_rr(xb, X86_CC_A, 32, X86_RAX, X86_RDX);
+		}
+		return jv_store(ctx, X86_RAX, 32);
+	}
+	default: /* comparisons */
+		jv_load(ctx, X86_RAX, a, 32);
+		jv_alu(ctx, X86_CMP, 32, X86_RAX, b);
+		x86_setcc_r(xb, cmp_cc[op], X86_RAX);
+		x86_movx_rr(xb, X86_MOVZX, 32, 8, X86_RAX, X86_RAX);
+		return jv_store(ctx, X86_RAX, 32);
+	}
+}
+
+enum jit_unop { JU_NOT, JU_NEG, JU_CLZ, JU_BSWAP, JU_RBIT, JU_SEXT8, JU_SEXT16, JU_ZX64, JU_SX64 };
+
+static inline jv jb_un(struct jit_ctx *ctx, enum jit_unop op, jv a)
+{
+	struct x86_buf *xb = &ctx->b;
+
+	if (a.k == JV_CONST) {
+		uint32_t x = (uint32_t)a.c;
+		switch (op) {
+		case JU_NOT: return jv_c(~x);
+		case JU_NEG: return jv_c((uint32_t)-x);
+		case JU_CLZ: return jv_c(x ? (uint32_t)__builtin_clz(x) : 32u);
+		case JU_BSWAP: return jv_c(__builtin_bswap32(x));
+		case JU_RBIT: return jv_c(jit_rbit(x));
+		case JU_SEXT8: return jv_c((uint32_t)(int32_t)(int8_t)x);
+		case JU_SEXT16: return jv_c((uint32_t)(int32_t)(int16_t)x);
+		case JU_ZX64: return jv_c(x);
+		default: return jv_c((uint64_t)(int64_t)(int32_t)x);
+		}
+	}
+	switch (op) {
+	case JU_NOT:
+	case JU_NEG:
+		jv_load(ctx, X86_RAX, a, 32);
+		x86_unop_r(xb, op == JU_NOT ? X86_NOT : X86_NEG, 32, X86_RAX);
+		return jv_store(ctx, X86_RAX, 32);
+	case JU_CLZ: /* 31 - bsr, and 32 for 0 (bsr sets ZF) */
+		jv_load(ctx, X86_RAX, a, 32);
+		x86_bitscan_rr(xb, X86_BSR, 32, X86_RAX, X86_RAX);
+		x86_mov_ri(xb, 32, X86_RDX, 0xffffffffu);
+		x86_cmov_rr(xb, X86_CC_E, 32, X86_RAX, X86_RDX);
+		x86_unop_r(xb, X86_NEG, 32, X86_RAX);
+		x86_alu_ri(xb, X86_ADD, 32, X86_RAX, 31);
+		return jv_store(ctx, X86_RAX, 32);
+	case JU_BSWAP:
+		jv_load(ctx, X86_RAX, a, 32);
+		x86_bswap(xb, 32, X86_RAX);
+		return jv_store(ctx, X86_RAX, 32);
+	case JU_RBIT: {
+		jv_load(ctx, X86_RDI, a, 32);
+		x86_mov_ri(xb, 64, X86_RAX, (uint64_t)(uintptr_t)jit_rbit);
+		x86_call_r(xb, X86_RAX);
+		return jv_store(ctx, X86_RAX, 32);
+	}
+	case JU_SEXT8:
+	case JU_SEXT16:
+		jv_load(ctx, X86_RAX, a, 32);
+		x86_movx_rr(xb, X86_MOVSX, 32, op == JU_SEXT8 ? 8 : 16, X86_RAX, X86_RAX);
+		return jv_store(ctx, X86_RAX, 32);
+	case JU_ZX64:
+		jv_load(ctx, X86_RAX, a, 32);
+		return jv_store(ctx, X86_RAX, 64);
+	default:
+		jv_load(ctx, X86_RAX, a, 32);
+		x86_cdqe(xb, 64);
+		return jv_store(ctx, X86_RAX, 64);
+	}
+}
+
+static inline jv jb_mul64(struct jit_ctx *ctx, jv a, jv b, bool sign)
+{
+	if (a.k == JV_CONST && b.k == JV_CONST)
+		return jv_c(sign ? (uint64_t)((int64_t)(int32_t)a.c * (int64_t)(int32_t)b.c)
+				 : (uint64_t)(uint32_t)a.c * (uint32_t)b.c);
+	jv_load(ctx, X86_RAX, b, 32);
+	if (sign)
+		x86_cdqe(&ctx->b, 64);
+	x86_mov_rr(&ctx->b, 64, X86_RDX, X86_RAX);
+	jv_load(ctx, X86_RAX, a, 32);
+	if (sign)
+		x86_cdqe(&ctx->b, 64);
+	x86_imul_rr(&ctx->b, 64, X86_RAX, X86_RDX);
+	return jv_store(ctx, X86_RAX, 64);
+}
+
+static inline jv jb_cat64(struct jit_ctx *ctx, jv hi, jv lo)
+{
+	if (hi.k == JV_CONST && lo.k == JV_CONST)
+		return jv_c((hi.c << 32) | (uint32_t)lo.c);
+	jv_load(ctx, X86_RAX, hi, 32);
+	x86_shift_ri(&ctx->b, X86_SHL, 64, X86_RAX, 32);
+	jv_load(ctx, X86_RDX, lo, 32);
+	x86_alu_rr(&ctx->b, X86_OR, 64, X86_RAX, X86_RDX);
+	return jv_store(ctx, X86_RAX, 64);
+}
+
+static inline jv jb_half(struct jit_ctx *ctx, jv x, bool hi)
+{
+	(void)ctx;
+	if (x.k == JV_CONST)
+		return jv_c(hi ? x.c >> 32 : (uint32_t)x.c);
+	if (x.k == JV_GREG)
+		jit_fail("B_LO/B_HI of a 32-bit register");
+	if (hi)
+		x.off = 4;
+	return x;
+}
+
+static inline jv jb_sel(struct jit_ctx *ctx, jv c, jv a, jv b)
+{
+	if (c.k == JV_CONST)
+		return (uint32_t)c.c ? a : b;
+	jv_load(ctx, X86_RAX, b, 32);
+	jv_load(ctx, X86_RDX, a, 32);
+	jv_load(ctx, X86_RCX, c, 32);
+	x86_test_rr(&ctx->b, 32, X86_RCX, X86_RCX);
+	x86_cmov_rr(&ctx->b, X86_CC_NE, 32, X86_RAX, X86_RDX);
+	return jv_store(ctx, X86_RAX, 32);
+}
+
+/* A 32-bit field of struct arm_cpu as a value of this instruction. */
+static inline jv jb_field(struct jit_ctx *ctx, struct x86_mem m)
+{
+	x86_mov_rm(&ctx->b, 32, X86_RAX, m);
+	return jv_store(ctx, X86_RAX, 32);
+}
+
+static inline void jb_set_field(struct jit_ctx *ctx, struct x86_mem m, jv v)
+{
+	if (v.k == JV_CONST) {
+		x86_mov_mi(&ctx->b, 32, m, (int32_t)(uint32_t)v.c);
+		return;
+	}
+	jv_load(ctx, X86_RAX, v, 32);
+	x86_mov_mr(&ctx->b, 32, m, X86_RAX);
+}
+
+static inline jv jb_r(struct jit_ctx *ctx, unsigned n)
+{
+	if (n == 15)
+		return jv_c(ctx->pc + (ctx->thumb ? 4u : 8u));
+	ctx->held[n] = true;
+	return (jv){ .k = JV_GREG, .n = (uint16_t)n, .ver = ctx->ver[n] };
+}
+
+static inline void jb_w(struct jit_ctx *ctx, unsigned n, jv v)
+{
+	if (n >= 15)
+		jit_fail("B_W of r15");
+	if (ctx->held[n]) {
+		/* Someone may still read the value being replaced. */
+		if (ctx->depth)
+			jit_fail("B_W of a register read earlier, inside a B_IF");
+		if (ctx->ver[n] + 1 >= JIT_GREG_VERS)
+			jit_fail("a register written too often in one instruction");
+		x86_mov_rm(&ctx->b, 32, X86_RDX, JREG(n));
+		jv s = jv_store(ctx, X86_RDX, 32);
+		ctx->shadow[n][ctx->ver[n]] = (int16_t)s.n;
+		/* v may be that very value: it now reads the copy. */
+		ctx->ver[n]++;
+		ctx->held[n] = false;
+	}
+	jb_set_field(ctx, JREG(n), v);
+}
+
+/* ---- helper calls ---------------------------------------------------------- */
+
+/* Up to five 32-bit arguments after cpu (rdi), then call fn: the result is in
+ * rax. The frame keeps rsp 16-byte aligned. */
+static inline void jb_call(struct jit_ctx *ctx, const void *fn, unsigned nargs, const jv *args)
+{
+	static const int regs[] = { X86_RSI, X86_RDX, X86_RCX, X86_R8, X86_R9 };
+
+	for (unsigned k = 0; k < nargs; k++)
+		jv_load(ctx, regs[k], args[k], 32);
+	x86_mov_rr(&ctx->b, 64, X86_RDI, X86_RBX);
+	x86_mov_ri(&ctx->b, 64, X86_RAX, (uint64_t)(uintptr_t)fn);
+	x86_call_r(&ctx->b, X86_RAX);
+}
+
+#define JB_CALL(ctx, fn, ...)                                                             \
+	do {                                                                              \
+		const jv _args[] = { __VA_ARGS__ };                                       \
+		jb_call((ctx), (const void *)(uintptr_t)(fn), sizeof(_args) / sizeof(_args[0]), \
+			_args);                                                           \
+	} while (0)
+
+/* ---- exits ------------------------------------------------------------------ */
+
+/* Leave the block with status; r[15] is set. */
+static inline void jb_exit(struct jit_ctx *ctx, int status)
+{
+	x86_lea(&ctx->b, 64, X86_RAX, x86_mem(X86_R12, (int32_t)ctx->count));
+	x86_mov_ri(&ctx->b, 32, X86_RDX, (uint32_t)status);
+	x86_jmp32(&ctx->b, ctx->epilogue);
+}
+
+/* Leave for the block at target (key): a jump that the dispatcher may
+ * point straight at that block (jit.c). */
+void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int status);
+
+/* Jump to the end of the instruction (the next instruction, or the block's
+ * fall-through exit); patched when the instruction's translation ends. */
+static inline void jb_to_end(struct jit_ctx *ctx, enum x86_cond cc, bool always)
+{
+	if (ctx->nto_end == JIT_PATCHES)
+		jit_fail("too many jumps to the end of one instruction");
+	ctx->to_end[ctx->nto_end++] = always ? x86_jmp32(&ctx->b, NULL) : x86_jcc32(&ctx->b, cc, NULL);
+}
+
+/* If the helper just called returned non-zero in eax, an exception was
+ * taken: leave with SEM_EXC. */
+static inline void jb_exc_if_nonzero(struct jit_ctx *ctx)
+{
+	x86_test_rr(&ctx->b, 32, X86_RAX, X86_RAX);
+	uint8_t *ok = x86_jcc8(&ctx->b, X86_CC_E);
+	jb_exit(ctx, SEM_EXC);
+	x86_patch_rel8(ok, x86_here(&ctx->b));
+}
+
+/* ITSTATE leaves the block with: a branch clears it. */
+static inline void jb_it_clear(struct jit_ctx *ctx)
+{
+	if (ctx->it)
+		x86_alu_mi(&ctx->b, X86_AND, 32, JCPU(cpsr), (int32_t)~CPSR_IT);
+}
+
+static inline void jb_it_next(struct jit_ctx *ctx)
+{
+	if (ctx->it) {
+		x86_alu_mi(&ctx->b, X86_AND, 32, JCPU(cpsr), (int32_t)~CPSR_IT);
+		uint32_t next = arm_cpsr_with_it(0, arm_it_advance(ctx->it));
+		if (next)
+			x86_alu_mi(&ctx->b, X86_OR, 32, JCPU(cpsr), (int32_t)next);
+	}
+}
+
+/* The instruction ends here at depth 0 (returns true: the semantic function
+ * returns) or inside a B_IF (emits the exit; translation goes on). */
+static inline bool jb_end(struct jit_ctx *ctx, int end)
+{
+	if (ctx->depth)
+		return false;
+	ctx->end = end;
+	return true;
+}
+
+uint32_t jit_h_bx(struct arm_cpu *cpu, uint32_t t);
+uint32_t jit_h_undef(struct arm_cpu *cpu, uint32_t pc);
+uint32_t jit_h_svc(struct arm_cpu *cpu, uint32_t pc);
+uint32_t jit_h_bkpt(struct arm_cpu *cpu, uint32_t pc);
+uint32_t jit_h_unimpl(struct arm_cpu *cpu, uint32_t pc);
+uint32_t jit_h_align(struct arm_cpu *cpu, uint32_t addr, uint32_t write, uint32_t pc);
+uint64_t jit_h_ld(struct arm_cpu *cpu, uint32_t addr, uint32_t meta, uint32_t pc);
+uint32_t jit_h_st(struct arm_cpu *cpu, uint32_t addr, uint32_t val, uint32_t meta, uint32_t pc);
+uint32_t jit_h_probe(struct arm_cpu *cpu, uint32_t addr, uint32_t len, uint32_t fl, uint32_t pc);
+uint32_t jit_h_cpsr(struct arm_cpu *cpu);
+uint32_t jit_h_spsr(struct arm_cpu *cpu);
+uint32_t jit_h_have_spsr(struct arm_cpu *cpu);
+uint32_t jit_h_vfp_enabled(struct arm_cpu *cpu);
+void jit_h_set_nzcv(struct arm_cpu *cpu, uint32_t v);
+void jit_h_cpsr_write_instr(struct arm_cpu *cpu, uint32_t v, uint32_t m);
+void jit_h_cpsr_write_raw(struct arm_cpu *cpu, uint32_t v, uint32_t mask);
+void jit_h_spsr_write_instr(struct arm_cpu *cpu, uint32_t v, uint32_t m);
+uint32_t jit_h_ru(struct arm_cpu *cpu, uint32_t n);
+void jit_h_wu(struct arm_cpu *cpu, uint32_t n, uint32_t v);
+uint32_t jit_h_banked_sp(struct arm_cpu *cpu, uint32_t mode);
+void jit_h_banked_sp_write(struct arm_cpu *cpu, uint32_t mode, uint32_t v);
+uint64_t jit_h_cp15_read(struct arm_cpu *cpu, uint32_t raw, uint32_t pc);
+uint32_t jit_h_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t v, uint32_t pc);
+uint32_t jit_h_s(struct arm_cpu *cpu, uint32_t n);
+void jit_h_s_w(struct arm_cpu *cpu, uint32_t n, uint32_t v);
+uint64_t jit_h_fop(struct arm_cpu *cpu, uint32_t op, uint64_t a, uint64_t b, uint64_t c);
+void jit_h_fvec(struct arm_cpu *cpu, uint32_t op, uint32_t d, uint32_t n, uint32_t m, uint32_t imm);
+void jit_h_exc_return(struct arm_cpu *cpu, uint32_t t);
+void jit_h_rfe(struct arm_cpu *cpu, uint32_t t, uint32_t psr);
+
+/* A helper returning a 32-bit value. */
+static inline jv jb_call_val(struct jit_ctx *ctx, const void *fn, unsigned nargs, const jv *args)
+{
+	jb_call(ctx, fn, nargs, args);
+	return jv_store(ctx, X86_RAX, 32);
+}
+
+#define JB_VAL(ctx, fn, ...)                                                               \
+	({                                                                                 \
+		const jv _args[] = { __VA_ARGS__ };                                        \
+		jb_call_val((ctx), (const void *)(uintptr_t)(fn), sizeof(_args) / sizeof(_args[0]), \
+			    _args);                                                        \
+	})
+
+/* A helper that returns a 64-bit value whose bit 32 reports an exception. */
+static inline jv jb_call_faulting(struct jit_ctx *ctx, const void *fn, unsigned nargs, const jv *args)
+{
+	jb_call(ctx, fn, nargs, args);
+	x86_bt_ri(&ctx->b, X86_BT, 64, X86_RAX, 32);
+	uint8_t *ok = x86_jcc8(&ctx->b, X86_CC_AE);
+	jb_exit(ctx, SEM_EXC);
+	x86_patch_rel8(ok, x86_here(&ctx->b));
+	return jv_store(ctx, X86_RAX, 32);
+}
+
+/*
+ * The mmu's inline fast path for an access of size bytes with flags, the
+ * address zero-extended in rax: on a hit rdx holds the host base to add to
+ * it; on a miss it jumps to the rel32s left in miss[0..1]. Clobbers rcx.
+ */
+static inline void jb_tlb(struct jit_ctx *ctx, unsigned size, unsigned flags, uint8_t *miss[2])
+{
+	const struct mmu_jit_tlb *t = ctx->tlb;
+	struct x86_buf *b = &ctx->b;
+
+	x86_mov_rr(b, 32, X86_RCX, X86_RAX);
+	x86_shift_ri(b, X86_SHR, 32, X86_RCX, (uint8_t)t->page_shift);
+	x86_alu_ri(b, X86_AND, 32, X86_RCX, (int32_t)((1u << t->index_bits) - 1));
+	x86_shift_ri(b, X86_SHL, 32, X86_RCX, (uint8_t)t->entry_shift);
+	x86_alu_rr(b, X86_ADD, 64, X86_RCX, X86_R15);
+	x86_mov_rr(b, 32, X86_RDX, X86_RAX);
+	x86_alu_ri(b, X86_AND, 32, X86_RDX, (int32_t)(~((1u << t->page_shift) - 1) | (size - 1)));
+	x86_alu_rm(b, X86_OR, 32, X86_RDX, x86_mem(X86_R15, t->key_or_off));
+	x86_alu_rm(b, X86_CMP, 32, X86_RDX, x86_mem(X86_RCX, (int32_t)(t->tag_off + 4 * flags)));
+	miss[0] = x86_jcc32(b, X86_CC_NE, NULL);
+	x86_mov_rm(b, 32, X86_RDX, JCPU(cp15.dacr));
+	x86_mov_ri(b, 64, X86_RSI, t->dmask_always);
+	x86_alu_rr(b, X86_OR, 64, X86_RDX, X86_RSI);
+	x86_alu_rm(b, X86_AND, 64, X86_RDX, x86_mem(X86_RCX, (int32_t)t->dmask_off));
+	miss[1] = x86_jcc32(b, X86_CC_E, NULL);
+	x86_mov_rm(b, 64, X86_RDX, x86_mem(X86_RCX, (int32_t)t->addend_off));
+}
+
+static inline bool jb_inline_mem(const struct jit_ctx *ctx, unsigned fl)
+{
+	(void)fl;
+	return ctx->tlb != NULL;
+}
+
+static inline unsigned jb_mem_flags(const struct jit_ctx *ctx, unsigned kind, unsigned fl)
+{
+	return kind | (((fl & B_MEM_USER) || (ctx->key & JIT_KEY_USER)) ? MMU_USER : 0);
+}
+
+static inline jv jb_ld(struct jit_ctx *ctx, jv addr, unsigned size, unsigned fl)
+{
+	jv args[] = { addr, jv_c(size | (fl << 8)), jv_c(ctx->pc) };
+
+	if (!jb_inline_mem(ctx, fl))
+		return jb_call_faulting(ctx, (const void *)(uintptr_t)jit_h_ld, 3, args);
+	struct x86_buf *b = &ctx->b;
+	uint8_t *miss[2];
+	jv r = jv_slot(ctx);
+	jv_load(ctx, X86_RAX, addr, 32);
+	jb_tlb(ctx, size, jb_mem_flags(ctx, MMU_READ, fl), miss);
+	struct x86_mem m = x86_mem_idx(X86_RDX, X86_RAX, 1, 0);
+	if (size == 4)
+		x86_mov_rm(b, 32, X86_RAX, m);
+	else
+		x86_movx_rm(b, X86_MOVZX, 32, size * 8, X86_RAX, m);
+	x86_mov_mr(b, 32, jv_mem(ctx, r), X86_RAX);
+	uint8_t *done = x86_jmp32(b, NULL);
+	x86_patch_rel32(miss[0], x86_here(b));
+	x86_patch_rel32(miss[1], x86_here(b));
+	jb_call(ctx, (const void *)(uintptr_t)jit_h_ld, 3, args);
+	x86_bt_ri(b, X86_BT, 64, X86_RAX, 32);
+	uint8_t *ok = x86_jcc8(b, X86_CC_AE);
+	jb_exit(ctx, SEM_EXC);
+	x86_patch_rel8(ok, x86_here(b));
+	x86_mov_mr(b, 32, jv_mem(ctx, r), X86_RAX);
+	x86_patch_rel32(done, x86_here(b));
+	return r;
+}
+
+static inline void jb_st(struct jit_ctx *ctx, jv addr, jv v, unsigned size, unsigned fl)
+{
+	ctx->stores = true;
+	if (!jb_inline_mem(ctx, fl)) {
+		JB_CALL(ctx, jit_h_st, addr, v, jv_c(size | (fl << 8)), jv_c(ctx->pc));
+		jb_exc_if_nonzero(ctx);
+		return;
+	}
+	struct x86_buf *b = &ctx->b;
+	uint8_t *miss[2];
+	jv_load(ctx, X86_RAX, addr, 32);
+	jb_tlb(ctx, size, jb_mem_flags(ctx, MMU_WRITE, fl), miss);
+	jv_load(ctx, X86_RCX, v, 32);
+	x86_mov_mr(b, size * 8, x86_mem_idx(X86_RDX, X86_RAX, 1, 0), X86_RCX);
+	uint8_t *done = x86_jmp32(b, NULL);
+	x86_patch_rel32(miss[0], x86_here(b));
+	x86_patch_rel32(miss[1], x86_here(b));
+	JB_CALL(ctx, jit_h_st, addr, v, jv_c(size | (fl << 8)), jv_c(ctx->pc));
+	jb_exc_if_nonzero(ctx);
+	x86_patch_rel32(done, x86_here(b));
+}
+
+static inline void jb_probe(struct jit_ctx *ctx, jv addr, uint32_t len, unsigned fl)
+{
+	JB_CALL(ctx, jit_h_probe, addr, jv_c(len), jv_c(fl), jv_c(ctx->pc));
+	jb_exc_if_nonzero(ctx);
+}
+
+static inline void jb_check_align(struct jit_ctx *ctx, jv addr, unsigned n, bool write)
+{
+	if (addr.k == JV_CONST) {
+		if (!((uint32_t)addr.c & (n - 1)))
+			return;
+	} else {
+		jv_load(ctx, X86_RAX, addr, 32);
+		x86_test_ri(&ctx->b, 32, X86_RAX, (int32_t)(n - 1));
+		uint8_t *ok = x86_jcc8(&ctx->b, X86_CC_E);
+		JB_CALL(ctx, jit_h_align, addr, jv_c(write), jv_c(ctx->pc));
+		jb_exit(ctx, SEM_EXC);
+		x86_patch_rel8(ok, x86_here(&ctx->b));
+		return;
+	}
+	JB_CALL(ctx, jit_h_align, addr, jv_c(write), jv_c(ctx->pc));
+	jb_exit(ctx, SEM_EXC);
+}
+
+/* ---- flags ------------------------------------------------------------------ */
+
+static inline void jb_set_nz(struct jit_ctx *ctx, jv r)
+{
+	jv_load(ctx, X86_RAX, r, 32);
+	x86_mov_mr(&ctx->b, 32, JCPU(nf), X86_RAX);
+	x86_mov_mr(&ctx->b, 32, JCPU(zf), X86_RAX);
+}
+
+static inline void jb_set_nz64(struct jit_ctx *ctx, jv x)
+{
+	jv_load(ctx, X86_RAX, x, 64);
+	x86_mov_rr(&ctx->b, 64, X86_RDX, X86_RAX);
+	x86_shift_ri(&ctx->b, X86_SHR, 64, X86_RDX, 32);
+	x86_mov_mr(&ctx->b, 32, JCPU(nf), X86_RDX);
+	x86_alu_rr(&ctx->b, X86_OR, 32, X86_RDX, X86_RAX);
+	x86_mov_mr(&ctx->b, 32, JCPU(zf), X86_RDX);
+}
+
+/* a + b + cin (sub: a + ~b + cin) with NZCV as ADD does: C from the x86
+ * carry (the inverted borrow for sub), V from the x86 overflow. */
+static inline jv jb_adcs(struct jit_ctx *ctx, jv a, jv b, jv cin, bool sub)
+{
+	struct x86_buf *xb = &ctx->b;
+
+	jv_load(ctx, X86_RAX, a, 32);
+	if (cin.k == JV_CONST) {
+		/* add: cin 0 is ADD, 1 is ADD + 1; sub: cin 1 is SUB */
+		if (!sub && (uint32_t)cin.c) {
+			x86_op0(xb, X86_STC);
+			jv_alu(ctx, X86_ADC, 32, X86_RAX, b);
+		} else if (sub && !(uint32_t)cin.c) {
+			x86_op0(xb, X86_STC);
+			jv_alu(ctx, X86_SBB, 32, X86_RAX, b);
+		} else {
+			jv_alu(ctx, sub ? X86_SUB : X86_ADD, 32, X86_RAX, b);
+		}
+	} else {
+		jv_load(ctx, X86_RDX, cin, 32);
+		x86_bt_ri(xb, X86_BT, 32, X86_RDX, 0);
+		if (sub)
+			x86_op0(xb, X86_CMC);
+		jv_alu(ctx, sub ? X86_SBB : X86_ADC, 32, X86_RAX, b);
+	}
+	x86_setcc_r(xb, sub ? X86_CC_AE : X86_CC_B, X86_RCX);
+	x86_setcc_r(xb, X86_CC_O, X86_RDX);
+	x86_movx_rr(xb, X86_MOVZX, 32, 8, X86_RCX, X86_RCX);
+	x86_movx_rr(xb, X86_MOVZX, 32, 8, X86_RDX, X86_RDX);
+	x86_shift_ri(xb, X86_SHL, 32, X86_RDX, 31);
+	x86_mov_mr(xb, 32, JCPU(cf), X86_RCX);
+	x86_mov_mr(xb, 32, JCPU(vf), X86_RDX);
+	x86_mov_mr(xb, 32, JCPU(nf), X86_RAX);
+	x86_mov_mr(xb, 32, JCPU(zf), X86_RAX);
+	return jv_store(ctx, X86_RAX, 32);
+}
+
+static inline void jb_cpsr_or(struct jit_ctx *ctx, jv c, unsigned shift, uint32_t clear)
+{
+	jv_load(ctx, X86_RAX, c, 32);
+	if (clear) {
+		x86_alu_ri(&ctx->b, X86_AND, 32, X86_RAX, 0xf);
+		x86_alu_mi(&ctx->b, X86_AND, 32, JCPU(cpsr), (int32_t)~clear);
+	}
+	x86_shift_ri(&ctx->b, X86_SHL, 32, X86_RAX, (uint8_t)shift);
+	x86_alu_mr(&ctx->b, X86_OR, 32, JCPU(cpsr), X86_RAX);
+}
+
+/* ---- B_IF ------------------------------------------------------------------- */
+
+static inline void jb_if(struct jit_ctx *ctx, jv c)
+{
+	if (ctx->depth == JIT_IF_DEPTH)
+		jit_fail("B_IF nested too deep");
+	if (c.k == JV_CONST) {
+		ctx->if_jump[ctx->depth] = (uint32_t)c.c ? NULL : x86_jmp32(&ctx->b, NULL);
+	} else {
+		jv_load(ctx, X86_RAX, c, 32);
+		x86_test_rr(&ctx->b, 32, X86_RAX, X86_RAX);
+		ctx->if_jump[ctx->depth] = x86_jcc32(&ctx->b, X86_CC_E, NULL);
+	}
+	ctx->else_jump[ctx->depth] = NULL;
+	ctx->depth++;
+}
+
+static inline void jb_else(struct jit_ctx *ctx)
+{
+	unsigned d = ctx->depth - 1;
+	ctx->else_jump[d] = x86_jmp32(&ctx->b, NULL);
+	if (ctx->if_jump[d])
+		x86_patch_rel32(ctx->if_jump[d], x86_here(&ctx->b));
+	ctx->if_jump[d] = NULL;
+}
+
+static inline void jb_endif(struct jit_ctx *ctx)
+{
+	unsigned d = --ctx->depth;
+	if (ctx->if_jump[d])
+		x86_patch_rel32(ctx->if_jump[d], x86_here(&ctx->b));
+	if (ctx->else_jump[d])
+		x86_patch_rel32(ctx->else_jump[d], x86_here(&ctx->b));
+}
+
+/* ---- the builder names -------------------------------------------------------- */
+
+#define B_FN
+#define B_CTX struct jit_ctx *ctx
+#define B_CTXA ctx
+
+#define B_C(x) jv_c((uint32_t)(x))
+#define B_ADD(a, b) jb_bin(ctx, JB_ADD, (a), (b))
+#define B_SUB(a, b) jb_bin(ctx, JB_SUB, (a), (b))
+#define B_MUL(a, b) jb_bin(ctx, JB_MUL, (a), (b))
+#define B_AND(a, b) jb_bin(ctx, JB_AND, (a), (b))
+#define B_OR(a, b) jb_bin(ctx, JB_OR, (a), (b))
+#define B_XOR(a, b) jb_bin(ctx, JB_XOR, (a), (b))
+#define B_NOT(a) jb_un(ctx, JU_NOT, (a))
+#define B_NEG(a) jb_un(ctx, JU_NEG, (a))
+#define B_SHL(a, s) jb_bin(ctx, JB_SHL, (a), (s))
+#define B_SHR(a, s) jb_bin(ctx, JB_SHR, (a), (s))
+#define B_SAR(a, s) jb_bin(ctx, JB_SAR, (a), (s))
+#define B_ROR(a, s) jb_bin(ctx, JB_ROR, (a), (s))
+#define B_SHLI(a, n) jb_bin(ctx, JB_SHL, (a), jv_c(n))
+#define B_SHRI(a, n) jb_bin(ctx, JB_SHR, (a), jv_c(n))
+#define B_SARI(a, n) jb_bin(ctx, JB_SAR, (a), jv_c(n))
+#define B_EQ(a, b) jb_bin(ctx, JB_EQ, (a), (b))
+#define B_NE(a, b) jb_bin(ctx, JB_NE, (a), (b))
+#define B_LTU(a, b) jb_bin(ctx, JB_LTU, (a), (b))
+#define B_LEU(a, b) jb_bin(ctx, JB_LEU, (a), (b))
+#define B_LTS(a, b) jb_bin(ctx, JB_LTS, (a), (b))
+#define B_GTS(a, b) jb_bin(ctx, JB_GTS, (a), (b))
+#define B_SEL(c, a, b) jb_sel(ctx, (c), (a), (b))
+#define B_CLZ(a) jb_un(ctx, JU_CLZ, (a))
+#define B_BSWAP(a) jb_un(ctx, JU_BSWAP, (a))
+#define B_RBIT(a) jb_un(ctx, JU_RBIT, (a))
+#define B_SEXT8(a) jb_un(ctx, JU_SEXT8, (a))
+#define B_SEXT16(a) jb_un(ctx, JU_SEXT16, (a))
+#define B_MULU64(a, b) jb_mul64(ctx, (a), (b), false)
+#define B_MULS64(a, b) jb_mul64(ctx, (a), (b), true)
+#define B_ADD64(x, y) jb_bin(ctx, JB_ADD64, (x), (y))
+#define B_SUB64(x, y) jb_bin(ctx, JB_SUB64, (x), (y))
+#define B_ZX64(a) jb_un(ctx, JU_ZX64, (a))
+#define B_SX64(a) jb_un(ctx, JU_SX64, (a))
+#define B_CAT64(hi, lo) jb_cat64(ctx, (hi), (lo))
+#define B_LO(x) jb_half(ctx, (x), false)
+#define B_HI(x) jb_half(ctx, (x), true)
+
+#define B_FLAG_C() jb_field(ctx, JCPU(cf))
+#define B_SET_NZ(r) jb_set_nz(ctx, (r))
+#define B_SET_NZ64(x) jb_set_nz64(ctx, (x))
+#define B_SET_C(c) jb_set_field(ctx, JCPU(cf), (c))
+#define B_SET_NZCV(v) JB_CALL(ctx, jit_h_set_nzcv, (v))
+#define B_ADCS(a, b, cin) jb_adcs(ctx, (a), (b), (cin), false)
+#define B_SBCS(a, b, cin) jb_adcs(ctx, (a), (b), (cin), true)
+#define B_OR_Q(c) jb_cpsr_or(ctx, (c), 27, 0)
+#define B_SET_GE(v) jb_cpsr_or(ctx, (v), 16, CPSR_GE)
+
+#define B_R(n) jb_r(ctx, (n))
+#define B_W(n, v) jb_w(ctx, (n), (v))
+#define B_RU(n) JB_VAL(ctx, jit_h_ru, jv_c(n))
+#define B_WU(n, v) JB_CALL(ctx, jit_h_wu, jv_c(n), (v))
+#define B_PC() jv_c(ctx->pc)
+#define B_VAR(x) jv x = jv_slot(ctx)
+#define B_SET(x, v)                                      \
+	do {                                             \
+		jv_load(ctx, X86_RAX, (v), 64);          \
+		x86_mov_mr(&ctx->b, 64, jv_mem(ctx, (x)), X86_RAX); \
+	} while (0)
+
+#define B_IF(c) { jb_if(ctx, (c));
+#define B_ELSE jb_else(ctx); } {
+#define B_ENDIF jb_endif(ctx); }
+
+#define B_LD(dst, addr, size, fl) ((dst) = jb_ld(ctx, (addr), (size), (fl)))
+#define B_ST(addr, v, size, fl) jb_st(ctx, (addr), (v), (size), (fl))
+#define B_PROBE_ST(addr, len, fl) jb_probe(ctx, (addr), (len), (fl))
+#define B_CHECK_ALIGN(addr, n, write) jb_check_align(ctx, (addr), (n), (write))
+
+#define B_CPSR() JB_VAL(ctx, jit_h_cpsr, jv_c(0))
+#define B_CPSR_WRITE_INSTR(v, m) JB_CALL(ctx, jit_h_cpsr_write_instr, (v), jv_c(m))
+#define B_CPSR_WRITE_RAW(v, mask) JB_CALL(ctx, jit_h_cpsr_write_raw, (v), jv_c(mask))
+#define B_SPSR() JB_VAL(ctx, jit_h_spsr, jv_c(0))
+#define B_SPSR_WRITE_INSTR(v, m) JB_CALL(ctx, jit_h_spsr_write_instr, (v), jv_c(m))
+#define B_HAVE_SPSR() JB_VAL(ctx, jit_h_have_spsr, jv_c(0))
+#define B_IS_PRIV() jb_bin(ctx, JB_EQ, jb_field(ctx, JCPU(mem_user)), jv_c(0))
+#define B_BANKED_SP(mode) JB_VAL(ctx, jit_h_banked_sp, jv_c(mode))
+#define B_BANKED_SP_WRITE(mode, v) JB_CALL(ctx, jit_h_banked_sp_write, jv_c(mode), (v))
+#define B_CP15_READ(dst)                                                                   \
+	do {                                                                               \
+		jv _a[] = { jv_c(i->raw), jv_c(ctx->pc) };                                 \
+		(dst) = jb_call_faulting(ctx, (const void *)(uintptr_t)jit_h_cp15_read, 2, _a); \
+	} while (0)
+#define B_CP15_WRITE(v)                                                                    \
+	do {                                                                               \
+		JB_CALL(ctx, jit_h_cp15_write, jv_c(i->raw), (v), jv_c(ctx->pc));          \
+		jb_exc_if_nonzero(ctx);                                                    \
+	} while (0)
+#define B_EXCL_SET(addr)                                          \
+	do {                                                      \
+		jb_set_field(ctx, JCPU(excl_addr), (addr));       \
+		jb_set_field(ctx, JCPU(excl_valid), jv_c(1));     \
+	} while (0)
+#define B_EXCL_PASS(addr)                                                                  \
+	jb_bin(ctx, JB_AND, jb_field(ctx, JCPU(excl_valid)),                               \
+	       jb_bin(ctx, JB_EQ, jb_field(ctx, JCPU(excl_addr)), (addr)))
+#define B_EXCL_CLEAR() jb_set_field(ctx, JCPU(excl_valid), jv_c(0))
+#define B_VFP_ENABLED() JB_VAL(ctx, jit_h_vfp_enabled, jv_c(0))
+#define B_SET_ITSTATE(it)                                                                  \
+	do {                                                                               \
+		x86_alu_mi(&ctx->b, X86_AND, 32, JCPU(cpsr), (int32_t)~CPSR_IT);          \
+		if (arm_cpsr_with_it(0, (it)))                                             \
+			x86_alu_mi(&ctx->b, X86_OR, 32, JCPU(cpsr),                        \
+				   (int32_t)arm_cpsr_with_it(0, (it)));                    \
+	} while (0)
+#define B_S(n) JB_VAL(ctx, jit_h_s, jv_c(n))
+#define B_S_W(n, v) JB_CALL(ctx, jit_h_s_w, jv_c(n), (v))
+#define B_D(n) jb_field64(ctx, (n))
+#define B_D_W(n, x) jb_set_d(ctx, (n), (x))
+#define B_FPSCR() jb_field(ctx, JCPU(vfp.fpscr))
+#define B_FPEXC() jb_field(ctx, JCPU(vfp.fpexc))
+#define B_FPSCR_WRITE(v) jb_set_field(ctx, JCPU(vfp.fpscr), B_AND((v), jv_c(FPSCR_WRITABLE)))
+#define B_FPEXC_WRITE(v) jb_set_field(ctx, JCPU(vfp.fpexc), B_AND((v), jv_c(FPEXC_WRITABLE)))
+#define B_FOP(op, a, b, c) jb_fop(ctx, (op), (a), (b), (c))
+#define B_FVEC(op, d, n, m, imm) \
+	JB_CALL(ctx, jit_h_fvec, jv_c(op), jv_c(d), jv_c(n), jv_c(m), jv_c(imm))
+
+static inline jv jb_field64(struct jit_ctx *ctx, unsigned n)
+{
+	x86_mov_rm(&ctx->b, 64, X86_RAX,
+		   x86_mem(X86_RBX, (int32_t)(__builtin_offsetof(struct arm_cpu, vfp.d) + 8 * n)));
+	return jv_store(ctx, X86_RAX, 64);
+}
+
+static inline void jb_set_d(struct jit_ctx *ctx, unsigned n, jv x)
+{
+	jv_load(ctx, X86_RAX, x, 64);
+	x86_mov_mr(&ctx->b, 64, x86_mem(X86_RBX, (int32_t)(__builtin_offsetof(struct arm_cpu, vfp.d) + 8 * n)),
+		   X86_RAX);
+}
+
+static inline jv jb_fop(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv c)
+{
+	jv_load(ctx, X86_RDX, a, 64);
+	jv_load(ctx, X86_RCX, b, 64);
+	jv_load(ctx, X86_R8, c, 64);
+	x86_mov_ri(&ctx->b, 32, X86_RSI, op);
+	x86_mov_rr(&ctx->b, 64, X86_RDI, X86_RBX);
+	x86_mov_ri(&ctx->b, 64, X86_RAX, (uint64_t)(uintptr_t)jit_h_fop);
+	x86_call_r(&ctx->b, X86_RAX);
+	return jv_store(ctx, X86_RAX, 64);
+}
+
+/* The ends. Each emits its exit; at depth 0 it also returns. */
+static inline void jb_end_pc_exit(struct jit_ctx *ctx, int status)
+{
+	x86_mov_mi(&ctx->b, 32, JREG(15), (int32_t)ctx->next_pc);
+	jb_it_next(ctx);
+	jb_exit(ctx, status);
+}
+
+static inline void jb_branch(struct jit_ctx *ctx, jv t, bool bx)
+{
+	if (bx) {
+		JB_CALL(ctx, jit_h_bx, t);
+	} else if (t.k == JV_CONST) {
+		jb_it_clear(ctx);
+		jit_chain_exit(ctx, (uint32_t)t.c & (ctx->thumb ? ~1u : ~3u),
+			       ctx->key & (JIT_KEY_THUMB | JIT_KEY_USER | JIT_KEY_BE), SEM_BRANCH);
+		return;
+	} else {
+		jv_load(ctx, X86_RAX, t, 32);
+		x86_alu_ri(&ctx->b, X86_AND, 32, X86_RAX, (int32_t)(ctx->thumb ? ~1u : ~3u));
+		x86_mov_mr(&ctx->b, 32, JREG(15), X86_RAX);
+	}
+	jb_it_clear(ctx);
+	jb_exit(ctx, SEM_BRANCH);
+}
+
+/* Call a helper that takes an exception or replaces the PC, then leave. */
+static inline void jb_helper_exit(struct jit_ctx *ctx, const void *fn, unsigned nargs, jv a, jv b,
+				  int status)
+{
+	const jv args[] = { a, b };
+	jb_call(ctx, fn, nargs, args);
+	jb_exit(ctx, status);
+}
+
+#define JB_END(kind, emit)                      \
+	do {                                    \
+		emit;                           \
+		if (jb_end(ctx, (kind)))        \
+			return (kind);          \
+	} while (0)
+
+#define B_END_NEXT()                              \
+	do {                                      \
+		if (jb_end(ctx, SEM_NEXT))        \
+			return SEM_NEXT;          \
+		jb_to_end(ctx, X86_CC_O, true);   \
+	} while (0)
+#define B_END_SYNC() JB_END(SEM_SYNC, jb_end_pc_exit(ctx, SEM_SYNC))
+#define B_END_BRANCH(t) JB_END(SEM_BRANCH, jb_branch(ctx, (t), false))
+#define B_END_BX(t) JB_END(SEM_BRANCH, jb_branch(ctx, (t), true))
+#define B_END_ALU_PC(t) JB_END(SEM_BRANCH, jb_branch(ctx, (t), !ctx->thumb))
+#define JB_HELPER_END(kind, fn, n, a, b) \
+	JB_END(kind, jb_helper_exit(ctx, (const void *)(uintptr_t)(fn), (n), (a), (b), (kind)))
+#define B_END_EXC_RETURN(t) JB_HELPER_END(SEM_XRET, jit_h_exc_return, 1, (t), jv_c(0))
+#define B_END_RFE(t, psr) JB_HELPER_END(SEM_XRET, jit_h_rfe, 2, (t), (psr))
+#define B_END_UNDEF() JB_HELPER_END(SEM_EXC, jit_h_undef, 1, jv_c(ctx->pc), jv_c(0))
+#define B_END_SVC() JB_HELPER_END(SEM_EXC, jit_h_svc, 1, jv_c(ctx->pc), jv_c(0))
+#define B_END_BKPT() JB_HELPER_END(SEM_EXC, jit_h_bkpt, 1, jv_c(ctx->pc), jv_c(0))
+#define B_END_WFI() JB_END(SEM_WFI, jb_end_pc_exit(ctx, SEM_WFI))
+#define B_END_UNIMPL() JB_HELPER_END(SEM_STOP, jit_h_unimpl, 1, jv_c(ctx->pc), jv_c(0))
+
+#endif
