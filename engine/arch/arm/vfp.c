@@ -322,8 +322,8 @@ static uint64_t sse_arith(enum sse_op op, bool dp, uint64_t a, uint64_t b)
 	if (dp) {
 		double x, y;
 		uint64_t r;
-		memcpy(&x, &a, 8);
-		memcpy(&y, &b, 8);
+		__builtin_memcpy(&x, &a, 8);
+		__builtin_memcpy(&y, &b, 8);
 		switch (op) {
 		case SSE_ADD: __asm__("addsd %1, %0" : "+x"(x) : "x"(y)); break;
 		case SSE_SUB: __asm__("subsd %1, %0" : "+x"(x) : "x"(y)); break;
@@ -331,13 +331,13 @@ static uint64_t sse_arith(enum sse_op op, bool dp, uint64_t a, uint64_t b)
 		case SSE_DIV: __asm__("divsd %1, %0" : "+x"(x) : "x"(y)); break;
 		default: __asm__("sqrtsd %0, %0" : "+x"(x)); break;
 		}
-		memcpy(&r, &x, 8);
+		__builtin_memcpy(&r, &x, 8);
 		return r;
 	}
 	float x, y;
 	uint32_t a32 = (uint32_t)a, b32 = (uint32_t)b, r32;
-	memcpy(&x, &a32, 4);
-	memcpy(&y, &b32, 4);
+	__builtin_memcpy(&x, &a32, 4);
+	__builtin_memcpy(&y, &b32, 4);
 	switch (op) {
 	case SSE_ADD: __asm__("addss %1, %0" : "+x"(x) : "x"(y)); break;
 	case SSE_SUB: __asm__("subss %1, %0" : "+x"(x) : "x"(y)); break;
@@ -345,7 +345,7 @@ static uint64_t sse_arith(enum sse_op op, bool dp, uint64_t a, uint64_t b)
 	case SSE_DIV: __asm__("divss %1, %0" : "+x"(x) : "x"(y)); break;
 	default: __asm__("sqrtss %0, %0" : "+x"(x)); break;
 	}
-	memcpy(&r32, &x, 4);
+	__builtin_memcpy(&r32, &x, 4);
 	return r32;
 }
 

@@ -374,11 +374,6 @@ uint32_t jit_h_have_spsr(struct arm_cpu *cpu)
 	return arm_have_spsr(cpu);
 }
 
-uint32_t jit_h_vfp_enabled(struct arm_cpu *cpu)
-{
-	unsigned acc = (cpu->cp15.cpacr >> 20) & 3;
-	return acc == 3 || (acc == 1 && !cpu->mem_user);
-}
 
 void jit_h_set_nzcv(struct arm_cpu *cpu, uint32_t v)
 {
@@ -436,15 +431,7 @@ uint32_t jit_h_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t v, uint32_
 	return 0;
 }
 
-uint32_t jit_h_s(struct arm_cpu *cpu, uint32_t n)
-{
-	return vfp_s_read(&cpu->vfp, n);
-}
 
-void jit_h_s_w(struct arm_cpu *cpu, uint32_t n, uint32_t v)
-{
-	vfp_s_write(&cpu->vfp, n, v);
-}
 
 uint64_t jit_h_fop(struct arm_cpu *cpu, uint32_t op, uint64_t a, uint64_t b, uint64_t c)
 {

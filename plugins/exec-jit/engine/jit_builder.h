@@ -518,7 +518,6 @@ uint32_t jit_h_probe(struct arm_cpu *cpu, uint32_t addr, uint32_t len, uint32_t 
 uint32_t jit_h_cpsr(struct arm_cpu *cpu);
 uint32_t jit_h_spsr(struct arm_cpu *cpu);
 uint32_t jit_h_have_spsr(struct arm_cpu *cpu);
-uint32_t jit_h_vfp_enabled(struct arm_cpu *cpu);
 void jit_h_set_nzcv(struct arm_cpu *cpu, uint32_t v);
 void jit_h_cpsr_write_instr(struct arm_cpu *cpu, uint32_t v, uint32_t m);
 void jit_h_cpsr_write_raw(struct arm_cpu *cpu, uint32_t v, uint32_t mask);
@@ -529,8 +528,6 @@ uint32_t jit_h_banked_sp(struct arm_cpu *cpu, uint32_t mode);
 void jit_h_banked_sp_write(struct arm_cpu *cpu, uint32_t mode, uint32_t v);
 uint64_t jit_h_cp15_read(struct arm_cpu *cpu, uint32_t raw, uint32_t pc);
 uint32_t jit_h_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t v, uint32_t pc);
-uint32_t jit_h_s(struct arm_cpu *cpu, uint32_t n);
-void jit_h_s_w(struct arm_cpu *cpu, uint32_t n, uint32_t v);
 uint64_t jit_h_fop(struct arm_cpu *cpu, uint32_t op, uint64_t a, uint64_t b, uint64_t c);
 void jit_h_fvec(struct arm_cpu *cpu, uint32_t op, uint32_t d, uint32_t n, uint32_t m, uint32_t imm);
 void jit_h_exc_return(struct arm_cpu *cpu, uint32_t t);
@@ -881,7 +878,7 @@ static inline void jb_endif(struct jit_ctx *ctx)
 	jb_bin(ctx, JB_AND, jb_field(ctx, JCPU(excl_valid)),                               \
 	       jb_bin(ctx, JB_EQ, jb_field(ctx, JCPU(excl_addr)), (addr)))
 #define B_EXCL_CLEAR() jb_set_field(ctx, JCPU(excl_valid), jv_c(0))
-#define B_VFP_ENABLED() JB_VAL(ctx, jit_h_vfp_enabled, jv_c(0))
+#define B_VFP_ENABLED() jb_vfp_enabled(ctx)
 #define B_SET_ITSTATE(it)                                                                  \
 	do {                                                                               \
 		x86_alu_mi(&ctx->b, X86_AND, 32, JCPU(cpsr), (int32_t)~CPSR_IT);          \
@@ -889,8 +886,8 @@ static inline void jb_endif(struct jit_ctx *ctx)
 			x86_alu_mi(&ctx->b, X86_OR, 32, JCPU(cpsr),                        \
 				   (int32_t)arm_cpsr_with_it(0, (it)));                    \
 	} while (0)
-#define B_S(n) JB_VAL(ctx, jit_h_s, jv_c(n))
-#define B_S_W(n, v) JB_CALL(ctx, jit_h_s_w, jv_c(n), (v))
+#define B_S(n) jb_field(ctx, JS(n))
+#define B_S_W(n, v) jb_set_field(ctx, JS(n), (v))
 #define B_D(n) jb_field64(ctx, (n))
 #define B_D_W(n, x) jb_set_d(ctx, (n), (x))
 #define B_FPSCR() jb_field(ctx, JCPU(vfp.fpscr))
@@ -900,6 +897,19 @@ static inline void jb_endif(struct jit_ctx *ctx)
 #define B_FOP(op, a, b, c) jb_fop(ctx, (op), (a), (b), (c))
 #define B_FVEC(op, d, n, m, imm) \
 	JB_CALL(ctx, jit_h_fvec, jv_c(op), jv_c(d), jv_c(n), jv_c(m), jv_c(imm))
+
+/* Sn is half of D(n / 2): the low half for even n (a little-endian host). */
+#define JS(n) x86_mem(X86_RBX, (int32_t)(__builtin_offsetof(struct arm_cpu, vfp.d) + 4 * (n)))
+
+/* CPACR grants CP10/CP11 to this mode (the privilege is in the key): User
+ * needs full access (3), PL1 also takes 1, so bit 20 alone decides. */
+static inline jv jb_vfp_enabled(struct jit_ctx *ctx)
+{
+	jv acc = jb_bin(ctx, JB_AND, jb_bin(ctx, JB_SHR, jb_field(ctx, JCPU(cp15.cpacr)), jv_c(20)), jv_c(3));
+	if (ctx->key & JIT_KEY_USER)
+		return jb_bin(ctx, JB_EQ, acc, jv_c(3));
+	return jb_bin(ctx, JB_AND, acc, jv_c(1));
+}
 
 static inline jv jb_field64(struct jit_ctx *ctx, unsigned n)
 {
