@@ -10,11 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "engine/engine.h"
 #include "engine/exec.h"
 #include "engine/io.h"
 #include "engine/mmu.h"
+#include "engine/plat.h"
 #include "arm/cpu.h"
 #include "support/ptdesc.h"
 
@@ -37,6 +39,7 @@
 #define AP_PRIV_RO 5u
 
 static uint8_t *ram;
+static int ram_fd = -1;
 static struct captive_shared *sh;
 static struct arm_cpu cpu;
 
@@ -66,10 +69,15 @@ static void test_doorbell(struct captive_shared *s, uint32_t code)
 
 static void setup(void)
 {
-	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* A memfd, as the process backend has it: hwmirror maps it. */
+	ram_fd = memfd_create("test-ram", MFD_CLOEXEC);
+	ck_assert_int_ge(ram_fd, 0);
+	ck_assert_int_eq(ftruncate(ram_fd, RAM_SIZE), 0);
+	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, ram_fd, 0);
 	ck_assert_ptr_ne(ram, MAP_FAILED);
 	sh = calloc(1, sizeof(*sh));
 	ck_assert_ptr_nonnull(sh);
+	sh->ram_fd = ram_fd;
 	sh->config.io_strategy = CAPTIVE_IO_MMIO_EXIT;
 	sh->host_doorbell = (uint64_t)(uintptr_t)test_doorbell;
 	eng.sh = sh;
@@ -90,7 +98,9 @@ static void setup(void)
 
 static void teardown(void)
 {
+	plat_hostmem_release();
 	munmap(ram, RAM_SIZE);
+	close(ram_fd);
 	free(sh);
 	memset(&eng, 0, sizeof(eng));
 }
@@ -122,6 +132,13 @@ static void map_page(gva_t va, uint32_t desc)
 {
 	map_l1(L1_TABLE, va, table(L2_TABLE, 0));
 	map_l2(L2_TABLE, va, desc);
+}
+
+/* A DACR write, as cp15.c makes it. */
+static void set_dacr(uint32_t dacr)
+{
+	cpu.cp15.dacr = dacr;
+	mmu_dacr_changed(&cpu);
 }
 
 static void set_asid(uint32_t asid, uint32_t ttbr0)
@@ -307,24 +324,24 @@ START_TEST(test_dacr_takes_effect_without_flush)
 	put(DATA, 0x00d0ac00u);
 	uint64_t flushes = sh->stats.tlb_flushes;
 	for (unsigned round = 0; round < 2; round++) {
-		cpu.cp15.dacr = DACR_ALL_CLIENT;
+		set_dacr(DACR_ALL_CLIENT);
 		ck_assert_uint_eq(rd(0x00100000u, 4, 0), 0x00d0ac00u);
 		ck_assert_uint_eq(rd(0x00300000u, 4, 0), 0x00d0ac00u);
 		struct arm_fault f = wr_fault(0x00100004u, 4, 1, 0);
 		ck_assert_uint_eq(f.fsr, FSR_PERM_SECTION | 4u << 4 | FSR_WNR);
 
-		cpu.cp15.dacr = DACR_ALL_CLIENT & ~(3u << 8); /* domain 4: no access */
+		set_dacr(DACR_ALL_CLIENT & ~(3u << 8)); /* domain 4: no access */
 		f = rd_fault(0x00100000u, 4, 0);
 		ck_assert_uint_eq(f.fsr, FSR_DOMAIN_SECTION | 4u << 4);
 		ck_assert_uint_eq(f.addr, 0x00100000u);
 		ck_assert_uint_eq(rd(0x00300000u, 4, 0), 0x00d0ac00u);
 
-		cpu.cp15.dacr = DACR_ALL_CLIENT & ~3u; /* domain 0: no access */
+		set_dacr(DACR_ALL_CLIENT & ~3u); /* domain 0: no access */
 		f = wr_fault(0x00300008u, 1, 1, 0);
 		ck_assert_uint_eq(f.fsr, FSR_DOMAIN_PAGE | FSR_WNR);
 		ck_assert_uint_eq(rd(0x00100000u, 4, 0), 0x00d0ac00u);
 
-		cpu.cp15.dacr = DACR_ALL_CLIENT | 3u << 8; /* domain 4: manager */
+		set_dacr(DACR_ALL_CLIENT | 3u << 8); /* domain 4: manager */
 		wr(0x00100004u, 4, 0x600du, MMU_USER);
 		ck_assert_uint_eq(get(DATA + 4), 0x600du);
 		put(DATA + 4, 0);

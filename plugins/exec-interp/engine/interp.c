@@ -371,6 +371,11 @@ static INTERP_COLD bool interp_decode_slot(struct interp_page *p, uint32_t pc, b
 	const uint8_t *host = engine_ram_ptr(p->pa + off);
 	struct arm_insn *slot = &p->slot[off >> 1];
 
+	/* The page may have lost its code (and its write protection with it)
+	 * since the mmu translated the fetch: tell it before reading. */
+	if (!exec_page_has_code(p->pa + off))
+		mmu_code_page_added(p->pa + off);
+
 	if (thumb) {
 		uint16_t hw[2] = { 0, 0 };
 		memcpy(&hw[0], host, 2);

@@ -197,6 +197,12 @@ static void stlb_mark_code(gpa_t pa)
 	}
 }
 
+void mmu_code_page_added(gpa_t pa)
+{
+	if (engine_pa_is_ram(pa) && !stlb_is_code(pa & ~(gpa_t)(STLB_PAGE_SIZE - 1u)))
+		stlb_mark_code(pa & ~(gpa_t)(STLB_PAGE_SIZE - 1u));
+}
+
 /* True when e holds a translation of va usable under the current ASID. */
 static bool stlb_match(const struct stlb_entry *e, gva_t va)
 {
@@ -491,6 +497,11 @@ void mmu_context_changed(struct arm_cpu *cpu)
 		stlb.ttbcr = cpu->cp15.ttbcr;
 		mmu_flush_all(cpu);
 	}
+}
+
+/* Entries keep their domain and every hit reads the live DACR. */
+void mmu_dacr_changed(struct arm_cpu *cpu)
+{
 }
 
 void mmu_flush_all(struct arm_cpu *cpu)
