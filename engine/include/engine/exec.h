@@ -35,6 +35,16 @@ void exec_invalidate_range(gpa_t pa, unsigned len);
  * that predicts (chains translated blocks) may need to drop its links. */
 void exec_invalidate_predictors(void);
 
+/*
+ * The mmu served the data access of the instruction being executed by its
+ * slow path. device: it reached a device through a host fault and would
+ * fault again (hwmirror); the exec may remember the instruction and pass
+ * MMU_IO on its accesses from then on. !device: an access carrying MMU_IO
+ * reached RAM; the exec may forget the instruction. Optional: an mmu calls
+ * it through a weak reference, and softtlb never does.
+ */
+void exec_note_io_access(bool device);
+
 /* True when the page holding pa has decoded or translated code, so stores to
  * it must call exec_invalidate_page(). Cheap: a bitmap lookup. */
 bool exec_page_has_code(gpa_t pa);

@@ -128,6 +128,9 @@ struct hwm_extable {
 	int32_t insn;
 	int32_t fixup;
 };
+/* Optional in an exec strategy (exec.h). */
+extern void exec_note_io_access(bool device) __attribute__((weak));
+
 extern const struct hwm_extable __start_hwm_extable[] __attribute__((visibility("hidden")));
 extern const struct hwm_extable __stop_hwm_extable[] __attribute__((visibility("hidden")));
 
@@ -207,6 +210,19 @@ static inline bool hwm_store(uintptr_t a, unsigned size, uint32_t v)
 		HWM_STORE("movl %[v], (%[a])", a, v, ok);
 		break;
 	}
+	return ok;
+}
+
+/* Whether a load (write: a store) at a would succeed; a store-probe rewrites
+ * the byte it finds, which no one else can change meanwhile (the engine's
+ * thread is the only writer of guest RAM while an instruction runs). */
+static inline bool hwm_touch(uintptr_t a, bool write)
+{
+	uint32_t v = 0, ok = 1;
+	if (write)
+		HWM_STORE("orb $0, (%[a])", a, v, ok);
+	else
+		HWM_LOAD("movzbl (%[a]), %[v]", a, v, ok);
 	return ok;
 }
 
@@ -705,15 +721,26 @@ static __attribute__((noinline)) int hwm_slow(struct arm_cpu *cpu, gva_t va, uns
 					      struct arm_fault *fault)
 {
 	bool write = (flags & MMU_KIND_MASK) == MMU_WRITE;
+	bool hinted = flags & MMU_IO, data = (flags & MMU_KIND_MASK) != MMU_FETCH;
 	unsigned first = HWM_PAGE_SIZE - (va & ~HWM_PAGE_MASK);
 	struct ptw_result r1, r2;
+	flags &= MMU_KIND_MASK | MMU_USER;
 	int rc = hwm_resolve(cpu, va, flags, &r1, fault);
 	if (rc)
 		return rc;
 	if (first >= size) {
 		gpa_t pa = r1.pa;
-		if (!hwm_page_is_ram(pa & ~(gpa_t)(HWM_PAGE_SIZE - 1u))) {
-				return hwm_io(pa, size, val, write, va, flags, fault);
+		bool ram = hwm_page_is_ram(pa & ~(gpa_t)(HWM_PAGE_SIZE - 1u));
+		/* In-place adaptation: the exec remembers an instruction that
+		 * faults into the io path, and its next accesses skip the fault. */
+		if (hinted && ram && exec_note_io_access)
+			exec_note_io_access(false);
+		if (!ram) {
+			if (hinted)
+				eng.sh->stats.hwm_io_direct++;
+			else if (data && exec_note_io_access)
+				exec_note_io_access(true);
+			return hwm_io(pa, size, val, write, va, flags, fault);
 		}
 		void *p = engine_ram_ptr(pa);
 		if (write) {
@@ -833,7 +860,7 @@ int mmu_init(struct arm_cpu *cpu)
 int mmu_read(struct arm_cpu *cpu, gva_t va, unsigned size, uint32_t *val, unsigned flags,
 	     struct arm_fault *fault)
 {
-	if (__builtin_expect(!(flags & MMU_FETCH), 1)) {
+	if (__builtin_expect(!(flags & (MMU_FETCH | MMU_IO)), 1)) {
 		uint32_t v;
 		if (__builtin_expect(hwm_load(hwm.base[(flags & MMU_USER) >> 2] + va, size, &v), 1)) {
 			*val = v;
@@ -841,22 +868,41 @@ int mmu_read(struct arm_cpu *cpu, gva_t va, unsigned size, uint32_t *val, unsign
 			return 0;
 		}
 	}
-	return hwm_slow(cpu, va, size, val, flags & (MMU_USER | MMU_FETCH), fault);
+	return hwm_slow(cpu, va, size, val, flags & (MMU_USER | MMU_FETCH | MMU_IO), fault);
 }
 
 int mmu_write(struct arm_cpu *cpu, gva_t va, unsigned size, uint32_t val, unsigned flags,
 	      struct arm_fault *fault)
 {
-	if (__builtin_expect(hwm_store(hwm.base[(flags & MMU_USER) >> 2] + va, size, val), 1)) {
+	if (__builtin_expect(!(flags & MMU_IO), 1) &&
+	    __builtin_expect(hwm_store(hwm.base[(flags & MMU_USER) >> 2] + va, size, val), 1)) {
 		eng.sh->stats.tlb_hits++;
 		return 0;
 	}
-	return hwm_slow(cpu, va, size, &val, (flags & MMU_USER) | MMU_WRITE, fault);
+	return hwm_slow(cpu, va, size, &val, (flags & (MMU_USER | MMU_IO)) | MMU_WRITE, fault);
 }
 
 int mmu_probe(struct arm_cpu *cpu, gva_t va, uint32_t len, unsigned flags,
 	      struct arm_fault *fault)
 {
+	/* Fast: touch each page through the window (STM and PUSH probe before
+	 * every store, so walking here would cost a walk per PUSH). */
+	gva_t last = va + len - 1u;
+	bool hinted = flags & MMU_IO;
+	flags &= MMU_KIND_MASK | MMU_USER;
+	if (len && last >= va && !hinted && (flags & MMU_KIND_MASK) != MMU_FETCH) {
+		uintptr_t base = hwm.base[(flags & MMU_USER) >> 2];
+		bool write = (flags & MMU_KIND_MASK) == MMU_WRITE;
+		gva_t a = va;
+		for (;;) {
+			if (!hwm_touch(base + a, write))
+				break;
+			gva_t next = (a & HWM_PAGE_MASK) + HWM_PAGE_SIZE;
+			if (!next || next > last)
+				return 0;
+			a = next;
+		}
+	}
 	while (len) {
 		struct ptw_result r;
 		int rc = hwm_resolve(cpu, va, flags, &r, fault);

@@ -437,6 +437,7 @@ int mmu_write(struct arm_cpu *cpu, gva_t va, unsigned size, uint32_t val, unsign
 int mmu_probe(struct arm_cpu *cpu, gva_t va, uint32_t len, unsigned flags,
 	      struct arm_fault *fault)
 {
+	flags &= MMU_KIND_MASK | MMU_USER;
 	while (len) {
 		struct stlb_entry *e;
 		int rc = stlb_resolve(cpu, va, flags, &e, fault);
