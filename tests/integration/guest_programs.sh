@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # Every guest program with a QEMU golden output, under every available
-# strategy combination (backend x io x irq), must print exactly the golden
-# output and exit 0 (guest powered off).
+# strategy combination (backend x mmu x io x irq), must print exactly the
+# golden output and exit 0 (guest powered off).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 
 backends=$(usable_backends 2>/dev/null)
 grep -q kvm <<<"$backends" || skip "guest programs under kvm: $(kvm_unusable_reason)"
+mmus=$(installed_mmus)
+for b in $backends; do
+	for m in $mmus; do
+		why=$(mmu_unusable_reason "$m" "$b")
+		[ -z "$why" ] || skip "guest programs [$b/$m]: $why"
+	done
+done
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 for golden in tests/guest/golden/*.out; do
@@ -18,12 +25,14 @@ for golden in tests/guest/golden/*.out; do
 		continue
 	fi
 	for b in $backends; do
+	for m in $mmus; do
+		[ -z "$(mmu_unusable_reason "$m" "$b")" ] || continue
 		for io in mmio-exit barrier; do
 			for irq in per-insn per-block; do
-				combo="$b/$io/$irq"
+				combo="$b/$m/$io/$irq"
 				timeout 120 "$CAPTIVE" -c configs/baseline.ini --set strategy.backend=$b \
-					--set strategy.io=$io --set strategy.irq=$irq --timeout 60 \
-					--kernel "$elf" >"$out" 2>"$out.err"
+					--set strategy.mmu=$m --set strategy.io=$io --set strategy.irq=$irq \
+					--timeout 60 --kernel "$elf" >"$out" 2>"$out.err"
 				rc=$?
 				if [ $rc -ne 0 ]; then
 					fail "$name [$combo]: exit status $rc; stderr: $(tail -3 "$out.err" | tr '\n' ' ')"
@@ -35,5 +44,6 @@ for golden in tests/guest/golden/*.out; do
 				rm -f "$out.err"
 			done
 		done
+	done
 	done
 done
