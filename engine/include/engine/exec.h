@@ -45,6 +45,17 @@ void exec_invalidate_predictors(void);
  */
 void exec_note_io_access(bool device);
 
+/*
+ * A host fault at host_pc, taken in the exec's own generated code: true when
+ * host_pc is a guest memory access of translated code (its side table), with
+ * *recovery the host address that rebuilds the guest state of that access's
+ * instruction and leaves the block to redo the access through mmu_read/
+ * mmu_write. The mmu first tries to map the page and retry the access; it
+ * continues at *recovery only when it cannot. Optional (a weak reference in
+ * hwmirror); an interpreter has no generated code and need not define it.
+ */
+bool exec_fault_pc(uintptr_t host_pc, uintptr_t *recovery);
+
 /* True when the page holding pa has decoded or translated code, so stores to
  * it must call exec_invalidate_page(). Cheap: a bitmap lookup. */
 bool exec_page_has_code(gpa_t pa);

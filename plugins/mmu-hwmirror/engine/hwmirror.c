@@ -130,6 +130,7 @@ struct hwm_extable {
 };
 /* Optional in an exec strategy (exec.h). */
 extern void exec_note_io_access(bool device) __attribute__((weak));
+extern bool exec_fault_pc(uintptr_t host_pc, uintptr_t *recovery) __attribute__((weak));
 
 extern const struct hwm_extable __start_hwm_extable[] __attribute__((visibility("hidden")));
 extern const struct hwm_extable __stop_hwm_extable[] __attribute__((visibility("hidden")));
@@ -645,11 +646,16 @@ static bool hwm_fill(struct hwm_window *w, gva_t va, bool write)
 
 static bool hwm_on_fault(struct plat_fault *f)
 {
+	/* Ours (the accessors above), or translated code's (the exec's side
+	 * table); anything else is not a guest access and crashes as usual. */
+	uintptr_t recovery = 0;
 	const struct hwm_extable *x;
 	for (x = __start_hwm_extable; x < __stop_hwm_extable; x++)
-		if ((uintptr_t)&x->insn + (intptr_t)x->insn == f->pc)
+		if ((uintptr_t)&x->insn + (intptr_t)x->insn == f->pc) {
+			recovery = (uintptr_t)&x->fixup + (intptr_t)x->fixup;
 			break;
-	if (x == __stop_hwm_extable)
+		}
+	if (!recovery && !(exec_fault_pc && exec_fault_pc(f->pc, &recovery)))
 		return false;
 
 	uintptr_t off = f->addr - hwm.resv;
@@ -661,7 +667,7 @@ static bool hwm_on_fault(struct plat_fault *f)
 		return true;
 	if (!w || !hwm_is_current(w))
 		eng.sh->stats.hwm_fault_other++; /* the guard: wrapped at 2^32 */
-	f->pc = (uintptr_t)&x->fixup + (intptr_t)x->fixup;
+	f->pc = recovery;
 	return true;
 }
 
