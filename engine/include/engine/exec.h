@@ -37,13 +37,14 @@ void exec_invalidate_predictors(void);
 
 /*
  * The mmu served the data access of the instruction being executed by its
- * slow path. device: it reached a device through a host fault and would
- * fault again (hwmirror); the exec may remember the instruction and pass
- * MMU_IO on its accesses from then on. !device: an access carrying MMU_IO
- * reached RAM; the exec may forget the instruction. Optional: an mmu calls
- * it through a weak reference, and softtlb never does.
+ * slow path. again: it took a host fault into the slow path (a device page,
+ * or the guest's own abort, under hwmirror) and would again; the exec may
+ * remember the instruction and pass MMU_SLOW on its accesses from then on.
+ * !again: an access carrying MMU_SLOW was served from RAM; the exec may
+ * forget the instruction. Optional: an mmu calls it through a weak
+ * reference, and softtlb never does.
  */
-void exec_note_io_access(bool device);
+void exec_note_slow_access(bool again);
 
 /*
  * A host fault at host_pc, taken in the exec's own generated code: true when

@@ -35,11 +35,12 @@
 #define MMU_FETCH 2u
 #define MMU_KIND_MASK 3u
 #define MMU_USER 4u /* unprivileged access: user mode, LDRT/STRT */
-/* A hint: this data access is expected to reach a device (the exec
- * remembered its instruction after exec_note_io_access(true)); a strategy
- * whose fast path would fault on it goes straight to its slow path. The
- * result is the same with or without it. */
-#define MMU_IO 8u
+/* A hint: this data access is expected to miss the strategy's fast path (it
+ * reached a device or took the guest's abort last time: the exec remembered
+ * its instruction after exec_note_slow_access(true)); a strategy whose fast
+ * path would take a host fault goes straight to its slow path. The result is
+ * the same with or without it. */
+#define MMU_SLOW 8u
 
 struct arm_cpu;
 

@@ -40,7 +40,7 @@ struct interp_page {
 	uint32_t gen;	/* slots are valid only when gen == interp.gen */
 	struct interp_page *next;
 	bool io_any;			     /* some bit of io[] is set */
-	uint8_t io[INTERP_SLOTS / 8];	     /* remembered device accesses, per slot */
+	uint8_t io[INTERP_SLOTS / 8];	     /* remembered slow accesses, per slot */
 	struct arm_insn slot[INTERP_SLOTS];
 };
 
@@ -137,7 +137,7 @@ void exec_invalidate_range(gpa_t pa, unsigned len)
 	eng.sh->stats.code_invalidations++;
 }
 
-void exec_note_io_access(bool device)
+void exec_note_slow_access(bool again)
 {
 	/* The instruction runs with r15 = its address + 8 (A32) or + 4 (T32),
 	 * from interp.cur when that page is current (else it is uncached). */
@@ -148,7 +148,7 @@ void exec_note_io_access(bool device)
 	    p->gen != interp.gen)
 		return;
 	uint32_t n = (pc & (INTERP_PAGE_SIZE - 1)) >> 1;
-	if (device) {
+	if (again) {
 		p->io[n >> 3] |= (uint8_t)(1u << (n & 7));
 		p->io_any = true;
 	} else {
@@ -181,7 +181,7 @@ static struct interp_page *interp_get_page(gpa_t page)
 int exec_init(struct arm_cpu *cpu)
 {
 	interp.cpu = cpu;
-	interp_io_hint = 0;
+	interp_slow_hint = 0;
 	interp_flush();
 	interp.cur_valid = false;
 	return 0;
@@ -520,12 +520,12 @@ static INTERP_INLINE int interp_block(struct arm_cpu *cpu, struct interp_page *p
 {
 	struct captive_shared *sh = eng.sh;
 	const bool io_page = page->io_any;
-	interp_io_hint = 0;
+	interp_slow_hint = 0;
 	for (;;) {
 		uint32_t n = (pc & (INTERP_PAGE_SIZE - 1)) >> 1;
 		struct arm_insn *slot = &page->slot[n];
 		if (__builtin_expect(io_page, 0))
-			interp_io_hint = ((page->io[n >> 3] >> (n & 7)) & 1u) ? MMU_IO : 0;
+			interp_slow_hint = ((page->io[n >> 3] >> (n & 7)) & 1u) ? MMU_SLOW : 0;
 		/* Decoded for this instruction set? (T32 records always carry
 		 * ARM_F_THUMB, an empty slot never does.) */
 		bool stale = thumb ? !(slot->flags & ARM_F_THUMB)
@@ -625,7 +625,7 @@ static INTERP_INLINE int interp_loop(struct arm_cpu *cpu, const bool per_insn)
 		if (!page || (thumb && interp_straddles(page, pc))) {
 			struct arm_insn in;
 			done++;
-			interp_io_hint = 0;
+			interp_slow_hint = 0;
 			if (!interp_fetch_uncached(cpu, pc, thumb, &in))
 				continue;
 			int r = interp_step(cpu, pc, &in);

@@ -78,6 +78,7 @@
 #define HWM_MAX_RAM (1ull << 30)
 #define HWM_RAM_PAGES (HWM_MAX_RAM >> HWM_PAGE_SHIFT)
 #define HWM_FTLB 256u
+#define HWM_STICKY 4u			/* code/data rounds before a page stays code */
 #define HWM_NONE 0u			/* index 0 of the leaf and rmap pools: none */
 
 /* A window entry (uint32_t): physical page number above HWE_PFN_SHIFT. */
@@ -129,7 +130,7 @@ struct hwm_extable {
 	int32_t fixup;
 };
 /* Optional in an exec strategy (exec.h). */
-extern void exec_note_io_access(bool device) __attribute__((weak));
+extern void exec_note_slow_access(bool again) __attribute__((weak));
 extern bool exec_fault_pc(uintptr_t host_pc, uintptr_t *recovery) __attribute__((weak));
 
 extern const struct hwm_extable __start_hwm_extable[] __attribute__((visibility("hidden")));
@@ -144,6 +145,7 @@ static struct {
 	struct hwm_rnode *rnodes;
 	uint32_t *rhead;
 	uint64_t *code; /* RAM pages mapped read-only for code */
+	uint8_t *rounds; /* per RAM page: times it lost its code to a store */
 	uint32_t leaf_free, leaf_top, leaves_freed;
 	uint32_t rnode_free, rnode_top;
 	uintptr_t resv;
@@ -378,24 +380,45 @@ static unsigned hwm_set_write(struct hwm_window *w, uint32_t vpage, bool writabl
 	return 1;
 }
 
-/* Empty a whole window: one host call. */
+/* Empty a whole window: one host call per cluster of populated MiBs (an
+ * unmap of all 4 GiB costs the host ~100 us even when little is mapped), or
+ * one for the whole window when they are many. Returns the host calls. */
 static unsigned hwm_window_reset(struct hwm_window *w)
 {
+	enum { MAX_CLUSTERS = 16 };
+	uint32_t lo[MAX_CLUSTERS], hi[MAX_CLUSTERS], n = 0;
+	bool whole = false;
 	if (!w->pages)
 		return 0;
 	for (uint32_t li = 0; li < HWM_LEAVES_PER_WINDOW && w->pages; li++) {
 		if (!w->leaf[li])
 			continue;
+		if (n && hi[n - 1] == li)
+			hi[n - 1] = li + 1;
+		else if (n < MAX_CLUSTERS) {
+			lo[n] = li;
+			hi[n] = li + 1;
+			n++;
+		} else {
+			whole = true;
+		}
 		for (uint32_t s = 0; s < HWM_LEAF_PAGES && w->leaf[li]; s++)
 			if (hwm.leaves[w->leaf[li]].e[s] & HWE_VALID)
 				hwm_clear_page(w, li << (HWM_LEAF_SHIFT - HWM_PAGE_SHIFT) | s);
 	}
 	ENGINE_ASSERT(w->pages == 0 && w->runs == 0);
 	w->classes = 0;
-	if (plat_hostmem_unmap(w->base, HWM_WINDOW_SIZE))
-		engine_panic("hwmirror: cannot reset a window");
 	eng.sh->stats.hwm_views_evicted++;
-	return 1;
+	if (whole) {
+		if (plat_hostmem_unmap(w->base, HWM_WINDOW_SIZE))
+			engine_panic("hwmirror: cannot reset a window");
+		return 1;
+	}
+	for (uint32_t c = 0; c < n; c++)
+		if (plat_hostmem_unmap(w->base + ((uintptr_t)lo[c] << HWM_LEAF_SHIFT),
+				       (uint64_t)(hi[c] - lo[c]) << HWM_LEAF_SHIFT))
+			engine_panic("hwmirror: cannot reset a window");
+	return n;
 }
 
 static bool hwm_is_current(const struct hwm_window *w)
@@ -673,35 +696,37 @@ static bool hwm_on_fault(struct plat_fault *f)
 
 /* ---- the slow path: normal context, every case the windows do not serve - */
 
-static int hwm_resolve(struct arm_cpu *cpu, gva_t va, unsigned flags, struct ptw_result *r,
-		       struct arm_fault *fault)
+static inline int hwm_resolve(struct arm_cpu *cpu, gva_t va, unsigned flags,
+			      struct ptw_result *r, struct arm_fault *fault)
 {
-	int rc = ptw_walk(&cpu->cp15, va, flags, r, fault);
-	if (!rc)
-		rc = ptw_check(r, cpu->cp15.dacr, va, flags, fault);
-	return rc;
+	return ptw_translate(&cpu->cp15, va, flags, r, fault);
 }
 
 /* A store reached RAM at pa (len bytes within one page) behind the windows. */
-static void hwm_after_store(gpa_t pa, unsigned len)
+/*
+ * A store reached RAM at pa (len bytes within one page) behind the windows.
+ * A code page loses its code and becomes writable again (at its mappings'
+ * next write fault) -- unless that has happened HWM_STICKY times already: a
+ * page that mixes code and written data then stays code, its stores drop
+ * only the code they overlap, and true is returned (the store will take the
+ * slow path again, so its instruction may be remembered).
+ */
+static bool hwm_after_store(gpa_t pa, unsigned len)
 {
+	uint64_t i = hwm_ram_index(pa);
+	bool code = hwm_is_code(pa);
+	if (code && hwm.rounds[i] >= HWM_STICKY) {
+		if (exec_page_has_code(pa))
+			exec_invalidate_range(pa, len);
+		return true;
+	}
 	if (exec_page_has_code(pa))
 		exec_invalidate_page(pa);
-	if (hwm_is_code(pa))
-		hwm_unmark_code(pa); /* mappings become writable on their next write fault */
-}
-
-static int hwm_io(gpa_t pa, unsigned size, uint32_t *val, bool write, gva_t va, unsigned flags,
-		  struct arm_fault *fault)
-{
-	uint32_t v = *val;
-	if (!io_access(pa, size, &v, write)) {
-		*val = v;
-		return 0;
+	if (code) {
+		hwm_unmark_code(pa);
+		hwm.rounds[i]++;
 	}
-	fault->fsr = ptw_fsr(FSR_SYNC_EXTERNAL, 0, flags);
-	fault->addr = va;
-	return -EFAULT;
+	return false;
 }
 
 /* One byte through a resolved page. */
@@ -717,7 +742,7 @@ static int hwm_byte(gpa_t pa, uint8_t *b, bool write, gva_t va, unsigned flags,
 		return 0;
 	}
 	uint32_t v = *b;
-	int rc = hwm_io(pa, 1, &v, write, va, flags, fault);
+	int rc = ptw_device_access(pa, 1, &v, write, va, flags, fault);
 	*b = (uint8_t)v;
 	return rc;
 }
@@ -727,36 +752,43 @@ static __attribute__((noinline)) int hwm_slow(struct arm_cpu *cpu, gva_t va, uns
 					      struct arm_fault *fault)
 {
 	bool write = (flags & MMU_KIND_MASK) == MMU_WRITE;
-	bool hinted = flags & MMU_IO, data = (flags & MMU_KIND_MASK) != MMU_FETCH;
+	bool hinted = flags & MMU_SLOW, data = (flags & MMU_KIND_MASK) != MMU_FETCH;
 	unsigned first = HWM_PAGE_SIZE - (va & ~HWM_PAGE_MASK);
 	struct ptw_result r1, r2;
 	flags &= MMU_KIND_MASK | MMU_USER;
 	int rc = hwm_resolve(cpu, va, flags, &r1, fault);
-	if (rc)
+	if (rc) {
+		/* The guest's abort: remembered too, so that a guest that aborts
+		 * in a loop (a probe of absent memory) pays no host fault. */
+		if (!hinted && data && exec_note_slow_access)
+			exec_note_slow_access(true);
 		return rc;
+	}
 	if (first >= size) {
 		gpa_t pa = r1.pa;
-		bool ram = hwm_page_is_ram(pa & ~(gpa_t)(HWM_PAGE_SIZE - 1u));
-		/* In-place adaptation: the exec remembers an instruction that
-		 * faults into the io path, and its next accesses skip the fault. */
-		if (hinted && ram && exec_note_io_access)
-			exec_note_io_access(false);
-		if (!ram) {
+		/* In-place adaptation: the exec remembers an instruction whose
+		 * access faulted into the io path (or the guest's abort, or a
+		 * sticky code page), and its next accesses skip the fault; one
+		 * that then lands in plain RAM is forgotten. */
+		if (!hwm_page_is_ram(pa & ~(gpa_t)(HWM_PAGE_SIZE - 1u))) {
 			if (hinted)
 				eng.sh->stats.hwm_io_direct++;
-			else if (data && exec_note_io_access)
-				exec_note_io_access(true);
-			return hwm_io(pa, size, val, write, va, flags, fault);
+			else if (data && exec_note_slow_access)
+				exec_note_slow_access(true);
+			return ptw_device_access(pa, size, val, write, va, flags, fault);
 		}
 		void *p = engine_ram_ptr(pa);
+		bool again = false;
 		if (write) {
 			memcpy(p, val, size);
-			hwm_after_store(pa, size);
+			again = hwm_after_store(pa, size);
 		} else {
 			uint32_t v = 0;
 			memcpy(&v, p, size);
 			*val = v;
 		}
+		if (hinted != again && data && exec_note_slow_access)
+			exec_note_slow_access(again);
 		return 0;
 	}
 	/* Crossing into the next page (wrapping at 2^32): both pages are
@@ -834,8 +866,10 @@ int mmu_init(struct arm_cpu *cpu)
 	uint64_t sz_rnodes = (uint64_t)HWM_MAX_PAGES * sizeof(struct hwm_rnode);
 	uint64_t sz_rhead = HWM_RAM_PAGES * sizeof(uint32_t);
 	uint64_t sz_code = HWM_RAM_PAGES / 8;
+	uint64_t sz_rounds = HWM_RAM_PAGES;
 	void *mem;
-	rc = plat_hostmem_alloc(sz_win + sz_leaves + sz_rnodes + sz_rhead + sz_code, &mem);
+	rc = plat_hostmem_alloc(sz_win + sz_leaves + sz_rnodes + sz_rhead + sz_code + sz_rounds,
+				&mem);
 	if (rc)
 		return rc;
 
@@ -848,6 +882,7 @@ int mmu_init(struct arm_cpu *cpu)
 	hwm.rnodes = (struct hwm_rnode *)(m += sz_leaves);
 	hwm.rhead = (uint32_t *)(m += sz_rnodes);
 	hwm.code = (uint64_t *)(m += sz_rhead);
+	hwm.rounds = m + sz_code;
 	hwm.leaf_top = hwm.rnode_top = 1; /* index 0 is "none" */
 	for (unsigned i = 0; i < HWM_WINDOWS; i++)
 		hwm.win[i].base = resv + (uintptr_t)i * HWM_STRIDE;
@@ -866,7 +901,7 @@ int mmu_init(struct arm_cpu *cpu)
 int mmu_read(struct arm_cpu *cpu, gva_t va, unsigned size, uint32_t *val, unsigned flags,
 	     struct arm_fault *fault)
 {
-	if (__builtin_expect(!(flags & (MMU_FETCH | MMU_IO)), 1)) {
+	if (__builtin_expect(!(flags & (MMU_FETCH | MMU_SLOW)), 1)) {
 		uint32_t v;
 		if (__builtin_expect(hwm_load(hwm.base[(flags & MMU_USER) >> 2] + va, size, &v), 1)) {
 			*val = v;
@@ -874,18 +909,18 @@ int mmu_read(struct arm_cpu *cpu, gva_t va, unsigned size, uint32_t *val, unsign
 			return 0;
 		}
 	}
-	return hwm_slow(cpu, va, size, val, flags & (MMU_USER | MMU_FETCH | MMU_IO), fault);
+	return hwm_slow(cpu, va, size, val, flags & (MMU_USER | MMU_FETCH | MMU_SLOW), fault);
 }
 
 int mmu_write(struct arm_cpu *cpu, gva_t va, unsigned size, uint32_t val, unsigned flags,
 	      struct arm_fault *fault)
 {
-	if (__builtin_expect(!(flags & MMU_IO), 1) &&
+	if (__builtin_expect(!(flags & MMU_SLOW), 1) &&
 	    __builtin_expect(hwm_store(hwm.base[(flags & MMU_USER) >> 2] + va, size, val), 1)) {
 		eng.sh->stats.tlb_hits++;
 		return 0;
 	}
-	return hwm_slow(cpu, va, size, &val, (flags & (MMU_USER | MMU_IO)) | MMU_WRITE, fault);
+	return hwm_slow(cpu, va, size, &val, (flags & (MMU_USER | MMU_SLOW)) | MMU_WRITE, fault);
 }
 
 int mmu_probe(struct arm_cpu *cpu, gva_t va, uint32_t len, unsigned flags,
@@ -894,7 +929,7 @@ int mmu_probe(struct arm_cpu *cpu, gva_t va, uint32_t len, unsigned flags,
 	/* Fast: touch each page through the window (STM and PUSH probe before
 	 * every store, so walking here would cost a walk per PUSH). */
 	gva_t last = va + len - 1u;
-	bool hinted = flags & MMU_IO;
+	bool hinted = flags & MMU_SLOW;
 	flags &= MMU_KIND_MASK | MMU_USER;
 	if (len && last >= va && !hinted && (flags & MMU_KIND_MASK) != MMU_FETCH) {
 		uintptr_t base = hwm.base[(flags & MMU_USER) >> 2];
@@ -909,16 +944,15 @@ int mmu_probe(struct arm_cpu *cpu, gva_t va, uint32_t len, unsigned flags,
 			a = next;
 		}
 	}
-	while (len) {
+	/* Slow: walk every page the range touches (the first at va itself, so
+	 * that its fault names va). */
+	uint64_t pages = ((uint64_t)(va & ~HWM_PAGE_MASK) + len + HWM_PAGE_SIZE - 1u) >> HWM_PAGE_SHIFT;
+	for (uint64_t i = 0; i < pages; i++) {
 		struct ptw_result r;
-		int rc = hwm_resolve(cpu, va, flags, &r, fault);
+		gva_t a = i ? (gva_t)((va & HWM_PAGE_MASK) + (i << HWM_PAGE_SHIFT)) : va;
+		int rc = hwm_resolve(cpu, a, flags, &r, fault);
 		if (rc)
 			return rc;
-		uint32_t in_page = HWM_PAGE_SIZE - (va & ~HWM_PAGE_MASK);
-		if (len <= in_page)
-			break;
-		len -= in_page;
-		va += in_page;
 	}
 	return 0;
 }
