@@ -3,7 +3,8 @@
 # interpreter with floating point, and a compressor) whose output must match
 # QEMU's golden output byte for byte, and powers off with status 0. Runs the
 # baseline configuration on kvm (and on the process backend too when
-# CAPTIVE_TEST_ALL=1, which also runs every io x irq combination). Bounded:
+# CAPTIVE_TEST_ALL=1, which also runs every io x irq combination), and its
+# process twin with mmu=hwmirror. Bounded:
 # a few minutes under the interpreter.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -38,6 +39,10 @@ if [ -n "${CAPTIVE_TEST_ALL:-}" ]; then
 			done
 		done
 	done
+fi
+# mmu=hwmirror, always (process backend only until issue 10).
+if [ -f "$BUILD/plugins/mmu-hwmirror.so" ]; then
+	sides+=(baseline:strategy.backend=process:strategy.mmu=hwmirror)
 fi
 
 out=$(mktemp -d)
