@@ -116,7 +116,8 @@ int auto_resolve(struct captive_config *cfg, struct auto_report *r)
 	if (err)
 		return err;
 	double ratio = pc.loop3 > 0 ? pc.loop0 / pc.loop3 : 0;
-	bool hwmirror = plugins_installed(CAPTIVE_AXIS_MMU, "hwmirror");
+	/* hwmirror's kvm half is issue 10: under kvm its engine stops at start. */
+	bool hwmirror = false;
 
 	if (auto_is(cfg->strategy_backend)) {
 		if (!kvm_usable)
@@ -145,6 +146,12 @@ int auto_resolve(struct captive_config *cfg, struct auto_report *r)
 		for (int j = 0; j < 2 && !mmu; j++) {
 			if (!auto_is(cfg->strategy_exec) && strcmp(cfg->strategy_exec, execs[j]))
 				continue;
+			/* hwmirror: not under kvm yet (issue 10), and not with the
+			 * interpreter, where it measured no faster than softtlb
+			 * (plugins/mmu-hwmirror/README.md): chosen only with jit. */
+			if (auto_is(cfg->strategy_mmu) && !strcmp(mmus[i], "hwmirror") &&
+			    (!strcmp(sub, "kvm") || !strcmp(execs[j], "interp")))
+				continue;
 			if (plugins_installed(CAPTIVE_AXIS_MMU, mmus[i]) &&
 			    plugins_installed(CAPTIVE_AXIS_EXEC, execs[j]) &&
 			    plugins_engine_exists(sub, mmus[i], execs[j], suffix)) {
@@ -164,9 +171,12 @@ int auto_resolve(struct captive_config *cfg, struct auto_report *r)
 				 "guest loads become one host instruction; a miss costs %.1f us here (probe)",
 				 (!strcmp(sub, "kvm") ? pc.pf : pc.segv) / 1000);
 		else
-			auto_set(r, "mmu", cfg->strategy_mmu, mmu, "hwmirror is %s; softtlb is what is installed",
-				 hwmirror ? "installed but has no engine build for this pair"
-					  : "not installed (no mmu-hwmirror.so)");
+			auto_set(r, "mmu", cfg->strategy_mmu, mmu, "hwmirror is %s: softtlb",
+				 !strcmp(sub, "kvm") && plugins_installed(CAPTIVE_AXIS_MMU, "hwmirror")
+					 ? "not implemented under kvm yet (issue 10)"
+				 : plugins_installed(CAPTIVE_AXIS_MMU, "hwmirror")
+					 ? "installed, but with interp it measured no faster (README)"
+					 : "not installed (no mmu-hwmirror.so)");
 	}
 	if (auto_is(cfg->strategy_exec)) {
 		if (!strcmp(exec, "jit"))

@@ -21,6 +21,7 @@ struct engine_inst {
 	gpa_t ram_base;
 	uint64_t ram_size;
 	int own_fd;
+	int ram_fd;
 	engine_api_mmio_fn mmio;
 	engine_api_doorbell_fn doorbell;
 	void *opaque;
@@ -103,6 +104,7 @@ int engine_api_open(struct engine_inst **out, const char *so_path, gpa_t ram_bas
 		fprintf(stderr, "captive: cannot map guest RAM: %s\n", strerror(errno));
 		goto err_window;
 	}
+	ei->ram_fd = ram_fd;
 	ei->sh = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (ei->sh == MAP_FAILED) {
 		err = -errno;
@@ -167,6 +169,7 @@ int engine_api_run(struct engine_inst *ei, uint64_t n)
 	sh->config.ram_base = ei->ram_base;
 	sh->config.ram_size = ei->ram_size;
 	sh->config.insn_limit = n;
+	sh->ram_fd = ei->ram_fd;
 	memset(&sh->stats, 0, sizeof(sh->stats));
 	struct engine_inst *prev = engine_api_current;
 	engine_api_current = ei;

@@ -11,7 +11,7 @@ struct stats_row {
 	uint64_t value;
 };
 
-#define STATS_MAX_ROWS (40 + 2 * MACHINE_MAX_DEVICES)
+#define STATS_MAX_ROWS (56 + 2 * MACHINE_MAX_DEVICES)
 
 static unsigned stats_rows(const struct vm *vm, struct stats_row *rows)
 {
@@ -38,6 +38,19 @@ static unsigned stats_rows(const struct vm *vm, struct stats_row *rows)
 	ROW("icache_maintenance_kept", s->icache_maintenance);
 	ROW("device_accesses_from_engine", s->io_accesses);
 	ROW("fast_clock_reads", s->fast_reads);
+	ROW("hwm_fault_fill", s->hwm_fault_fill);
+	ROW("hwm_fault_abort", s->hwm_fault_abort);
+	ROW("hwm_fault_device", s->hwm_fault_device);
+	ROW("hwm_fault_code", s->hwm_fault_code);
+	ROW("hwm_fault_other", s->hwm_fault_other);
+	ROW("hwm_window_switches", s->hwm_window_switches);
+	ROW("hwm_views_evicted", s->hwm_views_evicted);
+	ROW("hwm_pages_mapped", s->hwm_pages_mapped);
+	ROW("hwm_pages_unmapped", s->hwm_pages_unmapped);
+	ROW("hwm_calls_tlbi_mva", s->hwm_calls_tlbi_mva);
+	ROW("hwm_calls_tlbi_asid", s->hwm_calls_tlbi_asid);
+	ROW("hwm_calls_tlbi_all", s->hwm_calls_tlbi_all);
+	ROW("hwm_io_direct", s->hwm_io_direct);
 	ROW("exits_io", h->exits[VM_EXIT_IO]);
 	ROW("exits_mmio", h->exits[VM_EXIT_MMIO]);
 	ROW("exits_intr", h->exits[VM_EXIT_INTR]);

@@ -334,6 +334,7 @@ static void vm_fill_shared(struct vm *vm)
 	sh->config.phys_window = vm->phys_window;
 	sh->config.ram_base = vm->ram_base;
 	sh->config.ram_size = vm->ram_size;
+	sh->ram_fd = -1; /* the process backend sets its own */
 	if (vm->machine->board->fast_reads)
 		vm->machine->board->fast_reads(vm->machine, sh->fast_reads, CAPTIVE_MAX_FAST_READS);
 	vm_refresh_clock(vm);

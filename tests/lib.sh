@@ -39,3 +39,20 @@ exec_unusable_reason() {
 		echo "exec=jit has no code cache in the native VM yet (plat_code_alloc is NULL in the bare-metal engine)"
 	fi
 }
+
+# The mmu strategies built here (one host plugin each).
+installed_mmus() {
+	local so
+	for so in "$BUILD"/plugins/mmu-*.so; do
+		[ -e "$so" ] || continue
+		so=${so##*/mmu-}
+		echo "${so%.so}"
+	done
+}
+
+# Why mmu $1 cannot run on backend $2 yet, or nothing if it can.
+mmu_unusable_reason() {
+	if [ "$1" = hwmirror ] && [ "$2" = kvm ]; then
+		echo "mmu=hwmirror under kvm is issue 10 (not implemented)"
+	fi
+}

@@ -1,4 +1,6 @@
 /* engine_main: the one entry point of both engine builds. */
+#include <errno.h>
+
 #include "engine/engine.h"
 #include "engine/exec.h"
 #include "engine/io.h"
@@ -74,7 +76,10 @@ int engine_main(struct captive_shared *sh)
 	arm_cpu_reset(&cpu, &sh->boot);
 	if (io_init())
 		return engine_fail_init("unknown io strategy in shared page");
-	if (mmu_init(&cpu))
+	int rc = mmu_init(&cpu);
+	if (rc == -ENOSYS)
+		return engine_fail_init("mmu strategy not implemented on this backend");
+	if (rc)
 		return engine_fail_init("mmu strategy failed to initialise");
 	if (exec_init(&cpu))
 		return engine_fail_init("exec strategy failed to initialise");

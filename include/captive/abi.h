@@ -148,7 +148,21 @@ struct captive_engine_stats {
 	uint64_t code_invalidations;
 	uint64_t code_flushes;		/* whole code cache dropped (full) */
 	uint64_t icache_maintenance;	/* ICIALLU/BPIALL an exec kept coherent without */
-	uint64_t reserved[13];
+	/* mmu=hwmirror (zero under softtlb). Host faults by cause: */
+	uint64_t hwm_fault_fill;	/* a miss mapped in the handler, access retried */
+	uint64_t hwm_fault_abort;	/* the guest's own abort (translation, domain, permission) */
+	uint64_t hwm_fault_device;	/* a device or unmapped physical page: the io path */
+	uint64_t hwm_fault_code;	/* a store to a page holding decoded code */
+	uint64_t hwm_fault_other;	/* page-crossing, wrap at 2^32, budget: the slow path */
+	uint64_t hwm_window_switches;	/* the current view changed (DACR, ASID, MMU on/off) */
+	uint64_t hwm_views_evicted;	/* LRU evictions and resets of whole windows */
+	uint64_t hwm_pages_mapped;
+	uint64_t hwm_pages_unmapped;
+	uint64_t hwm_calls_tlbi_mva;	/* host mmap/mprotect calls made by TLBIMVA(A) */
+	uint64_t hwm_calls_tlbi_asid;	/* ... by TLBIASID */
+	uint64_t hwm_calls_tlbi_all;	/* ... by TLBIALL and context changes that flush */
+	uint64_t hwm_io_direct;		/* device accesses sent straight to the io path
+					 * by a remembered instruction, without a fault */
 };
 
 /* ARM architectural state, published on exit/panic (and read by tests). */
@@ -283,7 +297,10 @@ struct captive_shared {
 	/* Engine -> host liveness: bumped while executing, in_wfi while idle. */
 	uint64_t heartbeat;
 	uint32_t in_wfi;
-	uint32_t pad0;
+	/* Process backend: a descriptor of the guest RAM memfd (offset 0 is
+	 * config.ram_base), which mmu=hwmirror maps at guest virtual addresses;
+	 * -1 under kvm. */
+	int32_t ram_fd;
 
 	struct captive_io_req io;	/* mmio-exit under the process backend */
 	struct captive_barrier barrier;

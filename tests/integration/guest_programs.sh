@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every guest program with a QEMU golden output, under every available
-# strategy combination (backend x io x irq x exec), must print exactly the golden
-# output and exit 0 (guest powered off).
+# strategy combination (backend x mmu x exec x irq; io barrier on the
+# softtlb/interp pair, io being independent of the other two), must print
+# exactly the golden output and exit 0 (guest powered off).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -13,6 +14,13 @@ for ex in $execs; do
 	grep -q kvm <<<"$backends" && [ -n "$why" ] && skip "exec=$ex under kvm: $why"
 done
 grep -q kvm <<<"$backends" || skip "guest programs under kvm: $(kvm_unusable_reason)"
+mmus=$(installed_mmus)
+for b in $backends; do
+	for m in $mmus; do
+		why=$(mmu_unusable_reason "$m" "$b")
+		[ -z "$why" ] || skip "guest programs [$b/$m]: $why"
+	done
+done
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 for golden in tests/guest/golden/*.out; do
@@ -23,14 +31,17 @@ for golden in tests/guest/golden/*.out; do
 		continue
 	fi
 	for b in $backends; do
+	for m in $mmus; do
+		[ -z "$(mmu_unusable_reason "$m" "$b")" ] || continue
 		for io in mmio-exit barrier; do
 			for irq in per-insn per-block; do
 				for ex in $execs; do
 					[ -n "$(exec_unusable_reason "$b" "$ex")" ] && continue
-					combo="$b/$io/$irq/$ex"
+					[ $io = mmio-exit ] || [ "$m/$ex" = softtlb/interp ] || continue
+					combo="$b/$m/$io/$irq/$ex"
 					timeout 120 "$CAPTIVE" -c configs/baseline.ini --set strategy.backend=$b \
-						--set strategy.io=$io --set strategy.irq=$irq --set strategy.exec=$ex --timeout 60 \
-						--kernel "$elf" >"$out" 2>"$out.err"
+						--set strategy.mmu=$m --set strategy.io=$io --set strategy.irq=$irq \
+						--set strategy.exec=$ex --timeout 60 --kernel "$elf" >"$out" 2>"$out.err"
 					rc=$?
 					if [ $rc -ne 0 ]; then
 						fail "$name [$combo]: exit status $rc; stderr: $(tail -3 "$out.err" | tr '\n' ' ')"
@@ -43,5 +54,6 @@ for golden in tests/guest/golden/*.out; do
 				done
 			done
 		done
+	done
 	done
 done

@@ -4,7 +4,8 @@
 # QEMU's golden output byte for byte, and powers off with status 0. Runs the
 # baseline configuration on kvm (and on the process backend too when
 # CAPTIVE_TEST_ALL=1, which also runs every io x irq x exec combination),
-# and the JIT on every usable backend. Bounded:
+# the JIT on every usable backend and mmu=hwmirror on the process backend.
+# Bounded:
 # a few minutes under the interpreter.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -54,6 +55,12 @@ if [ -n "${CAPTIVE_TEST_ALL:-}" ]; then
 			done
 		done
 	done
+fi
+# mmu=hwmirror, always (process backend only until issue 10).
+if [ -f "$BUILD/plugins/mmu-hwmirror.so" ]; then
+	sides+=(baseline:strategy.backend=process:strategy.mmu=hwmirror)
+	grep -qw jit <<<"$(usable_execs)" &&
+		sides+=(baseline:strategy.backend=process:strategy.mmu=hwmirror:strategy.exec=jit:strategy.irq=per-block)
 fi
 
 out=$(mktemp -d)

@@ -187,6 +187,39 @@ static const uint32_t prog_smc[] = {
 	0xe3a02005, /* 24  .word 0xe3a02005 */
 };
 
+static const uint32_t prog_wrap[] = {
+	0xe3e00003, /* 0   mvn r0, #3 */
+	0xe3a01011, /* 4   mov r1, #17 */
+	0xe3a02022, /* 8   mov r2, #34 */
+	0xe8800006, /* c   stm r0, {r1, r2} */
+	0xe8900018, /* 10  ldm r0, {r3, r4} */
+	0xe1c020f0, /* 14  strd r2, r3, [r0] */
+	0xe1c060d0, /* 18  ldrd r6, r7, [r0] */
+	0xeafffffe, /* 1c  b 1c */
+};
+
+/* The bus behind the engine for prog_wrap: records every access. */
+static struct {
+	unsigned n;
+	uint64_t pa[16];
+	uint32_t write[16];
+	uint32_t value[16];
+} bus;
+
+static int record_mmio(void *opaque, gpa_t pa, unsigned size, uint32_t *val, bool write)
+{
+	(void)opaque;
+	if (bus.n < 16) {
+		bus.pa[bus.n] = pa;
+		bus.write[bus.n] = write;
+		bus.value[bus.n] = write ? *val : 0;
+		bus.n++;
+	}
+	if (!write)
+		*val = 0xd0000000u | (uint32_t)(pa & 0xffffu);
+	return size != 4;
+}
+
 static void doorbell(void *opaque, struct captive_shared *s, uint32_t code)
 {
 	(void)opaque;
@@ -480,12 +513,41 @@ START_TEST(wfi_rings_the_host_when_idle)
 }
 END_TEST
 
+/* LDM/STM/LDRD/STRD at 0xfffffffc (MMU off, so the bus): the second word
+ * is at 0, never at 2^32 (hwmirror: never in the guard after a window). */
+START_TEST(multiword_accesses_wrap_at_4g)
+{
+	LOAD(prog_wrap);
+	memset(&bus, 0, sizeof(bus));
+	engine_api_set_handlers(ei, record_mmio, doorbell, NULL);
+	ck_assert_int_eq(run(8), CAPTIVE_STOP_INSN_LIMIT);
+	static const uint64_t want_pa[8] = { 0xfffffffcu, 0, 0xfffffffcu, 0,
+					     0xfffffffcu, 0, 0xfffffffcu, 0 };
+	static const uint32_t want_write[8] = { 1, 1, 0, 0, 1, 1, 0, 0 };
+	ck_assert_uint_eq(bus.n, 8);
+	for (unsigned i = 0; i < 8; i++) {
+		ck_assert_uint_eq(bus.pa[i], want_pa[i]);
+		ck_assert_uint_eq(bus.write[i], want_write[i]);
+	}
+	ck_assert_uint_eq(bus.value[0], 0x11u);
+	ck_assert_uint_eq(bus.value[1], 0x22u);
+	ck_assert_uint_eq(sh->state.r[3], 0xd000fffcu);
+	ck_assert_uint_eq(sh->state.r[4], 0xd0000000u);
+	ck_assert_uint_eq(bus.value[4], 0x22u);
+	ck_assert_uint_eq(bus.value[5], 0xd000fffcu);
+	ck_assert_uint_eq(sh->state.r[6], 0xd000fffcu);
+	ck_assert_uint_eq(sh->state.r[7], 0xd0000000u);
+	ck_assert_uint_eq(sh->state.r[15], CODE + 0x1c);
+}
+END_TEST
+
 static Suite *isa_suite(void)
 {
 	Suite *s = suite_create("engine-isa");
 	TCase *tc = tcase_create("a32");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, flags_and_shifter_carry);
+	tcase_add_test(tc, multiword_accesses_wrap_at_4g);
 	tcase_add_test(tc, addressing_modes);
 	tcase_add_test(tc, svc_enters_svc_mode_at_vbar);
 	tcase_add_test(tc, undefined_instruction_is_counted_and_taken);

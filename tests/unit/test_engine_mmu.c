@@ -7,15 +7,19 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "engine/engine.h"
 #include "engine/exec.h"
 #include "engine/io.h"
 #include "engine/mmu.h"
+#include "engine/plat.h"
 #include "arm/cpu.h"
+#include "arm/ptw.h"
 #include "support/ptdesc.h"
 
 #define RAM_BASE 0x60000000u
@@ -37,6 +41,7 @@
 #define AP_PRIV_RO 5u
 
 static uint8_t *ram;
+static int ram_fd = -1;
 static struct captive_shared *sh;
 static struct arm_cpu cpu;
 
@@ -66,10 +71,15 @@ static void test_doorbell(struct captive_shared *s, uint32_t code)
 
 static void setup(void)
 {
-	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	/* A memfd, as the process backend has it: hwmirror maps it. */
+	ram_fd = memfd_create("test-ram", MFD_CLOEXEC);
+	ck_assert_int_ge(ram_fd, 0);
+	ck_assert_int_eq(ftruncate(ram_fd, RAM_SIZE), 0);
+	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, ram_fd, 0);
 	ck_assert_ptr_ne(ram, MAP_FAILED);
 	sh = calloc(1, sizeof(*sh));
 	ck_assert_ptr_nonnull(sh);
+	sh->ram_fd = ram_fd;
 	sh->config.io_strategy = CAPTIVE_IO_MMIO_EXIT;
 	sh->host_doorbell = (uint64_t)(uintptr_t)test_doorbell;
 	eng.sh = sh;
@@ -90,7 +100,9 @@ static void setup(void)
 
 static void teardown(void)
 {
+	plat_hostmem_release();
 	munmap(ram, RAM_SIZE);
+	close(ram_fd);
 	free(sh);
 	memset(&eng, 0, sizeof(eng));
 }
@@ -122,6 +134,13 @@ static void map_page(gva_t va, uint32_t desc)
 {
 	map_l1(L1_TABLE, va, table(L2_TABLE, 0));
 	map_l2(L2_TABLE, va, desc);
+}
+
+/* A DACR write, as cp15.c makes it. */
+static void set_dacr(uint32_t dacr)
+{
+	cpu.cp15.dacr = dacr;
+	mmu_dacr_changed(&cpu);
 }
 
 static void set_asid(uint32_t asid, uint32_t ttbr0)
@@ -307,24 +326,24 @@ START_TEST(test_dacr_takes_effect_without_flush)
 	put(DATA, 0x00d0ac00u);
 	uint64_t flushes = sh->stats.tlb_flushes;
 	for (unsigned round = 0; round < 2; round++) {
-		cpu.cp15.dacr = DACR_ALL_CLIENT;
+		set_dacr(DACR_ALL_CLIENT);
 		ck_assert_uint_eq(rd(0x00100000u, 4, 0), 0x00d0ac00u);
 		ck_assert_uint_eq(rd(0x00300000u, 4, 0), 0x00d0ac00u);
 		struct arm_fault f = wr_fault(0x00100004u, 4, 1, 0);
 		ck_assert_uint_eq(f.fsr, FSR_PERM_SECTION | 4u << 4 | FSR_WNR);
 
-		cpu.cp15.dacr = DACR_ALL_CLIENT & ~(3u << 8); /* domain 4: no access */
+		set_dacr(DACR_ALL_CLIENT & ~(3u << 8)); /* domain 4: no access */
 		f = rd_fault(0x00100000u, 4, 0);
 		ck_assert_uint_eq(f.fsr, FSR_DOMAIN_SECTION | 4u << 4);
 		ck_assert_uint_eq(f.addr, 0x00100000u);
 		ck_assert_uint_eq(rd(0x00300000u, 4, 0), 0x00d0ac00u);
 
-		cpu.cp15.dacr = DACR_ALL_CLIENT & ~3u; /* domain 0: no access */
+		set_dacr(DACR_ALL_CLIENT & ~3u); /* domain 0: no access */
 		f = wr_fault(0x00300008u, 1, 1, 0);
 		ck_assert_uint_eq(f.fsr, FSR_DOMAIN_PAGE | FSR_WNR);
 		ck_assert_uint_eq(rd(0x00100000u, 4, 0), 0x00d0ac00u);
 
-		cpu.cp15.dacr = DACR_ALL_CLIENT | 3u << 8; /* domain 4: manager */
+		set_dacr(DACR_ALL_CLIENT | 3u << 8); /* domain 4: manager */
 		wr(0x00100004u, 4, 0x600du, MMU_USER);
 		ck_assert_uint_eq(get(DATA + 4), 0x600du);
 		put(DATA + 4, 0);
@@ -579,6 +598,136 @@ START_TEST(test_stats)
 }
 END_TEST
 
+/* ---- isolation: hostile addresses and tables ------------------------------ */
+
+/* ARM addresses wrap at 2^32: an access at the top of the address space
+ * continues at 0, never past it (hwmirror: into the guard after a window). */
+START_TEST(test_wrap_at_4g)
+{
+	map_l1(L1_TABLE, 0xfff00000u, table(L2_TABLE_B, 0));
+	map_l2(L2_TABLE_B, 0xfffff000u, small(DATA + 0x1000u, AP_ALL_RW, 0));
+	map_l1(L1_TABLE, 0x00000000u, table(L2_TABLE, 0));
+	map_l2(L2_TABLE, 0x00000000u, small(DATA + 0x5000u, AP_ALL_RW, 0));
+	put(DATA + 0x1ffcu, 0x44332211u);
+	put(DATA + 0x5000u, 0x88776655u);
+	/* LDM/LDRD at 0xfffffffc: two words, the second at 0. */
+	ck_assert_uint_eq(rd(0xfffffffcu, 4, 0), 0x44332211u);
+	ck_assert_uint_eq(rd(0x00000000u, 4, 0), 0x88776655u);
+	/* One access across the wrap. */
+	ck_assert_uint_eq(rd(0xfffffffeu, 4, 0), 0x66554433u);
+	ck_assert_uint_eq(rd(0xffffffffu, 2, MMU_USER), 0x5544u);
+	wr(0xfffffffdu, 4, 0xa4a3a2a1u, 0);
+	ck_assert_uint_eq(get(DATA + 0x1ffcu), 0xa3a2a111u);
+	ck_assert_uint_eq(get(DATA + 0x5000u), 0x887766a4u);
+	/* The page after the wrap unmapped: nothing is written, the fault
+	 * names address 0. */
+	map_l2(L2_TABLE, 0x00000000u, 0);
+	mmu_flush_va(&cpu, 0x00000000u);
+	struct arm_fault f = wr_fault(0xfffffffeu, 4, 0xeeeeeeeeu, 0);
+	ck_assert_uint_eq(f.fsr, FSR_TRANS_PAGE | FSR_WNR);
+	ck_assert_uint_eq(f.addr, 0x00000000u);
+	ck_assert_uint_eq(get(DATA + 0x1ffcu), 0xa3a2a111u);
+	f = rd_fault(0xffffffffu, 2, 0);
+	ck_assert_uint_eq(f.addr, 0x00000000u);
+	/* STM probe across the wrap. */
+	ck_assert_int_ne(mmu_probe(&cpu, 0xfffffff8u, 16, MMU_WRITE, &f), 0);
+	ck_assert_uint_eq(f.addr, 0x00000000u);
+}
+END_TEST
+
+/* Tables that point outside RAM, at devices or at themselves. */
+START_TEST(test_hostile_tables)
+{
+	/* A second-level table in device space and one past the end of RAM:
+	 * an external abort on the walk, and no device is touched. */
+	map_l1(L1_TABLE, 0x00400000u, table(DEVICE_PA, 0));
+	map_l1(L1_TABLE, 0x00500000u, table(RAM_BASE + RAM_SIZE + 0x1000u, 0));
+	unsigned before = dev.count;
+	struct arm_fault f = rd_fault(0x00400000u, 4, 0);
+	ck_assert_uint_eq(f.fsr & ~0xf0u, FSR_WALK_EXTERNAL_L2);
+	f = wr_fault(0x00500010u, 4, 1, 0);
+	ck_assert_uint_eq(f.fsr & ~0xf0u, FSR_WALK_EXTERNAL_L2 | FSR_WNR);
+	ck_assert_uint_eq(dev.count, before);
+	/* TTBR0 itself outside RAM. */
+	set_asid(0, 0x00004000u);
+	f = rd_fault(0x00300000u, 4, 0);
+	ck_assert_uint_eq(f.fsr, FSR_WALK_EXTERNAL_L1);
+	set_asid(0, L1_TABLE);
+	/* A section onto device space and one past RAM: every access reaches
+	 * the bus, none is cached as RAM. */
+	map_l1(L1_TABLE, 0x00600000u, sect(0x10000000u, AP_ALL_RW, 0, 0));
+	map_l1(L1_TABLE, 0x00700000u, sect(RAM_BASE + 0x10000000u, AP_ALL_RW, 0, 0));
+	for (unsigned i = 0; i < 3; i++) {
+		ck_assert_uint_eq(rd(0x00609018u, 4, 0), 0xd0009018u);
+		ck_assert_uint_eq(dev.pa, 0x10009018u);
+		ck_assert_uint_eq(rd(0x00700040u, 4, 0), 0xd0000040u);
+		ck_assert_uint_eq(dev.pa, RAM_BASE + 0x10000040u);
+	}
+	/* A section mapping the translation table itself: writes through it
+	 * change the translation after maintenance, as on hardware. */
+	map_l1(L1_TABLE, 0x00800000u, sect(L1_TABLE, AP_PRIV_RW, 0, 0));
+	map_l1(L1_TABLE, 0x00900000u, sect(DATA, AP_ALL_RW, 0, 0));
+	put(DATA + 0x100000u, 0x0badf00du);
+	put(DATA, 0x600d600du);
+	ck_assert_uint_eq(rd(0x00900000u, 4, 0), 0x600d600du);
+	wr(0x00800000u + (0x009u << 2), 4, sect(DATA + 0x100000u, AP_ALL_RW, 0, 0), 0);
+	mmu_flush_va(&cpu, 0x00900000u);
+	ck_assert_uint_eq(rd(0x00900000u, 4, 0), 0x0badf00du);
+}
+END_TEST
+
+static unsigned host_mappings(void)
+{
+	FILE *m = fopen("/proc/self/maps", "r");
+	unsigned n = 0;
+	int c;
+	ck_assert_ptr_nonnull(m);
+	while ((c = fgetc(m)) != EOF)
+		n += c == '\n';
+	fclose(m);
+	return n;
+}
+
+/* One physical page aliased at 40,960 virtual addresses (two pages in
+ * turn, so that no two neighbours merge): every alias reads what another
+ * wrote, and the host's mapping count stays bounded. */
+START_TEST(test_alias_storm)
+{
+	enum { PAGES = 40960, L2_BASE = RAM_BASE + 0x300000u, VA = 0x10000000u };
+	for (uint32_t i = 0; i < PAGES; i++) {
+		uint32_t va = VA + (i << 12);
+		uint32_t l2 = L2_BASE + (i >> 8) * 0x400u;
+		if (!(i & 0xffu))
+			map_l1(L1_TABLE, va, table(l2, 0));
+		map_l2(l2, va, small(DATA + ((i & 1u) << 13), AP_ALL_RW, 0));
+	}
+	put(DATA, 0);
+	put(DATA + 0x2000u, 0);
+	for (uint32_t i = 0; i < PAGES; i++) {
+		uint32_t va = VA + (i << 12) + 4 * ((i >> 1) & 7u);
+		uint32_t before = rd(va, 4, 0);
+		wr(va, 4, before + 1, 0);
+	}
+	uint32_t per_page = PAGES / 2 / 8;
+	for (unsigned k = 0; k < 8; k++) {
+		ck_assert_uint_eq(get(DATA + 4 * k), per_page);
+		ck_assert_uint_eq(get(DATA + 0x2000u + 4 * k), per_page);
+	}
+	/* Every alias sees the final values. */
+	for (uint32_t i = 0; i < PAGES; i += 97)
+		ck_assert_uint_eq(rd(VA + (i << 12), 4, MMU_USER), per_page);
+	ck_assert_uint_lt(host_mappings(), 65530u / 2);
+	/* hwmirror: 40,960 isolated pages pass its mapping budget, so the
+	 * window was emptied and refilled on the way. */
+	if (sh->stats.hwm_pages_mapped)
+		ck_assert_uint_gt(sh->stats.hwm_views_evicted, 0);
+	/* A code page among them: stores through any alias reach the exec. */
+	mmu_code_page_added(DATA);
+	wr(VA + (10u << 12), 4, 0x12345678u, 0);
+	ck_assert_uint_eq(rd(VA + (20u << 12), 4, 0), 0x12345678u);
+}
+END_TEST
+
 static Suite *mmu_suite(void)
 {
 	Suite *s = suite_create("mmu");
@@ -605,6 +754,9 @@ static Suite *mmu_suite(void)
 	tcase_add_test(tc, test_access_flag);
 	tcase_add_test(tc, test_translate);
 	tcase_add_test(tc, test_stats);
+	tcase_add_test(tc, test_wrap_at_4g);
+	tcase_add_test(tc, test_hostile_tables);
+	tcase_add_test(tc, test_alias_storm);
 	suite_add_tcase(s, tc);
 	return s;
 }

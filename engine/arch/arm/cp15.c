@@ -188,9 +188,11 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 	case CP15_KEY(2, 0, 0, 2): cp->ttbcr = val & 0x37u; goto context;
 	case CP15_KEY(13, 0, 0, 1): cp->contextidr = val; goto context;
 	case CP15_KEY(3, 0, 0, 0):
-		/* The MMU checks DACR on every access; only a cached fetch
-		 * translation needs to know. */
+		/* softtlb checks DACR on every access; hwmirror selects the
+		 * window of the new view; a cached fetch translation must be
+		 * checked again. */
 		cp->dacr = val;
+		mmu_dacr_changed(cpu);
 		cpu->fetch_epoch++;
 		return 1;
 	case CP15_KEY(5, 0, 0, 0): cp->dfsr = val; return 0;

@@ -5,6 +5,7 @@
 #include <errno.h>
 
 #include "arm/ptw.h"
+#include "engine/io.h"
 #include "engine/engine.h"
 
 #define TTBCR_N_MASK 7u
@@ -232,4 +233,24 @@ int ptw_check(const struct ptw_result *res, uint32_t dacr, gva_t va, unsigned fl
 		return ptw_fault(fault, section ? FSR_DOMAIN_SECTION : FSR_DOMAIN_PAGE,
 				 res->domain, va, flags);
 	}
+}
+
+int ptw_translate(const struct arm_cp15 *cp15, gva_t va, unsigned flags, struct ptw_result *res,
+		  struct arm_fault *fault)
+{
+	int rc = ptw_walk(cp15, va, flags, res, fault);
+	return rc ? rc : ptw_check(res, cp15->dacr, va, flags, fault);
+}
+
+int ptw_device_access(gpa_t pa, unsigned size, uint32_t *val, bool write, gva_t va,
+		      unsigned flags, struct arm_fault *fault)
+{
+	uint32_t v = *val;
+	if (!io_access(pa, size, &v, write)) {
+		*val = v;
+		return 0;
+	}
+	fault->fsr = ptw_fsr(FSR_SYNC_EXTERNAL, 0, flags);
+	fault->addr = va;
+	return -EFAULT;
 }

@@ -73,6 +73,17 @@ int ptw_walk(const struct arm_cp15 *cp15, gva_t va, unsigned flags, struct ptw_r
 int ptw_check(const struct ptw_result *res, uint32_t dacr, gva_t va, unsigned flags,
 	      struct arm_fault *fault);
 
+/* ptw_walk() then ptw_check() under cp15->dacr: one access translated as
+ * the tables and DACR stand now, without any TLB. */
+int ptw_translate(const struct arm_cp15 *cp15, gva_t va, unsigned flags, struct ptw_result *res,
+		  struct arm_fault *fault);
+
+/* A device access of an mmu strategy's slow path, at guest physical pa for
+ * the guest access at va: io_access(), whose external abort becomes a
+ * synchronous external abort fault (*val is then left as it was). */
+int ptw_device_access(gpa_t pa, unsigned size, uint32_t *val, bool write, gva_t va,
+		      unsigned flags, struct arm_fault *fault);
+
 /* Build the short-descriptor FSR of a fault: fs is FS[4:0]; WnR is set for
  * data writes. */
 static inline uint32_t ptw_fsr(uint32_t fs, unsigned domain, unsigned flags)

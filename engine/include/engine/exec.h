@@ -35,6 +35,28 @@ void exec_invalidate_range(gpa_t pa, unsigned len);
  * that predicts (chains translated blocks) may need to drop its links. */
 void exec_invalidate_predictors(void);
 
+/*
+ * The mmu served the data access of the instruction being executed by its
+ * slow path. again: it took a host fault into the slow path (a device page,
+ * or the guest's own abort, under hwmirror) and would again; the exec may
+ * remember the instruction and pass MMU_SLOW on its accesses from then on.
+ * !again: an access carrying MMU_SLOW was served from RAM; the exec may
+ * forget the instruction. Optional: an mmu calls it through a weak
+ * reference, and softtlb never does.
+ */
+void exec_note_slow_access(bool again);
+
+/*
+ * A host fault at host_pc, taken in the exec's own generated code: true when
+ * host_pc is a guest memory access of translated code (its side table), with
+ * *recovery the host address that rebuilds the guest state of that access's
+ * instruction and leaves the block to redo the access through mmu_read/
+ * mmu_write. The mmu first tries to map the page and retry the access; it
+ * continues at *recovery only when it cannot. Optional (a weak reference in
+ * hwmirror); an interpreter has no generated code and need not define it.
+ */
+bool exec_fault_pc(uintptr_t host_pc, uintptr_t *recovery);
+
 /* True when the page holding pa has decoded or translated code, so stores to
  * it must call exec_invalidate_page(). Cheap: a bitmap lookup. */
 bool exec_page_has_code(gpa_t pa);

@@ -14,10 +14,14 @@
  *  - Stores to RAM that hold decoded code call exec_invalidate_range() with
  *    the bytes stored.
  *  - On a fault nothing is accessed, *fault is filled, and non-zero returned.
- *  - DACR is checked on every access (a DACR write never needs a flush).
+ *  - DACR is checked on every access (a DACR write never needs a flush);
+ *    a strategy may key its state by the DACR value (hwmirror's views), so
+ *    the core calls mmu_dacr_changed() after every DACR write.
  *  - Translation uses cp15 SCTLR.M/TTBR0/TTBR1/TTBCR/DACR/CONTEXTIDR as they
  *    are at the time of the call, provided the core calls the notifications
  *    below whenever it writes them.
+ *  - The privilege of an access is its MMU_USER flag alone: a mode change
+ *    needs no notification.
  */
 #ifndef ENGINE_MMU_H
 #define ENGINE_MMU_H
@@ -31,6 +35,12 @@
 #define MMU_FETCH 2u
 #define MMU_KIND_MASK 3u
 #define MMU_USER 4u /* unprivileged access: user mode, LDRT/STRT */
+/* A hint: this data access is expected to miss the strategy's fast path (it
+ * reached a device or took the guest's abort last time: the exec remembered
+ * its instruction after exec_note_slow_access(true)); a strategy whose fast
+ * path would take a host fault goes straight to its slow path. The result is
+ * the same with or without it. */
+#define MMU_SLOW 8u
 
 struct arm_cpu;
 
@@ -57,6 +67,16 @@ int mmu_probe(struct arm_cpu *cpu, gva_t va, uint32_t len, unsigned flags,
  */
 int mmu_translate_fetch(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa,
 			const uint8_t **host, struct arm_fault *fault);
+
+/*
+ * The exec strategy is about to decode (or translate) code from the RAM page
+ * holding pa, which held none it knew of (exec_page_has_code() was false):
+ * from now on stores to the page must reach exec_invalidate_*(), whatever
+ * mapping they come through. An exec calls this before it reads the code,
+ * every time a page goes from no code to code, including pages whose
+ * pointer it got from mmu_translate_fetch() before their code was dropped.
+ */
+void mmu_code_page_added(gpa_t pa);
 
 /* ATS1C* style translation for the PAR register; returns 0 and *pa or fault. */
 int mmu_translate(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa,
@@ -92,6 +112,7 @@ bool mmu_jit_tlb(struct mmu_jit_tlb *d);
 
 /* Notifications from the core. */
 void mmu_context_changed(struct arm_cpu *cpu); /* SCTLR.M, TTBR0/1, TTBCR, CONTEXTIDR */
+void mmu_dacr_changed(struct arm_cpu *cpu);    /* DACR written (any value, even the same) */
 void mmu_flush_all(struct arm_cpu *cpu);		     /* TLBIALL */
 void mmu_flush_va(struct arm_cpu *cpu, uint32_t mva_asid);   /* TLBIMVA: va|asid */
 void mmu_flush_asid(struct arm_cpu *cpu, uint32_t asid);     /* TLBIASID */

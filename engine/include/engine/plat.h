@@ -24,6 +24,48 @@ int plat_mmio(gpa_t pa, unsigned size, uint32_t *val, bool write);
  * code cache), or NULL where the platform has none. */
 void *plat_code_alloc(size_t size);
 
+/*
+ * The host's address space, for an mmu strategy that maps guest RAM at guest
+ * virtual addresses (hwmirror). process: mmap/mprotect of the guest RAM memfd
+ * (sh->ram_fd) into reservations of the engine's own, a SIGSEGV handler for
+ * the faults; everything is released when the engine returns. kvm: not yet
+ * (issue 10): every call returns -ENOSYS. All return 0 or a negative errno.
+ */
+
+/* Reserve len bytes (a multiple of 4 KiB) of inaccessible address space. */
+int plat_hostmem_reserve(uint64_t len, uintptr_t *base);
+/* Zeroed read-write memory for bookkeeping, committed only when touched. */
+int plat_hostmem_alloc(uint64_t len, void **out);
+/* Map guest RAM [pa, pa + len) at addr (inside a reservation), read-only or
+ * read-write; replaces whatever was there. */
+int plat_hostmem_map_ram(uintptr_t addr, gpa_t pa, uint64_t len, bool writable);
+/* Make [addr, addr + len) of a reservation inaccessible again. */
+int plat_hostmem_unmap(uintptr_t addr, uint64_t len);
+/* Change a RAM mapping made by plat_hostmem_map_ram. */
+int plat_hostmem_protect(uintptr_t addr, uint64_t len, bool writable);
+/* The host's limit on mappings per process (vm.max_map_count), or 0. */
+uint64_t plat_hostmem_max_mappings(void);
+
+/* A host fault taken by the engine's own code. */
+struct plat_fault {
+	uintptr_t pc;	/* host instruction that faulted; the handler may move it */
+	uintptr_t addr; /* host address it touched */
+	bool write;
+};
+
+/*
+ * Route host faults to fn, which runs in the fault's context (a signal
+ * handler on the engine's thread under process) and returns true when it has
+ * dealt with the fault: execution resumes at f->pc (unchanged: the access is
+ * retried). false: the fault is not the engine's, and crashes as it would
+ * have without fn. One fn at a time; removed when the engine returns.
+ */
+int plat_fault_route(bool (*fn)(struct plat_fault *f));
+
+/* process: undo everything of the above (captive_engine_main calls it on its
+ * way out; a test that drives the mmu directly calls it in its teardown). */
+void plat_hostmem_release(void);
+
 /* Called after the final EXIT/PANIC doorbell: never returns to the engine.
  * hosted: unwinds to engine_main's caller; bare-metal: the host stops the vCPU. */
 _Noreturn void plat_finish(int reason);

@@ -4,6 +4,8 @@
  * a plain load or store into the unbacked part of the linear map, and both
  * leave the native VM as a KVM exit without any CPL0 code.
  */
+#include <errno.h>
+
 #include "engine/engine.h"
 #include "engine/plat.h"
 #include "engine/rt.h"
@@ -88,4 +90,44 @@ _Noreturn void plat_finish(int reason)
 
 	for (;;)
 		plat_doorbell(code);
+}
+
+/* Host address-space services: hwmirror under kvm is issue 10. */
+int plat_hostmem_reserve(uint64_t len, uintptr_t *base)
+{
+	return -ENOSYS;
+}
+
+int plat_hostmem_alloc(uint64_t len, void **out)
+{
+	return -ENOSYS;
+}
+
+int plat_hostmem_map_ram(uintptr_t addr, gpa_t pa, uint64_t len, bool writable)
+{
+	return -ENOSYS;
+}
+
+int plat_hostmem_unmap(uintptr_t addr, uint64_t len)
+{
+	return -ENOSYS;
+}
+
+int plat_hostmem_protect(uintptr_t addr, uint64_t len, bool writable)
+{
+	return -ENOSYS;
+}
+
+uint64_t plat_hostmem_max_mappings(void)
+{
+	return 0;
+}
+
+int plat_fault_route(bool (*fn)(struct plat_fault *f))
+{
+	return -ENOSYS;
+}
+
+void plat_hostmem_release(void)
+{
 }

@@ -59,7 +59,11 @@ __attribute__((visibility("default"))) int captive_engine_main(struct captive_sh
 
 int captive_engine_main(struct captive_shared *sh)
 {
+	int reason;
 	if (__builtin_setjmp(plat_unwind))
-		return plat_finish_reason;
-	return engine_main(sh);
+		reason = plat_finish_reason;
+	else
+		reason = engine_main(sh);
+	plat_hostmem_release();
+	return reason;
 }

@@ -39,6 +39,8 @@ struct interp_page {
 	gpa_t pa;	/* page base */
 	uint32_t gen;	/* slots are valid only when gen == interp.gen */
 	struct interp_page *next;
+	bool io_any;			     /* some bit of io[] is set */
+	uint8_t io[INTERP_SLOTS / 8];	     /* remembered slow accesses, per slot */
 	struct arm_insn slot[INTERP_SLOTS];
 };
 
@@ -53,6 +55,7 @@ static struct {
 	uint32_t cur_gen;
 	uint32_t cur_epoch;
 	bool cur_valid;
+	struct arm_cpu *cpu;
 } interp;
 
 static struct interp_page interp_pool[INTERP_POOL];
@@ -134,6 +137,25 @@ void exec_invalidate_range(gpa_t pa, unsigned len)
 	eng.sh->stats.code_invalidations++;
 }
 
+void exec_note_slow_access(bool again)
+{
+	/* The instruction runs with r15 = its address + 8 (A32) or + 4 (T32),
+	 * from interp.cur when that page is current (else it is uncached). */
+	const struct arm_cpu *cpu = interp.cpu;
+	uint32_t pc = cpu->r[15] - ((cpu->cpsr & CPSR_T) ? 4u : 8u);
+	struct interp_page *p = interp.cur;
+	if (!interp.cur_valid || interp.cur_va != (pc & ~(INTERP_PAGE_SIZE - 1)) ||
+	    p->gen != interp.gen)
+		return;
+	uint32_t n = (pc & (INTERP_PAGE_SIZE - 1)) >> 1;
+	if (again) {
+		p->io[n >> 3] |= (uint8_t)(1u << (n & 7));
+		p->io_any = true;
+	} else {
+		p->io[n >> 3] &= (uint8_t)~(1u << (n & 7));
+	}
+}
+
 static struct interp_page *interp_get_page(gpa_t page)
 {
 	struct interp_page *p = interp_find(page);
@@ -149,6 +171,8 @@ static struct interp_page *interp_get_page(gpa_t page)
 	}
 	if (p->gen != interp.gen) {
 		memset(p->slot, 0, sizeof(p->slot));
+		memset(p->io, 0, sizeof(p->io));
+		p->io_any = false;
 		p->gen = interp.gen;
 	}
 	return p;
@@ -156,7 +180,8 @@ static struct interp_page *interp_get_page(gpa_t page)
 
 int exec_init(struct arm_cpu *cpu)
 {
-	(void)cpu;
+	interp.cpu = cpu;
+	interp_slow_hint = 0;
 	interp_flush();
 	interp.cur_valid = false;
 	return 0;
@@ -371,6 +396,11 @@ static INTERP_COLD bool interp_decode_slot(struct interp_page *p, uint32_t pc, b
 	const uint8_t *host = engine_ram_ptr(p->pa + off);
 	struct arm_insn *slot = &p->slot[off >> 1];
 
+	/* The page may have lost its code (and its write protection with it)
+	 * since the mmu translated the fetch: tell it before reading. */
+	if (!exec_page_has_code(p->pa + off))
+		mmu_code_page_added(p->pa + off);
+
 	if (thumb) {
 		uint16_t hw[2] = { 0, 0 };
 		memcpy(&hw[0], host, 2);
@@ -489,8 +519,13 @@ static INTERP_INLINE int interp_block(struct arm_cpu *cpu, struct interp_page *p
 				      const bool thumb)
 {
 	struct captive_shared *sh = eng.sh;
+	const bool io_page = page->io_any;
+	interp_slow_hint = 0;
 	for (;;) {
-		struct arm_insn *slot = &page->slot[(pc & (INTERP_PAGE_SIZE - 1)) >> 1];
+		uint32_t n = (pc & (INTERP_PAGE_SIZE - 1)) >> 1;
+		struct arm_insn *slot = &page->slot[n];
+		if (__builtin_expect(io_page, 0))
+			interp_slow_hint = ((page->io[n >> 3] >> (n & 7)) & 1u) ? MMU_SLOW : 0;
 		/* Decoded for this instruction set? (T32 records always carry
 		 * ARM_F_THUMB, an empty slot never does.) */
 		bool stale = thumb ? !(slot->flags & ARM_F_THUMB)
@@ -590,6 +625,7 @@ static INTERP_INLINE int interp_loop(struct arm_cpu *cpu, const bool per_insn)
 		if (!page || (thumb && interp_straddles(page, pc))) {
 			struct arm_insn in;
 			done++;
+			interp_slow_hint = 0;
 			if (!interp_fetch_uncached(cpu, pc, thumb, &in))
 				continue;
 			int r = interp_step(cpu, pc, &in);

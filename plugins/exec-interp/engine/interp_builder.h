@@ -77,9 +77,14 @@ static INTERP_INLINE uint32_t interp_adcs(struct arm_cpu *cpu, uint32_t a, uint3
 	return r;
 }
 
+/* MMU_SLOW while the instruction being executed is one exec_note_slow_access()
+ * remembered (set per instruction in pages that have one), else 0. */
+static unsigned interp_slow_hint;
+
+/* The flags of a data access beside its kind: privilege and the io hint. */
 static INTERP_INLINE unsigned interp_user(const struct arm_cpu *cpu, unsigned fl)
 {
-	return (fl & B_MEM_USER) ? MMU_USER : cpu->mem_user;
+	return ((fl & B_MEM_USER) ? MMU_USER : cpu->mem_user) | interp_slow_hint;
 }
 
 static INTERP_INLINE bool interp_misaligned(const struct arm_cpu *cpu, uint32_t addr, unsigned size,

@@ -906,8 +906,13 @@ static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulte
 		return jit_translate(va, pa, NULL, key, &in, false);
 	}
 	struct jit_tb *tb = jit_find(pa, va, key);
-	if (!tb)
+	if (!tb) {
+		/* The page may have lost its code (and the mmu its write
+		 * tracking with it) since the fetch translation: say so first. */
+		if (!exec_page_has_code(pa))
+			mmu_code_page_added(pa);
 		tb = jit_translate(va, pa, host - off, key, NULL, true);
+	}
 	jc->va = va;
 	jc->key = key;
 	jc->epoch = cpu->fetch_epoch;

@@ -197,6 +197,12 @@ static void stlb_mark_code(gpa_t pa)
 	}
 }
 
+void mmu_code_page_added(gpa_t pa)
+{
+	if (engine_pa_is_ram(pa) && !stlb_is_code(pa & ~(gpa_t)(STLB_PAGE_SIZE - 1u)))
+		stlb_mark_code(pa & ~(gpa_t)(STLB_PAGE_SIZE - 1u));
+}
+
 /* True when e holds a translation of va usable under the current ASID. */
 static bool stlb_match(const struct stlb_entry *e, gva_t va)
 {
@@ -270,20 +276,6 @@ static int stlb_resolve(struct arm_cpu *cpu, gva_t va, unsigned flags, struct st
 	return 0;
 }
 
-/* A device access; on an external abort *val is left as it was. */
-static int stlb_io(gpa_t pa, unsigned size, uint32_t *val, bool write, gva_t va,
-		   unsigned flags, struct arm_fault *fault)
-{
-	uint32_t v = *val;
-	if (!io_access(pa, size, &v, write)) {
-		*val = v;
-		return 0;
-	}
-	fault->fsr = ptw_fsr(FSR_SYNC_EXTERNAL, 0, flags);
-	fault->addr = va;
-	return -EFAULT;
-}
-
 /* A store of len bytes at pa, within one page. */
 static void stlb_after_store(gpa_t pa, unsigned len)
 {
@@ -304,7 +296,7 @@ static int stlb_byte(const struct stlb_entry *e, gva_t va, uint8_t *b, bool writ
 		return 0;
 	}
 	uint32_t v = *b;
-	int rc = stlb_io(e->pa | (va & ~STLB_PAGE_MASK), 1, &v, write, va, flags, fault);
+	int rc = ptw_device_access(e->pa | (va & ~STLB_PAGE_MASK), 1, &v, write, va, flags, fault);
 	*b = (uint8_t)v;
 	return rc;
 }
@@ -366,7 +358,7 @@ static __attribute__((noinline)) int stlb_read_slow(struct arm_cpu *cpu, gva_t v
 		*val = stlb_load(e->addend + va, size);
 		return 0;
 	}
-	return stlb_io(e->pa | (va & ~STLB_PAGE_MASK), size, val, false, va, flags, fault);
+	return ptw_device_access(e->pa | (va & ~STLB_PAGE_MASK), size, val, false, va, flags, fault);
 }
 
 static __attribute__((noinline)) int stlb_write_slow(struct arm_cpu *cpu, gva_t va,
@@ -384,7 +376,7 @@ static __attribute__((noinline)) int stlb_write_slow(struct arm_cpu *cpu, gva_t 
 		stlb_after_store(e->pa | (va & ~STLB_PAGE_MASK), size);
 		return 0;
 	}
-	return stlb_io(e->pa | (va & ~STLB_PAGE_MASK), size, &val, true, va, flags, fault);
+	return ptw_device_access(e->pa | (va & ~STLB_PAGE_MASK), size, &val, true, va, flags, fault);
 }
 
 int mmu_init(struct arm_cpu *cpu)
@@ -447,6 +439,7 @@ int mmu_write(struct arm_cpu *cpu, gva_t va, unsigned size, uint32_t val, unsign
 int mmu_probe(struct arm_cpu *cpu, gva_t va, uint32_t len, unsigned flags,
 	      struct arm_fault *fault)
 {
+	flags &= MMU_KIND_MASK | MMU_USER;
 	while (len) {
 		struct stlb_entry *e;
 		int rc = stlb_resolve(cpu, va, flags, &e, fault);
@@ -482,9 +475,7 @@ int mmu_translate(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa,
 		  struct arm_fault *fault)
 {
 	struct ptw_result r;
-	int rc = ptw_walk(&cpu->cp15, va, flags, &r, fault);
-	if (!rc)
-		rc = ptw_check(&r, cpu->cp15.dacr, va, flags, fault);
+	int rc = ptw_translate(&cpu->cp15, va, flags, &r, fault);
 	if (!rc)
 		*pa = r.pa;
 	return rc;
@@ -507,6 +498,11 @@ void mmu_context_changed(struct arm_cpu *cpu)
 		stlb.ttbcr = cpu->cp15.ttbcr;
 		mmu_flush_all(cpu);
 	}
+}
+
+/* Entries keep their domain and every hit reads the live DACR. */
+void mmu_dacr_changed(struct arm_cpu *cpu)
+{
 }
 
 void mmu_flush_all(struct arm_cpu *cpu)
