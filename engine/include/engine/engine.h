@@ -44,6 +44,19 @@ int engine_main(struct captive_shared *sh);
  */
 int engine_poll_stop(void);
 
+/*
+ * The block-boundary safe point of every exec strategy, after it has
+ * counted `done` instructions of at most `limit`: poll for a stop, stop at
+ * the limit or when the last block was a provable hang, deliver a pending
+ * interrupt (none while a debugger single-steps) and serve the debugger.
+ * Returns a stop reason, ENGINE_SAFE_POINT_AGAIN when the debugger asks for
+ * another safe point first, or 0 to run; *debug tells whether a debugger is
+ * armed (then run one instruction).
+ */
+struct arm_cpu;
+#define ENGINE_SAFE_POINT_AGAIN (-1)
+int engine_safe_point(struct arm_cpu *cpu, uint64_t done, uint64_t limit, bool hung, bool *debug);
+
 /* Stop from deep inside a strategy: publish exit and state, ring
  * CAPTIVE_DB_EXIT and never return (plat_finish). */
 _Noreturn void engine_stop_now(uint32_t reason, const char *msg);

@@ -961,30 +961,12 @@ int exec_run(struct arm_cpu *cpu)
 		sh->stats.insns += done - counted;
 		counted = done;
 		sh->stats.blocks++;
-		stop = engine_poll_stop();
+		bool debug;
+		stop = engine_safe_point(cpu, done, limit, hung, &debug);
+		if (stop == ENGINE_SAFE_POINT_AGAIN)
+			continue;
 		if (stop)
 			break;
-		if (done >= limit) {
-			stop = CAPTIVE_STOP_INSN_LIMIT;
-			engine_set_exit(stop, cpu->r[15], 0, false, "instruction limit reached");
-			break;
-		}
-		if (hung) {
-			stop = CAPTIVE_STOP_HUNG;
-			engine_set_exit(stop, cpu->r[15], 0, false,
-					"guest branches to itself with IRQ and FIQ masked");
-			break;
-		}
-		uint32_t pending = __atomic_load_n(&sh->irq_line, __ATOMIC_ACQUIRE) & cpu->irq_enable;
-		bool debug = engine_debug_armed();
-		if (__builtin_expect(debug, 0) && engine_debug_stepping())
-			pending = 0;
-		if (pending & 2)
-			arm_take_exception(cpu, ARM_EXC_FIQ, cpu->r[15]);
-		else if (pending & 1)
-			arm_take_exception(cpu, ARM_EXC_IRQ, cpu->r[15]);
-		if (__builtin_expect(debug, 0) && engine_debug_check(cpu))
-			continue;
 
 		bool thumb = cpu->cpsr & CPSR_T, faulted;
 		uint32_t key = (thumb ? JIT_KEY_THUMB | arm_itstate(cpu->cpsr) : 0) |
