@@ -158,6 +158,27 @@ static inline bool arm_cond_pass(const struct arm_cpu *cpu, unsigned cond)
 	return (cond & 1) ? !r : r;
 }
 
+/* BXWritePC: bit 0 of the target selects Thumb. */
+static inline void arm_bx_write_pc(struct arm_cpu *cpu, uint32_t t)
+{
+	if (t & 1) {
+		cpu->cpsr |= CPSR_T;
+		cpu->r[15] = t & ~1u;
+	} else {
+		cpu->cpsr &= ~CPSR_T;
+		cpu->r[15] = t & ~3u;
+	}
+}
+
+/* A data value as memory holds it: byte-reversed per access of 2 or 4
+ * bytes while CPSR.E is set (SETEND BE). */
+static inline uint32_t arm_data_endian(const struct arm_cpu *cpu, uint32_t v, unsigned size)
+{
+	if (__builtin_expect(!(cpu->cpsr & CPSR_E), 1) || size == 1)
+		return v;
+	return size == 2 ? (uint32_t)__builtin_bswap16((uint16_t)v) : __builtin_bswap32(v);
+}
+
 /* ITSTATE (IT[7:0]) as kept in the CPSR, and back. */
 static inline uint32_t arm_itstate(uint32_t cpsr)
 {

@@ -94,14 +94,6 @@ static INTERP_INLINE bool interp_misaligned(const struct arm_cpu *cpu, uint32_t 
 	       ((fl & B_MEM_STRICT) || (cpu->cp15.sctlr & SCTLR_A));
 }
 
-/* Data accesses are big-endian while CPSR.E is set (SETEND BE). */
-static INTERP_INLINE uint32_t interp_data_endian(const struct arm_cpu *cpu, uint32_t v, unsigned size)
-{
-	if (__builtin_expect(!(cpu->cpsr & CPSR_E), 1) || size == 1)
-		return v;
-	return size == 2 ? (uint32_t)__builtin_bswap16((uint16_t)v) : __builtin_bswap32(v);
-}
-
 static INTERP_INLINE int interp_ld(struct arm_cpu *cpu, const struct arm_insn *i, uint32_t addr,
 				   unsigned size, unsigned fl, uint32_t *out)
 {
@@ -111,7 +103,7 @@ static INTERP_INLINE int interp_ld(struct arm_cpu *cpu, const struct arm_insn *i
 		return interp_abort(cpu, i, FSR_ALIGNMENT, addr, false);
 	if (__builtin_expect(mmu_read(cpu, addr, size, out, MMU_READ | interp_user(cpu, fl), &f), 0))
 		return interp_abort(cpu, i, f.fsr, f.addr, false);
-	*out = interp_data_endian(cpu, *out, size);
+	*out = arm_data_endian(cpu, *out, size);
 	return 0;
 }
 
@@ -122,7 +114,7 @@ static INTERP_INLINE int interp_st(struct arm_cpu *cpu, const struct arm_insn *i
 
 	if (__builtin_expect(interp_misaligned(cpu, addr, size, fl), 0))
 		return interp_abort(cpu, i, FSR_ALIGNMENT, addr, true);
-	val = interp_data_endian(cpu, val, size);
+	val = arm_data_endian(cpu, val, size);
 	if (__builtin_expect(mmu_write(cpu, addr, size, val, MMU_WRITE | interp_user(cpu, fl), &f), 0))
 		return interp_abort(cpu, i, f.fsr, f.addr, true);
 	return 0;
@@ -142,13 +134,7 @@ static INTERP_INLINE int interp_probe(struct arm_cpu *cpu, const struct arm_insn
 
 static INTERP_INLINE int interp_bx(struct arm_cpu *cpu, uint32_t t)
 {
-	if (t & 1) {
-		cpu->cpsr |= CPSR_T;
-		cpu->r[15] = t & ~1u;
-	} else {
-		cpu->cpsr &= ~CPSR_T;
-		cpu->r[15] = t & ~3u;
-	}
+	arm_bx_write_pc(cpu, t);
 	return SEM_BRANCH;
 }
 

@@ -253,13 +253,6 @@ static bool jit_misaligned(const struct arm_cpu *cpu, uint32_t addr, unsigned si
 	return size > 1 && (addr & (size - 1)) && ((fl & B_MEM_STRICT) || (cpu->cp15.sctlr & SCTLR_A));
 }
 
-static uint32_t jit_endian(const struct arm_cpu *cpu, uint32_t v, unsigned size)
-{
-	if (!(cpu->cpsr & CPSR_E) || size == 1)
-		return v;
-	return size == 2 ? (uint32_t)__builtin_bswap16((uint16_t)v) : __builtin_bswap32(v);
-}
-
 static uint32_t jit_abort(struct arm_cpu *cpu, uint32_t fsr, uint32_t addr, bool write, uint32_t pc)
 {
 	struct arm_fault f = { .fsr = fsr, .addr = addr };
@@ -278,7 +271,7 @@ uint64_t jit_h_ld(struct arm_cpu *cpu, uint32_t addr, uint32_t meta, uint32_t pc
 		return (uint64_t)jit_abort(cpu, FSR_ALIGNMENT, addr, false, pc) << 32;
 	if (mmu_read(cpu, addr, size, &v, MMU_READ | jit_user(cpu, fl), &f))
 		return (uint64_t)jit_abort(cpu, f.fsr, f.addr, false, pc) << 32;
-	return jit_endian(cpu, v, size);
+	return arm_data_endian(cpu, v, size);
 }
 
 uint32_t jit_h_st(struct arm_cpu *cpu, uint32_t addr, uint32_t val, uint32_t meta, uint32_t pc)
@@ -288,7 +281,7 @@ uint32_t jit_h_st(struct arm_cpu *cpu, uint32_t addr, uint32_t val, uint32_t met
 
 	if (jit_misaligned(cpu, addr, size, fl))
 		return jit_abort(cpu, FSR_ALIGNMENT, addr, true, pc);
-	if (mmu_write(cpu, addr, size, jit_endian(cpu, val, size), MMU_WRITE | jit_user(cpu, fl), &f))
+	if (mmu_write(cpu, addr, size, arm_data_endian(cpu, val, size), MMU_WRITE | jit_user(cpu, fl), &f))
 		return jit_abort(cpu, f.fsr, f.addr, true, pc);
 	return 0;
 }
@@ -311,13 +304,7 @@ uint32_t jit_h_align(struct arm_cpu *cpu, uint32_t addr, uint32_t write, uint32_
 
 uint32_t jit_h_bx(struct arm_cpu *cpu, uint32_t t)
 {
-	if (t & 1) {
-		cpu->cpsr |= CPSR_T;
-		cpu->r[15] = t & ~1u;
-	} else {
-		cpu->cpsr &= ~CPSR_T;
-		cpu->r[15] = t & ~3u;
-	}
+	arm_bx_write_pc(cpu, t);
 	return 0;
 }
 
