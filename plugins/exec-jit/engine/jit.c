@@ -201,6 +201,7 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 		return;
 	}
 	struct jit_site *site = &jit.sites[jit.nsites];
+	jb_writeback(ctx);
 	x86_alu_ri(b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
 	site->jmp = x86_jmp_patchable(b, NULL);
 	site->stub = x86_here(b);
@@ -641,18 +642,22 @@ static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
 	ctx->depth = 0;
 	ctx->nto_end = 0;
 	ctx->stores = false;
+	ctx->fixed = false;
 	memset(ctx->ver, 0, sizeof(ctx->ver));
 	memset(ctx->held, 0, sizeof(ctx->held));
 	if (it) {
 		arm_t32_in_it(in);
 		cond = in->op == ARM_OP_BKPT ? ARM_COND_AL : it >> 4;
 	}
-	if (cond != ARM_COND_AL)
+	if (cond != ARM_COND_AL) {
+		jb_pin(ctx, in);
 		jit_cond(ctx, cond);
+	}
 	int end = jit_sem(ctx, in);
+	ctx->fixed = false;
 	/* The end of the instruction: condition failed or SEM_NEXT. */
 	for (unsigned k = 0; k < ctx->nto_end; k++)
-		x86_patch_rel32(ctx->to_end[k], x86_here(&ctx->b));
+		jb_label(ctx, ctx->to_end[k]);
 	bool falls = end == SEM_NEXT || cond != ARM_COND_AL || ctx->nto_end;
 	if (!falls)
 		return false;
@@ -665,10 +670,10 @@ static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
 	if (ctx->stores) {
 		/* The store removed this block: leave before the next instruction. */
 		x86_alu_mi(&ctx->b, X86_CMP, 32, JCPU(exec_exit), 0);
-		uint8_t *ok = x86_jcc8(&ctx->b, X86_CC_E);
+		uint8_t *ok = x86_jcc32(&ctx->b, X86_CC_E, NULL);
 		x86_mov_mi(&ctx->b, 32, JREG(15), (int32_t)ctx->next_pc);
 		jb_exit(ctx, SEM_NEXT);
-		x86_patch_rel8(ok, x86_here(&ctx->b));
+		jb_label(ctx, ok);
 	}
 	if (ctx->per_insn) {
 		struct captive_shared *sh = eng.sh;
@@ -677,10 +682,10 @@ static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
 		x86_alu_rm(&ctx->b, X86_AND, 32, X86_RAX, JCPU(irq_enable));
 		x86_mov_ri(&ctx->b, 64, X86_RCX, (uint64_t)(uintptr_t)&sh->stop_request);
 		x86_alu_rm(&ctx->b, X86_OR, 32, X86_RAX, x86_mem(X86_RCX, 0));
-		uint8_t *ok = x86_jcc8(&ctx->b, X86_CC_E);
+		uint8_t *ok = x86_jcc32(&ctx->b, X86_CC_E, NULL);
 		x86_mov_mi(&ctx->b, 32, JREG(15), (int32_t)ctx->next_pc);
 		jb_exit(ctx, SEM_NEXT);
-		x86_patch_rel8(ok, x86_here(&ctx->b));
+		jb_label(ctx, ok);
 	}
 	return true;
 }
@@ -734,6 +739,8 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	unsigned max = (key & JIT_KEY_SINGLE) || given ? 1 : JIT_MAX_INSNS, n = 0;
 	const uint32_t va0 = va;
 
+	memset(ctx.home, -1, sizeof(ctx.home));
+	memset(ctx.guest, -1, sizeof(ctx.guest));
 	x86_buf_init(&ctx.b, jit.code_next, JIT_BLOCK_MAX_BYTES);
 	tb->pa = pa;
 	tb->va = va;
@@ -788,8 +795,8 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	jit_chain_exit(&ctx, va, (key & (JIT_KEY_THUMB | JIT_KEY_USER | JIT_KEY_BE)) | ctx.it, SEM_NEXT);
 	if (pending) {
 		/* The entry check failed: nothing ran. */
-		x86_patch_rel32(pending, x86_here(&ctx.b));
-		x86_patch_rel32(over, x86_here(&ctx.b));
+		jb_label(&ctx, pending);
+		jb_label(&ctx, over);
 		x86_mov_mi(&ctx.b, 32, JREG(15), (int32_t)va0);
 		x86_mov_rr(&ctx.b, 64, X86_RAX, X86_R12);
 		x86_mov_ri(&ctx.b, 32, X86_RDX, SEM_NEXT);
