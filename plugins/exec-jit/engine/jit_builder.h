@@ -276,6 +276,13 @@ static inline jv jb_bin(struct jit_ctx *ctx, enum jit_binop op, jv a, jv b)
 		return a;
 	if (b.k == JV_CONST && (uint32_t)b.c == 0xffffffffu && op == JB_AND)
 		return a;
+	/* A commutative operation on the value rax holds starts from it. */
+	if ((op == JB_ADD || op == JB_MUL || op == JB_AND || op == JB_OR || op == JB_XOR) &&
+	    jv_in_rax(ctx, b, 32) && !jv_in_rax(ctx, a, 32)) {
+		jv t = a;
+		a = b;
+		b = t;
+	}
 	switch (op) {
 	case JB_ADD: case JB_SUB: case JB_AND: case JB_OR: case JB_XOR: {
 		static const enum x86_alu alu[] = {
@@ -508,6 +515,7 @@ static inline int jb_cache(struct jit_ctx *ctx, unsigned n, bool load)
 				      : ctx->guest[k] >= 0 && ctx->used[j] < ctx->used[k])
 			k = j;
 	int old = ctx->guest[k];
+	bool rax_ok = ctx->rax_at == x86_here(&ctx->b); /* rax is not touched here */
 	if (old >= 0) {
 		if (ctx->dirty[old])
 			x86_mov_mr(&ctx->b, 32, JREG(old), jit_pool[k]);
@@ -519,6 +527,8 @@ static inline int jb_cache(struct jit_ctx *ctx, unsigned n, bool load)
 	ctx->used[k] = ++ctx->tick;
 	if (load)
 		x86_mov_rm(&ctx->b, 32, jit_pool[k], JREG(n));
+	if (rax_ok)
+		ctx->rax_at = x86_here(&ctx->b);
 	return (int)k;
 }
 
@@ -547,6 +557,7 @@ static inline void jb_w(struct jit_ctx *ctx, unsigned n, jv v)
 {
 	if (n >= 15)
 		jit_fail("B_W of r15");
+	bool v_in_rax = jv_in_rax(ctx, v, 32);
 	if (ctx->held[n]) {
 		/* Someone may still read the value being replaced. */
 		if (ctx->depth)
@@ -563,6 +574,11 @@ static inline void jb_w(struct jit_ctx *ctx, unsigned n, jv v)
 		/* v may be that very value: it now reads the copy. */
 		ctx->ver[n]++;
 		ctx->held[n] = false;
+		if (v_in_rax) { /* the copy went through rdx or a pool register */
+			ctx->rax_at = x86_here(&ctx->b);
+			ctx->rax_val = v;
+			ctx->rax_val.ver = 32;
+		}
 	}
 	int k = jb_cache(ctx, n, false);
 	if (k < 0) {
