@@ -363,11 +363,6 @@ uint32_t jit_h_have_spsr(struct arm_cpu *cpu)
 }
 
 
-void jit_h_set_nzcv(struct arm_cpu *cpu, uint32_t v)
-{
-	arm_flags_set_nzcv(cpu, v);
-}
-
 void jit_h_cpsr_write_instr(struct arm_cpu *cpu, uint32_t v, uint32_t m)
 {
 	arm_cpsr_write_instr(cpu, v, m);

@@ -695,7 +695,6 @@ uint32_t jit_h_probe(struct arm_cpu *cpu, uint32_t addr, uint32_t len, uint32_t 
 uint32_t jit_h_cpsr(struct arm_cpu *cpu);
 uint32_t jit_h_spsr(struct arm_cpu *cpu);
 uint32_t jit_h_have_spsr(struct arm_cpu *cpu);
-void jit_h_set_nzcv(struct arm_cpu *cpu, uint32_t v);
 void jit_h_cpsr_write_instr(struct arm_cpu *cpu, uint32_t v, uint32_t m);
 void jit_h_cpsr_write_raw(struct arm_cpu *cpu, uint32_t v, uint32_t mask);
 void jit_h_spsr_write_instr(struct arm_cpu *cpu, uint32_t v, uint32_t m);
@@ -884,6 +883,28 @@ static inline void jb_set_nz64(struct jit_ctx *ctx, jv x)
 	x86_mov_mr(&ctx->b, 32, JCPU(zf), X86_RDX);
 }
 
+/* arm_flags_set_nzcv() of v. */
+static inline void jb_set_nzcv(struct jit_ctx *ctx, jv v)
+{
+	struct x86_buf *xb = &ctx->b;
+
+	jv_load(ctx, X86_RAX, v, 32);
+	x86_mov_rr(xb, 32, X86_RDX, X86_RAX);
+	x86_alu_ri(xb, X86_AND, 32, X86_RDX, (int32_t)CPSR_N);
+	x86_mov_mr(xb, 32, JCPU(nf), X86_RDX);
+	x86_alu_rr(xb, X86_XOR, 32, X86_RDX, X86_RDX);
+	x86_test_ri(xb, 32, X86_RAX, (int32_t)CPSR_Z);
+	x86_setcc_r(xb, X86_CC_E, X86_RDX);
+	x86_mov_mr(xb, 32, JCPU(zf), X86_RDX);
+	x86_mov_rr(xb, 32, X86_RDX, X86_RAX);
+	x86_shift_ri(xb, X86_SHR, 32, X86_RDX, 29);
+	x86_alu_ri(xb, X86_AND, 32, X86_RDX, 1);
+	x86_mov_mr(xb, 32, JCPU(cf), X86_RDX);
+	x86_shift_ri(xb, X86_SHL, 32, X86_RAX, 3);
+	x86_alu_ri(xb, X86_AND, 32, X86_RAX, (int32_t)CPSR_N);
+	x86_mov_mr(xb, 32, JCPU(vf), X86_RAX);
+}
+
 /* a + b + cin (sub: a + ~b + cin) with NZCV as ADD does: C from the x86
  * carry (the inverted borrow for sub), V from the x86 overflow. */
 static inline jv jb_adcs(struct jit_ctx *ctx, jv a, jv b, jv cin, bool sub)
@@ -1014,7 +1035,7 @@ static inline void jb_endif(struct jit_ctx *ctx)
 #define B_SET_NZ(r) jb_set_nz(ctx, (r))
 #define B_SET_NZ64(x) jb_set_nz64(ctx, (x))
 #define B_SET_C(c) jb_set_field(ctx, JCPU(cf), (c))
-#define B_SET_NZCV(v) JB_CALL(ctx, jit_h_set_nzcv, (v))
+#define B_SET_NZCV(v) jb_set_nzcv(ctx, (v))
 #define B_ADCS(a, b, cin) jb_adcs(ctx, (a), (b), (cin), false)
 #define B_SBCS(a, b, cin) jb_adcs(ctx, (a), (b), (cin), true)
 #define B_OR_Q(c) jb_cpsr_or(ctx, (c), 27, 0)
@@ -1042,6 +1063,7 @@ static inline void jb_endif(struct jit_ctx *ctx)
 #define B_CHECK_ALIGN(addr, n, write) jb_check_align(ctx, (addr), (n), (write))
 
 #define B_CPSR() JB_VAL(ctx, jit_h_cpsr, jv_c(0))
+#define B_DATA_BE() jv_c((ctx->key & JIT_KEY_BE) ? 1u : 0u)
 #define B_CPSR_WRITE_INSTR(v, m) JB_CALL(ctx, jit_h_cpsr_write_instr, (v), jv_c(m))
 #define B_CPSR_WRITE_RAW(v, mask) JB_CALL(ctx, jit_h_cpsr_write_raw, (v), jv_c(mask))
 #define B_SPSR() JB_VAL(ctx, jit_h_spsr, jv_c(0))
@@ -1116,7 +1138,8 @@ static inline void jb_set_d(struct jit_ctx *ctx, unsigned n, jv x)
 		   X86_RAX);
 }
 
-static inline jv jb_fop(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv c)
+/* The helper call of B_FOP: rax = vfp_fop(op, a, b, c). */
+static inline void jb_fop_call(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv c)
 {
 	jb_writeback(ctx);
 	ctx->in_call = true;
@@ -1129,7 +1152,158 @@ static inline jv jb_fop(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv c)
 	x86_call_r(&ctx->b, X86_RAX);
 	ctx->in_call = false;
 	jb_reload(ctx);
-	return jv_store(ctx, X86_RAX, 64);
+}
+
+/*
+ * The inline fast path, on the conditions of vfp.c's fp_fast (see there):
+ * round to nearest with FPSCR.IXC already set (SSE's inexact result then
+ * changes no flag), normal operands, and a normal result whose exponent is
+ * not the smallest (so no underflow or flush-to-zero question arises) nor
+ * the largest (no overflow). Anything else jumps to slow[] and the helper
+ * recomputes from the operands: the fast path writes nothing first.
+ */
+#define JIT_FOP_SLOW 8
+
+struct jit_fp {
+	bool dp;
+	unsigned fbits;		/* fraction bits */
+	uint32_t emax;		/* all-ones exponent */
+};
+
+/* Jump to a slow path unless rax (the raw operand or result) has a biased
+ * exponent in [lo, emax - 1]. Clobbers rcx. */
+static inline void jb_fp_check(struct jit_ctx *ctx, const struct jit_fp *f, uint32_t lo,
+			       uint8_t **slow, unsigned *nslow)
+{
+	x86_mov_rr(&ctx->b, 64, X86_RCX, X86_RAX);
+	x86_shift_ri(&ctx->b, X86_SHR, 64, X86_RCX, (uint8_t)f->fbits);
+	x86_alu_ri(&ctx->b, X86_AND, 32, X86_RCX, (int32_t)f->emax);
+	x86_alu_ri(&ctx->b, X86_SUB, 32, X86_RCX, (int32_t)lo);
+	x86_alu_ri(&ctx->b, X86_CMP, 32, X86_RCX, (int32_t)(f->emax - lo));
+	slow[(*nslow)++] = x86_jcc32(&ctx->b, X86_CC_AE, NULL);
+}
+
+/* xmm = v, checked to be a normal number. */
+static inline void jb_fp_operand(struct jit_ctx *ctx, const struct jit_fp *f, int xmm, jv v,
+				 uint8_t **slow, unsigned *nslow)
+{
+	jv_load(ctx, X86_RAX, v, f->dp ? 64 : 32);
+	jb_fp_check(ctx, f, 1, slow, nslow);
+	x86_movd_xr(&ctx->b, f->dp ? 64 : 32, xmm, X86_RAX);
+}
+
+/* xmm0 op= xmm1, the result checked (and left in rax). */
+static inline void jb_fp_arith(struct jit_ctx *ctx, const struct jit_fp *f, enum x86_sse op32,
+			       uint8_t **slow, unsigned *nslow)
+{
+	x86_sse_rr(&ctx->b, f->dp ? (enum x86_sse)(op32 ^ 0xf30f00 ^ 0xf20f00) : op32, 0, 1);
+	x86_movd_rx(&ctx->b, f->dp ? 64 : 32, X86_RAX, 0);
+	jb_fp_check(ctx, f, 2, slow, nslow);
+}
+
+static inline bool jb_fop_inline(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv c, jv r)
+{
+	static const enum x86_sse sse[] = {
+		[VFP_ADD] = X86_ADDSS, [VFP_SUB] = X86_SUBSS, [VFP_MUL] = X86_MULSS,
+		[VFP_DIV] = X86_DIVSS, [VFP_MLA] = X86_ADDSS, [VFP_MLS] = X86_SUBSS,
+	};
+	const struct jit_fp f = {
+		.dp = op & VFP_OP_DP,
+		.fbits = (op & VFP_OP_DP) ? 52 : 23,
+		.emax = (op & VFP_OP_DP) ? 0x7ffu : 0xffu,
+	};
+	unsigned base = op & ~VFP_OP_DP, nslow = 0;
+	uint8_t *slow[JIT_FOP_SLOW];
+	struct x86_buf *xb = &ctx->b;
+
+	if (base > VFP_MLS || base == VFP_NMUL)
+		return false;
+	x86_mov_rm(xb, 32, X86_RCX, JCPU(vfp.fpscr));
+	x86_alu_ri(xb, X86_AND, 32, X86_RCX, (int32_t)((3u << FPSCR_RMODE_SHIFT) | FPSCR_IXC));
+	x86_alu_ri(xb, X86_CMP, 32, X86_RCX, (int32_t)(((uint32_t)VFP_RN << FPSCR_RMODE_SHIFT) | FPSCR_IXC));
+	slow[nslow++] = x86_jcc32(xb, X86_CC_NE, NULL);
+	jb_fp_operand(ctx, &f, 0, a, slow, &nslow);
+	jb_fp_operand(ctx, &f, 1, b, slow, &nslow);
+	if (base == VFP_MLA || base == VFP_MLS) {
+		/* c +/- (a * b), rounded twice as VMLA/VMLS are */
+		jb_fp_arith(ctx, &f, X86_MULSS, slow, &nslow);
+		x86_sse_rr(xb, X86_MOVAPS, 1, 0);
+		jb_fp_operand(ctx, &f, 0, c, slow, &nslow);
+	}
+	jb_fp_arith(ctx, &f, sse[base], slow, &nslow);
+	x86_mov_mr(xb, 64, jv_mem(ctx, r), X86_RAX);
+	uint8_t *done = x86_jmp32(xb, NULL);
+	for (unsigned k = 0; k < nslow; k++)
+		jb_label(ctx, slow[k]);
+	jb_fop_call(ctx, op, a, b, c);
+	x86_mov_mr(xb, 64, jv_mem(ctx, r), X86_RAX);
+	jb_label(ctx, done);
+	return true;
+}
+
+/*
+ * VCMP/VCMPE of two numbers that are not NaNs nor subnormals (FPSCR.FZ would
+ * flush those): no exception flag can arise, ucomiss/ucomisd orders them,
+ * and FPSCR.NZCV becomes 1000 (less), 0110 (equal) or 0010 (greater).
+ */
+static inline bool jb_fcmp_inline(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv r)
+{
+	unsigned base = op & ~VFP_OP_DP, nslow = 0;
+	bool dp = op & VFP_OP_DP;
+	unsigned size = dp ? 64 : 32;
+	uint8_t *slow[4];
+	struct x86_buf *xb = &ctx->b;
+	const jv ops[2] = { a, b };
+
+	if (base != VFP_CMP && base != VFP_CMPE)
+		return false;
+	for (int k = 0; k < 2; k++) {
+		/* zero, or a biased exponent in [1, emax - 1] */
+		jv_load(ctx, X86_RAX, ops[k], size);
+		x86_movd_xr(xb, size, k, X86_RAX);
+		x86_mov_rr(xb, size, X86_RCX, X86_RAX);
+		x86_alu_rr(xb, X86_ADD, size, X86_RCX, X86_RCX); /* drop the sign */
+		uint8_t *zero = x86_jcc32(xb, X86_CC_E, NULL);
+		x86_shift_ri(xb, X86_SHR, size, X86_RCX, (uint8_t)(dp ? 53 : 24));
+		x86_alu_ri(xb, X86_SUB, 32, X86_RCX, 1);
+		x86_alu_ri(xb, X86_CMP, 32, X86_RCX, dp ? 0x7fd : 0xfd);
+		slow[nslow++] = x86_jcc32(xb, X86_CC_A, NULL);
+		jb_label(ctx, zero);
+	}
+	x86_sse_rr(xb, dp ? X86_UCOMISD : X86_UCOMISS, 0, 1);
+	x86_mov_ri(xb, 32, X86_RAX, 0x20000000u);
+	x86_mov_ri(xb, 32, X86_RCX, 0x60000000u);
+	x86_cmov_rr(xb, X86_CC_E, 32, X86_RAX, X86_RCX);
+	x86_mov_ri(xb, 32, X86_RCX, 0x80000000u);
+	x86_cmov_rr(xb, X86_CC_B, 32, X86_RAX, X86_RCX);
+	x86_mov_rm(xb, 32, X86_RCX, JCPU(vfp.fpscr));
+	x86_alu_ri(xb, X86_AND, 32, X86_RCX, (int32_t)~FPSCR_NZCV);
+	x86_alu_rr(xb, X86_OR, 32, X86_RCX, X86_RAX);
+	x86_mov_mr(xb, 32, JCPU(vfp.fpscr), X86_RCX);
+	x86_mov_mr(xb, 64, jv_mem(ctx, r), X86_RAX);
+	uint8_t *done = x86_jmp32(xb, NULL);
+	for (unsigned k = 0; k < nslow; k++)
+		jb_label(ctx, slow[k]);
+	jb_fop_call(ctx, op, a, b, jv_c(0));
+	x86_mov_mr(xb, 64, jv_mem(ctx, r), X86_RAX);
+	jb_label(ctx, done);
+	return true;
+}
+
+static inline jv jb_fop(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv c)
+{
+	jv r = jv_slot(ctx);
+
+	if (jb_fop_inline(ctx, op, a, b, c, r) || jb_fcmp_inline(ctx, op, a, b, r)) {
+		/* both paths arrive with the result in rax */
+		ctx->rax_at = x86_here(&ctx->b);
+		ctx->rax_val = r;
+		ctx->rax_val.ver = 64;
+		return r;
+	}
+	jb_fop_call(ctx, op, a, b, c);
+	x86_mov_mr(&ctx->b, 64, jv_mem(ctx, r), X86_RAX);
+	return r;
 }
 
 /* The ends. Each emits its exit; at depth 0 it also returns. */
