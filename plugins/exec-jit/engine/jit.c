@@ -56,6 +56,7 @@
 #define JIT_HASH 16384
 #define JIT_JC 4096			/* the dispatcher's lookup cache */
 #define JIT_MAX_INSNS 128
+#define JIT_STUB_BYTES 512		/* entry, epilogue and lookup stubs */
 /* The frame: slots plus the 8 bytes that realign rsp after six pushes. */
 #define JIT_FRAME (8 * JIT_SLOTS + 8)
 
@@ -100,6 +101,8 @@ static struct {
 	uint8_t *code_next;
 	uint8_t *entry;		/* uint64_t entry(struct arm_cpu *, void *block) */
 	uint8_t *epilogue;
+	uint8_t *lookup;	/* indirect branches (jit_emit_stubs) */
+	uint8_t *stubs_end;	/* translations start here */
 	unsigned ntb;
 	unsigned nsites;
 	struct jit_site sites[JIT_SITES];
@@ -143,7 +146,7 @@ static void jit_flush(void)
 	memset(jit_code_bitmap, 0, sizeof(jit_code_bitmap));
 	jit.ntb = 0;
 	jit.nsites = 0;
-	jit.code_next = jit.epilogue + 64;
+	jit.code_next = jit.stubs_end;
 	jit.gen++;
 	eng.sh->stats.code_flushes++;
 }
@@ -645,7 +648,11 @@ static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
 		cond = in->op == ARM_OP_BKPT ? ARM_COND_AL : it >> 4;
 	}
 	if (cond != ARM_COND_AL) {
-		jb_pin(ctx, in);
+		/* a B or BL names no register: its record's fields are not ones */
+		if (in->op != ARM_OP_B && in->op != ARM_OP_BL && in->op != ARM_OP_BLX_IMM)
+			jb_pin(ctx, in);
+		else
+			ctx->fixed = true;
 		jit_cond(ctx, cond);
 	}
 	int end = jit_sem(ctx, in);
@@ -690,7 +697,7 @@ static void jit_emit_stubs(void)
 	struct x86_buf b;
 	static const int saved[] = { X86_RBX, X86_RBP, X86_R12, X86_R13, X86_R14, X86_R15 };
 
-	x86_buf_init(&b, jit.code, 256);
+	x86_buf_init(&b, jit.code, JIT_STUB_BYTES);
 	jit.entry = x86_here(&b);
 	for (unsigned k = 0; k < 6; k++)
 		x86_push_r(&b, saved[k]);
@@ -706,8 +713,57 @@ static void jit_emit_stubs(void)
 	for (unsigned k = 6; k-- > 0;)
 		x86_pop_r(&b, saved[k]);
 	x86_op0(&b, X86_RET);
+
+	/*
+	 * The indirect-branch lookup, entered with r[15] set, r12 counting the
+	 * block just left and edx = its key's USER and BE bits: the
+	 * dispatcher's lookup cache (jit_lookup) probed inline. A hit is an
+	 * entry the dispatcher filled under the same fetch translation
+	 * (fetch_epoch) and code cache generation, for a block still live:
+	 * jump into it (its entry check comes first). Otherwise leave for the
+	 * dispatcher with SEM_BRANCH.
+	 */
+	jit.lookup = x86_here(&b);
+	x86_mov_rm(&b, 32, X86_RAX, JCPU(cpsr));
+	x86_alu_ri(&b, X86_AND, 32, X86_RAX, (int32_t)CPSR_T);
+	x86_shift_ri(&b, X86_SHL, 32, X86_RAX, 3); /* CPSR_T (bit 5) -> JIT_KEY_THUMB */
+	x86_alu_rr(&b, X86_OR, 32, X86_RDX, X86_RAX);
+	x86_mov_rm(&b, 32, X86_RAX, JREG(15));
+	x86_mov_rr(&b, 32, X86_RCX, X86_RAX);
+	x86_shift_ri(&b, X86_SHR, 32, X86_RCX, 1);
+	x86_mov_rr(&b, 32, X86_RSI, X86_RDX);
+	x86_shift_ri(&b, X86_SHL, 32, X86_RSI, 4);
+	x86_alu_rr(&b, X86_XOR, 32, X86_RCX, X86_RSI);
+	x86_alu_ri(&b, X86_AND, 32, X86_RCX, JIT_JC - 1);
+	x86_imul_rri(&b, 64, X86_RCX, X86_RCX, (int32_t)sizeof(struct jit_jc));
+	x86_mov_ri(&b, 64, X86_RSI, (uint64_t)(uintptr_t)jit.jc);
+	x86_alu_rr(&b, X86_ADD, 64, X86_RCX, X86_RSI);
+	uint8_t *miss[6];
+	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, va)));
+	miss[0] = x86_jcc32(&b, X86_CC_NE, NULL);
+	x86_alu_rm(&b, X86_CMP, 32, X86_RDX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, key)));
+	miss[1] = x86_jcc32(&b, X86_CC_NE, NULL);
+	x86_mov_rm(&b, 32, X86_RAX, JCPU(fetch_epoch));
+	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, epoch)));
+	miss[2] = x86_jcc32(&b, X86_CC_NE, NULL);
+	x86_mov_ri(&b, 64, X86_RSI, (uint64_t)(uintptr_t)&jit.gen);
+	x86_mov_rm(&b, 32, X86_RAX, x86_mem(X86_RSI, 0));
+	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, gen)));
+	miss[3] = x86_jcc32(&b, X86_CC_NE, NULL);
+	x86_mov_rm(&b, 64, X86_RCX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, tb)));
+	x86_test_rr(&b, 64, X86_RCX, X86_RCX);
+	miss[4] = x86_jcc32(&b, X86_CC_E, NULL);
+	x86_alu_mi(&b, X86_CMP, 8, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_tb, live)), 0);
+	miss[5] = x86_jcc32(&b, X86_CC_E, NULL);
+	x86_jmp_m(&b, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_tb, code)));
+	for (unsigned k = 0; k < 6; k++)
+		x86_patch_rel32(miss[k], x86_here(&b));
+	x86_mov_rr(&b, 64, X86_RAX, X86_R12);
+	x86_mov_ri(&b, 32, X86_RDX, SEM_BRANCH);
+	x86_jmp32(&b, jit.epilogue);
 	if (!x86_buf_ok(&b))
 		jit_fail("entry stub");
+	jit.stubs_end = (uint8_t *)(((uintptr_t)x86_here(&b) + 15) & ~(uintptr_t)15);
 }
 
 /*
@@ -723,6 +779,7 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	struct jit_tb *tb = &jit_tbs[jit.ntb++];
 	struct jit_ctx ctx = {
 		.epilogue = jit.epilogue,
+		.lookup = jit.lookup,
 		.tb = cache ? tb : NULL,
 		.tlb = jit.has_tlb && !(key & JIT_KEY_BE) ? &jit.tlb : NULL,
 		.key = key,

@@ -90,6 +90,7 @@ struct jit_tb;
 struct jit_ctx {
 	struct x86_buf b;
 	uint8_t *epilogue;	/* restores the host frame and returns */
+	uint8_t *lookup;	/* the indirect-branch lookup stub (jit.c) */
 	struct jit_tb *tb;	/* being translated */
 	const struct mmu_jit_tlb *tlb;	/* the inline fast path, or NULL */
 	uint32_t key;
@@ -1314,6 +1315,21 @@ static inline void jb_end_pc_exit(struct jit_ctx *ctx, int status)
 	jb_exit(ctx, status);
 }
 
+/* Leave for the block at r[15], which the instruction has just set: through
+ * the lookup stub (a hit jumps straight into that block) unless this block
+ * must return to the dispatcher after each instruction. */
+static inline void jb_exit_indirect(struct jit_ctx *ctx)
+{
+	if (ctx->key & JIT_KEY_SINGLE) {
+		jb_exit(ctx, SEM_BRANCH);
+		return;
+	}
+	jb_writeback(ctx);
+	x86_alu_ri(&ctx->b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
+	x86_mov_ri(&ctx->b, 32, X86_RDX, ctx->key & (JIT_KEY_USER | JIT_KEY_BE));
+	x86_jmp32(&ctx->b, ctx->lookup);
+}
+
 static inline void jb_branch(struct jit_ctx *ctx, jv t, bool bx)
 {
 	if (bx) {
@@ -1329,7 +1345,7 @@ static inline void jb_branch(struct jit_ctx *ctx, jv t, bool bx)
 		x86_mov_mr(&ctx->b, 32, JREG(15), X86_RAX);
 	}
 	jb_it_clear(ctx);
-	jb_exit(ctx, SEM_BRANCH);
+	jb_exit_indirect(ctx);
 }
 
 /* Call a helper that takes an exception or replaces the PC, then leave. */
