@@ -39,7 +39,7 @@ static void teardown(void)
 	unlink(log_path);
 }
 
-/* The whole file (the test process exits soon: never freed). */
+/* The whole file, to be freed. */
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -77,7 +77,7 @@ START_TEST(block_disassembled)
 	struct captive_jit_block b = good_block();
 	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
 	ck_assert_int_eq(jitlog_close(jl), 0);
-	const char *log = slurp(log_path);
+	char *log = slurp(log_path);
 	ck_assert_ptr_nonnull(strstr(log, "block 1: va 0xc0000100 pa 0x60000100 A32 insns 2"));
 	ck_assert_ptr_nonnull(strstr(log, "0xc0000100:  e3a00005"));
 	ck_assert_ptr_nonnull(strstr(log, "mov      r0, #5"));
@@ -87,6 +87,7 @@ START_TEST(block_disassembled)
 	ck_assert_ptr_nonnull(strstr(log, "48 89 d8"));
 	ck_assert_ptr_nonnull(strstr(log, "mov      rax, rbx"));
 	ck_assert_ptr_nonnull(strstr(log, "ret"));
+	free(log);
 }
 END_TEST
 
@@ -108,13 +109,14 @@ START_TEST(one_off_t32_from_raw)
 	b.raw = 0x47700000; /* bx lr */
 	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
 	ck_assert_int_eq(jitlog_close(jl), 0);
-	const char *log = slurp(log_path);
+	char *log = slurp(log_path);
 	ck_assert_ptr_nonnull(strstr(log, "T32 insns 1 guest bytes 4"));
 	ck_assert_ptr_nonnull(strstr(log, "one-off"));
 	ck_assert_ptr_nonnull(strstr(log, "0x10000000:  f000 f800"));
 	ck_assert_ptr_nonnull(strstr(log, "bl "));
 	ck_assert_ptr_nonnull(strstr(log, "0x10000000:  4770"));
 	ck_assert_ptr_nonnull(strstr(log, "bx       lr"));
+	free(log);
 }
 END_TEST
 
@@ -150,12 +152,13 @@ START_TEST(wrong_values_survived)
 	b.guest_bytes = 7; /* odd: the last byte is shown raw */
 	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
 	ck_assert_int_eq(jitlog_close(jl), 0);
-	const char *log = slurp(log_path);
+	char *log = slurp(log_path);
 	ck_assert_ptr_nonnull(strstr(log, "are not within one page of guest RAM"));
 	ck_assert_ptr_nonnull(strstr(log, "cannot read host code at 0x10:"));
 	ck_assert_ptr_nonnull(strstr(log, "only the first"));
 	ck_assert_ptr_nonnull(strstr(log, "not an instruction's length"));
 	ck_assert_ptr_nonnull(strstr(log, "block 9:"));
+	free(log);
 }
 END_TEST
 
@@ -177,8 +180,10 @@ START_TEST(perf_map_lines)
 	char want[128];
 	snprintf(want, sizeof(want), "%lx 8 guest_c0000100_A32\n7f0000001000 40 guest_00008001_T32\n",
 		 (unsigned long)(uintptr_t)host_code);
-	ck_assert_str_eq(slurp(map), want);
+	char *got = slurp(map);
 	unlink(map);
+	ck_assert_str_eq(got, want);
+	free(got);
 }
 END_TEST
 
@@ -191,7 +196,9 @@ START_TEST(interp_logs_a_note)
 	ck_assert_int_eq(jitlog_open(&jl, &cfg), 0);
 	ck_assert(!jitlog_wants_blocks(jl));
 	ck_assert_int_eq(jitlog_close(jl), 0);
-	ck_assert_ptr_nonnull(strstr(slurp(log_path), "no blocks follow"));
+	char *log = slurp(log_path);
+	ck_assert_ptr_nonnull(strstr(log, "no blocks follow"));
+	free(log);
 	snprintf(map, sizeof(map), "/tmp/perf-%d.map", (int)getpid());
 	ck_assert_int_ne(access(map, F_OK), 0);
 }
