@@ -63,9 +63,14 @@ static int jitlog_open_capstone(struct jitlog *jl)
 		return -ENOSYS;
 	}
 	jl->cs_open = true;
-	jl->insn = cs_malloc(jl->cs_x86); /* large enough for any architecture's */
+	/* Detail is off, so one instruction record serves all three handles. */
+	jl->insn = cs_malloc(jl->cs_x86);
 	jl->host = malloc(JITLOG_HOST_MAX);
-	return jl->insn && jl->host ? 0 : -ENOMEM;
+	if (!jl->insn || !jl->host) {
+		fprintf(stderr, "captive: run.jit_log: out of memory\n");
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static int jitlog_open_map(struct jitlog *jl)
