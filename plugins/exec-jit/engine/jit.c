@@ -766,6 +766,26 @@ static void jit_emit_stubs(void)
 	jit.stubs_end = (uint8_t *)(((uintptr_t)x86_here(&b) + 15) & ~(uintptr_t)15);
 }
 
+/* Describe the block just translated to the host (run.jit_log,
+ * run.perf_map); only while config.jit_notify is set. */
+__attribute__((cold, noinline)) static void jit_notify(const struct jit_tb *tb, const uint8_t *end,
+						       const struct arm_insn *given)
+{
+	struct captive_jit_block *jb = &eng.sh->jit_block;
+
+	jb->host_code = (uint64_t)(uintptr_t)tb->code;
+	jb->host_len = (uint32_t)(end - tb->code);
+	jb->guest_pa = tb->pa;
+	jb->guest_va = tb->va;
+	jb->guest_bytes = tb->bytes;
+	jb->ninsn = tb->ninsn;
+	jb->thumb = (tb->key & JIT_KEY_THUMB) != 0;
+	jb->itstate = tb->key & 0xff;
+	jb->one_off = given != NULL;
+	jb->raw = given ? given->raw : 0;
+	plat_doorbell(CAPTIVE_DB_JIT_BLOCK);
+}
+
 /*
  * Translate the block at va (physical pa, host bytes of its page at host)
  * under key. A one-off translation (code outside RAM or straddling a page)
@@ -862,6 +882,8 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	tb->bytes = va - va0;
 	jit.code_next = (uint8_t *)(((uintptr_t)ctx.b.p + 15) & ~(uintptr_t)15);
 	eng.sh->stats.decode_cache_misses++;
+	if (eng.sh->config.jit_notify)
+		jit_notify(tb, ctx.b.p, given);
 	if (!cache) {
 		jit.ntb--; /* run once and forgotten */
 		return tb;
