@@ -11,7 +11,25 @@ struct stats_row {
 	uint64_t value;
 };
 
-#define STATS_MAX_ROWS (56 + 2 * MACHINE_MAX_DEVICES)
+#define STATS_MAX_ROWS (56 + CAPTIVE_NAMED_COUNTERS + 2 * MACHINE_MAX_DEVICES)
+
+/* The engine's named counters (abi.h), names copied and checked: the shared
+ * page is the engine's to write, so a name is printed only as [a-z0-9_]. */
+static char stats_names[CAPTIVE_NAMED_COUNTERS][CAPTIVE_COUNTER_NAME];
+
+static const char *stats_counter_name(const struct captive_named_counter *c, char *out)
+{
+	unsigned j = 0;
+
+	for (; j + 1 < CAPTIVE_COUNTER_NAME && c->name[j]; j++) {
+		char ch = c->name[j];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_'))
+			return NULL;
+		out[j] = ch;
+	}
+	out[j] = '\0';
+	return j ? out : NULL;
+}
 
 static unsigned stats_rows(const struct vm *vm, struct stats_row *rows)
 {
@@ -51,6 +69,11 @@ static unsigned stats_rows(const struct vm *vm, struct stats_row *rows)
 	ROW("hwm_calls_tlbi_asid", s->hwm_calls_tlbi_asid);
 	ROW("hwm_calls_tlbi_all", s->hwm_calls_tlbi_all);
 	ROW("hwm_io_direct", s->hwm_io_direct);
+	for (unsigned i = 0; i < CAPTIVE_NAMED_COUNTERS; i++) {
+		const char *nm = stats_counter_name(&vm->sh->counters[i], stats_names[i]);
+		if (nm)
+			ROW(nm, vm->sh->counters[i].value);
+	}
 	ROW("exits_io", h->exits[VM_EXIT_IO]);
 	ROW("exits_mmio", h->exits[VM_EXIT_MMIO]);
 	ROW("exits_intr", h->exits[VM_EXIT_INTR]);

@@ -22,6 +22,29 @@ void engine_set_exit(uint32_t reason, uint32_t pc, uint32_t insn, bool thumb, co
 	rt_snprintf(e->msg, sizeof(e->msg), "%s", msg ? msg : "");
 }
 
+uint64_t *engine_counter(const char *name)
+{
+	struct captive_named_counter *c = eng.sh->counters;
+	unsigned len = 0;
+
+	while (name[len])
+		len++;
+	if (len >= CAPTIVE_COUNTER_NAME)
+		engine_panic("counter name '%s' too long", name);
+	for (unsigned k = 0; k < CAPTIVE_NAMED_COUNTERS; k++) {
+		bool same = true;
+		for (unsigned j = 0; j <= len && same; j++)
+			same = c[k].name[j] == name[j];
+		if (!c[k].name[0] || same) {
+			for (unsigned j = 0; j < CAPTIVE_COUNTER_NAME; j++)
+				c[k].name[j] = j < len ? name[j] : '\0';
+			c[k].value = 0;
+			return &c[k].value;
+		}
+	}
+	engine_panic("no free named counter for '%s' (CAPTIVE_NAMED_COUNTERS)", name);
+}
+
 int engine_poll_stop(void)
 {
 	struct captive_shared *sh = eng.sh;

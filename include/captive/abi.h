@@ -13,15 +13,15 @@
  * Who writes what:
  *   host  -> engine : magic/abi, config, boot, fast_reads, clock, irq_line,
  *                     stop_request, io.status/value (replies)
- *   engine -> host  : heartbeat, in_wfi, stats, log, exit, state, io requests,
- *                     jit_block
+ *   engine -> host  : heartbeat, in_wfi, stats, counters, log, exit, state,
+ *                     io requests, jit_block
  */
 #ifndef CAPTIVE_ABI_H
 #define CAPTIVE_ABI_H
 
 #include "captive/types.h"
 
-#define CAPTIVE_ABI_VERSION 4u
+#define CAPTIVE_ABI_VERSION 5u
 #define CAPTIVE_SHARED_MAGIC 0x43505456u /* "CPTV" */
 
 /* x86 I/O port the bare-metal engine writes a doorbell code to (32-bit out). */
@@ -308,6 +308,20 @@ struct captive_dirty {
 	uint64_t bits[CAPTIVE_DIRTY_WORDS];
 };
 
+/*
+ * Counters a strategy keeps beyond struct captive_engine_stats (which has no
+ * room left): the engine names a slot at start (engine_counter()) and counts
+ * in it; the host prints every named slot with the stats and in the JSON.
+ * A name is [a-z0-9_], NUL-padded.
+ */
+#define CAPTIVE_NAMED_COUNTERS 24
+#define CAPTIVE_COUNTER_NAME 24
+
+struct captive_named_counter {
+	char name[CAPTIVE_COUNTER_NAME];
+	uint64_t value;
+};
+
 struct captive_shared {
 	uint32_t magic;
 	uint32_t abi_version;
@@ -340,6 +354,7 @@ struct captive_shared {
 	struct captive_dirty dirty;
 	struct captive_debug debug;
 	struct captive_jit_block jit_block;
+	struct captive_named_counter counters[CAPTIVE_NAMED_COUNTERS];
 };
 
 _Static_assert(sizeof(struct captive_engine_config) == 56, "config layout");
@@ -357,6 +372,8 @@ _Static_assert(sizeof(struct captive_debug) == 16 + 4 * CAPTIVE_DEBUG_MAX_BPS + 
 	       "debug layout");
 _Static_assert(sizeof(struct captive_jit_block) == 48, "jit_block layout");
 _Static_assert(offsetof(struct captive_shared, jit_block) % 8 == 0, "jit_block aligned");
+_Static_assert(sizeof(struct captive_named_counter) == 32, "counter layout");
+_Static_assert(offsetof(struct captive_shared, counters) % 8 == 0, "counters aligned");
 _Static_assert(sizeof(struct captive_shared) <= 8192, "shared area fits two pages");
 
 /*

@@ -39,6 +39,14 @@ static inline bool engine_pa_is_ram(gpa_t pa)
 int engine_main(struct captive_shared *sh);
 
 /*
+ * The value of the named counter `name` (sh->counters, ABI), zeroed: a
+ * strategy calls this at init and counts through the pointer. The name
+ * must be [a-z0-9_] and shorter than CAPTIVE_COUNTER_NAME. Panics when the
+ * table is full (a build-time mistake, not a guest's doing).
+ */
+uint64_t *engine_counter(const char *name);
+
+/*
  * Safe-point poll used by every exec strategy: handles stop_request and the
  * heartbeat. Returns a non-zero enum captive_stop when the engine must stop.
  */

@@ -111,12 +111,24 @@ static struct {
 	struct jit_tb *page_hash[JIT_HASH];	/* heads of per-page lists, by page */
 	struct jit_jc jc[JIT_JC];
 	struct arm_cpu *cpu;
+	/* named counters (engine_counter) */
+	uint64_t *n_blocks, *n_insns, *n_retrans, *n_chains, *n_lookup_hit, *n_lookup_miss,
+		*n_helpers;
 	struct mmu_jit_tlb tlb;
 	bool has_tlb;
 } jit;
 
 static struct jit_tb jit_tbs[JIT_TBS];
 static uint8_t jit_code_bitmap[JIT_PHYS_PAGES / 8];
+/* pages that have held translations since start: a block translated in one
+ * whose code is gone (a store, DMA, a flush) counts as a retranslation */
+static uint8_t jit_code_ever[JIT_PHYS_PAGES / 8];
+
+/* A named counter as a displacement from r14 (the shared page). */
+static int32_t jit_counter_disp(const uint64_t *c)
+{
+	return (int32_t)((uintptr_t)c - (uintptr_t)eng.sh);
+}
 
 _Noreturn void jit_fail(const char *what)
 {
@@ -755,9 +767,11 @@ static void jit_emit_stubs(void)
 	miss[4] = x86_jcc32(&b, X86_CC_E, NULL);
 	x86_alu_mi(&b, X86_CMP, 8, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_tb, live)), 0);
 	miss[5] = x86_jcc32(&b, X86_CC_E, NULL);
+	x86_unop_m(&b, X86_INC, 64, x86_mem(X86_R14, jit_counter_disp(jit.n_lookup_hit)));
 	x86_jmp_m(&b, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_tb, code)));
 	for (unsigned k = 0; k < 6; k++)
 		x86_patch_rel32(miss[k], x86_here(&b));
+	x86_unop_m(&b, X86_INC, 64, x86_mem(X86_R14, jit_counter_disp(jit.n_lookup_miss)));
 	x86_mov_rr(&b, 64, X86_RAX, X86_R12);
 	x86_mov_ri(&b, 32, X86_RDX, SEM_BRANCH);
 	x86_jmp32(&b, jit.epilogue);
@@ -800,6 +814,7 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	struct jit_ctx ctx = {
 		.epilogue = jit.epilogue,
 		.lookup = jit.lookup,
+		.helper_count = jit_counter_disp(jit.n_helpers),
 		.tb = cache ? tb : NULL,
 		.tlb = jit.has_tlb && !(key & JIT_KEY_BE) ? &jit.tlb : NULL,
 		.key = key,
@@ -882,6 +897,8 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	tb->bytes = va - va0;
 	jit.code_next = (uint8_t *)(((uintptr_t)ctx.b.p + 15) & ~(uintptr_t)15);
 	eng.sh->stats.decode_cache_misses++;
+	(*jit.n_blocks)++;
+	*jit.n_insns += n;
 	if (eng.sh->config.jit_notify)
 		jit_notify(tb, ctx.b.p, given);
 	if (!cache) {
@@ -894,7 +911,11 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	tb->pnext = jit.page_hash[ph];
 	jit.page_hash[ph] = tb;
 	uint64_t pn = pa >> JIT_PAGE_SHIFT;
-	jit_code_bitmap[pn >> 3] |= (uint8_t)(1u << (pn & 7));
+	uint8_t bit = (uint8_t)(1u << (pn & 7));
+	if ((jit_code_ever[pn >> 3] & bit) && !(jit_code_bitmap[pn >> 3] & bit))
+		(*jit.n_retrans)++;
+	jit_code_bitmap[pn >> 3] |= bit;
+	jit_code_ever[pn >> 3] |= bit;
 	return tb;
 }
 
@@ -915,6 +936,13 @@ int exec_init(struct arm_cpu *cpu)
 	if (!jit.code)
 		engine_panic("exec=jit: this platform gives the engine no executable memory for its "
 			     "code cache (the kvm half of exec=jit is not built yet)");
+	jit.n_blocks = engine_counter("jit_blocks");
+	jit.n_insns = engine_counter("jit_insns_translated");
+	jit.n_retrans = engine_counter("jit_retranslated_blocks");
+	jit.n_chains = engine_counter("jit_chain_patches");
+	jit.n_lookup_hit = engine_counter("jit_lookup_hits");
+	jit.n_lookup_miss = engine_counter("jit_lookup_misses");
+	jit.n_helpers = engine_counter("jit_helper_calls");
 	jit_emit_stubs();
 	jit_flush();
 	eng.sh->stats.code_flushes = 0;
@@ -1009,8 +1037,10 @@ static void jit_link(uint32_t s, struct jit_tb *tb, uint32_t va)
 	if (!tb->live || !site->owner->live || tb->key != site->key || site->target != va ||
 	    ((tb->pa ^ site->owner->pa) & ~(gpa_t)(JIT_PAGE_SIZE - 1)) || tb->nin == JIT_IN)
 		return;
-	if (x86_patch_jmp_atomic(site->jmp, tb->code))
+	if (x86_patch_jmp_atomic(site->jmp, tb->code)) {
 		tb->in[tb->nin++] = s;
+		(*jit.n_chains)++;
+	}
 }
 
 int exec_run(struct arm_cpu *cpu)

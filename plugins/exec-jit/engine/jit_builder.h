@@ -91,6 +91,7 @@ struct jit_ctx {
 	struct x86_buf b;
 	uint8_t *epilogue;	/* restores the host frame and returns */
 	uint8_t *lookup;	/* the indirect-branch lookup stub (jit.c) */
+	int32_t helper_count;	/* r14-relative: the jit_helper_calls counter */
 	struct jit_tb *tb;	/* being translated */
 	const struct mmu_jit_tlb *tlb;	/* the inline fast path, or NULL */
 	uint32_t key;
@@ -614,6 +615,7 @@ static inline void jb_call(struct jit_ctx *ctx, const void *fn, unsigned nargs, 
 	x86_call_r(&ctx->b, X86_RAX);
 	ctx->in_call = false;
 	jb_reload(ctx);
+	x86_unop_m(&ctx->b, X86_INC, 64, x86_mem(X86_R14, ctx->helper_count));
 }
 
 #define JB_CALL(ctx, fn, ...)                                                             \
@@ -1153,6 +1155,7 @@ static inline void jb_fop_call(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv 
 	x86_call_r(&ctx->b, X86_RAX);
 	ctx->in_call = false;
 	jb_reload(ctx);
+	x86_unop_m(&ctx->b, X86_INC, 64, x86_mem(X86_R14, ctx->helper_count));
 }
 
 /*
