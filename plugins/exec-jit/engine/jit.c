@@ -54,7 +54,7 @@
 #define JIT_BLOCK_MAX_BYTES (64u << 10)	/* room kept free for one translation */
 #define JIT_TBS 65536
 #define JIT_HASH 16384
-#define JIT_JC 4096			/* the dispatcher's lookup cache */
+#define JIT_JC 65536			/* the dispatcher's lookup cache */
 #define JIT_MAX_INSNS 128
 #define JIT_STUB_BYTES 512		/* entry, epilogue and lookup stubs */
 /* The frame: slots plus the 8 bytes that realign rsp after six pushes. */
@@ -209,10 +209,17 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 	/* Chains stay within the guest page (whose translation the block was
 	 * entered under) and never close a branch to itself (the dispatcher
 	 * watches those for a hung guest). */
-	if ((ctx->key & JIT_KEY_SINGLE) || ((target ^ ctx->pc) & ~(JIT_PAGE_SIZE - 1)) ||
-	    target == ctx->pc || jit.nsites == JIT_SITES || !ctx->tb) {
+	bool other_page = (target ^ ctx->pc) & ~(JIT_PAGE_SIZE - 1);
+	if ((ctx->key & JIT_KEY_SINGLE) || other_page || target == ctx->pc ||
+	    jit.nsites == JIT_SITES || !ctx->tb) {
 		x86_mov_mi(b, 32, JREG(15), (int32_t)target);
-		jb_exit(ctx, status);
+		/* Another page: its translation may change under the same
+		 * address, so the inline lookup (which checks the fetch
+		 * translation) finds the block, not a patched jump. */
+		if (other_page && !(key & 0xff) && target != ctx->pc)
+			jb_exit_indirect(ctx);
+		else
+			jb_exit(ctx, status);
 		return;
 	}
 	struct jit_site *site = &jit.sites[jit.nsites];

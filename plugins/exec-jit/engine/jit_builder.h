@@ -843,10 +843,29 @@ static inline void jb_st(struct jit_ctx *ctx, jv addr, jv v, unsigned size, unsi
 	jb_label(ctx, done);
 }
 
+/* B_PROBE_ST: inline when the range lies in one page, where a TLB hit for a
+ * word store at its start (aligned: the tag compare includes the low bits)
+ * is the answer; the helper otherwise. */
 static inline void jb_probe(struct jit_ctx *ctx, jv addr, uint32_t len, unsigned fl)
 {
+	struct x86_buf *b = &ctx->b;
+	uint8_t *miss[3], *done = NULL;
+
+	if (jb_inline_mem(ctx, fl) && len <= (1u << ctx->tlb->page_shift)) {
+		jv_load(ctx, X86_RAX, addr, 32);
+		x86_mov_rr(b, 32, X86_RCX, X86_RAX);
+		x86_alu_ri(b, X86_AND, 32, X86_RCX, (int32_t)((1u << ctx->tlb->page_shift) - 1));
+		x86_alu_ri(b, X86_CMP, 32, X86_RCX, (int32_t)((1u << ctx->tlb->page_shift) - len));
+		miss[2] = x86_jcc32(b, X86_CC_A, NULL);
+		jb_tlb(ctx, 4, jb_mem_flags(ctx, MMU_WRITE, fl), miss);
+		done = x86_jmp32(b, NULL);
+		for (unsigned k = 0; k < 3; k++)
+			jb_label(ctx, miss[k]);
+	}
 	JB_CALL(ctx, jit_h_probe, addr, jv_c(len), jv_c(fl), jv_c(ctx->pc));
 	jb_exc_if_nonzero(ctx);
+	if (done)
+		jb_label(ctx, done);
 }
 
 static inline void jb_check_align(struct jit_ctx *ctx, jv addr, unsigned n, bool write)
