@@ -325,12 +325,6 @@ uint32_t jit_h_align(struct arm_cpu *cpu, uint32_t addr, uint32_t write, uint32_
 	return jit_abort(cpu, FSR_ALIGNMENT, addr, write, pc);
 }
 
-uint32_t jit_h_bx(struct arm_cpu *cpu, uint32_t t)
-{
-	arm_bx_write_pc(cpu, t);
-	return 0;
-}
-
 uint32_t jit_h_undef(struct arm_cpu *cpu, uint32_t pc)
 {
 	arm_take_exception(cpu, ARM_EXC_UNDEF, pc);

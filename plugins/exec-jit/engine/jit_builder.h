@@ -686,7 +686,6 @@ static inline bool jb_end(struct jit_ctx *ctx, int end)
 	return true;
 }
 
-uint32_t jit_h_bx(struct arm_cpu *cpu, uint32_t t);
 uint32_t jit_h_undef(struct arm_cpu *cpu, uint32_t pc);
 uint32_t jit_h_svc(struct arm_cpu *cpu, uint32_t pc);
 uint32_t jit_h_bkpt(struct arm_cpu *cpu, uint32_t pc);
@@ -1355,7 +1354,20 @@ static inline void jb_exit_indirect(struct jit_ctx *ctx)
 static inline void jb_branch(struct jit_ctx *ctx, jv t, bool bx)
 {
 	if (bx) {
-		JB_CALL(ctx, jit_h_bx, t);
+		/* arm_bx_write_pc(): bit 0 selects the state, and the PC drops
+		 * bit 0 (T32) or bits 1:0 (A32) */
+		struct x86_buf *xb = &ctx->b;
+		jv_load(ctx, X86_RAX, t, 32);
+		x86_test_ri(xb, 32, X86_RAX, 1);
+		uint8_t *arm = x86_jcc32(xb, X86_CC_E, NULL);
+		x86_alu_ri(xb, X86_AND, 32, X86_RAX, (int32_t)~1u);
+		x86_alu_mi(xb, X86_OR, 32, JCPU(cpsr), (int32_t)CPSR_T);
+		uint8_t *set = x86_jmp32(xb, NULL);
+		jb_label(ctx, arm);
+		x86_alu_ri(xb, X86_AND, 32, X86_RAX, (int32_t)~3u);
+		x86_alu_mi(xb, X86_AND, 32, JCPU(cpsr), (int32_t)~CPSR_T);
+		jb_label(ctx, set);
+		x86_mov_mr(xb, 32, JREG(15), X86_RAX);
 	} else if (t.k == JV_CONST) {
 		jb_it_clear(ctx);
 		jit_chain_exit(ctx, (uint32_t)t.c & (ctx->thumb ? ~1u : ~3u),
