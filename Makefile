@@ -29,7 +29,7 @@ SAN_FLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-sanitize-recover=all -
 
 # ---- host side: framework, platforms, plugin host halves -----------------
 HOST_CFLAGS := $(COMMON_CFLAGS) $(SAN_FLAGS) -D_GNU_SOURCE -pthread -Iframework -Iplatforms/include
-HOST_LIBS := $(SAN_FLAGS) -linih -lfdt -lunwind -lunwind-x86_64 -ldl -lpthread -lm
+HOST_LIBS := $(SAN_FLAGS) -linih -lfdt -lunwind -lunwind-x86_64 -lcapstone -ldl -lpthread -lm
 
 FRAMEWORK_SRC := $(wildcard framework/*.c)
 PLATFORM_SRC := $(wildcard platforms/*.c platforms/*/*.c)
@@ -166,7 +166,6 @@ $(B)/tests/test_%: $(B)/obj/host/tests/unit/test_%.o $(UNIT_SUPPORT_OBJ) $(LIBHO
 $(B)/obj/host/tests/unit/test_engine_%.o: HOST_CFLAGS += -Iengine/include -Iengine/arch
 $(B)/tests/test_diff_unicorn: HOST_LIBS += -lunicorn
 $(B)/obj/host/tests/unit/test_x86_emit.o: HOST_CFLAGS += -Iplugins/exec-jit/engine
-$(B)/tests/test_x86_emit: HOST_LIBS += -lcapstone
 define engine_test_rule
 $(B)/tests/test_engine_$(1)-$(2): $(B)/obj/host/tests/unit/test_engine_$(1).o $(UNIT_SUPPORT_OBJ) \
 		$(B)/engine/process/lib$(2).a $(LIBHOST_OBJ)

@@ -52,6 +52,9 @@ struct gdbstub {
 	/* the stub thread's own */
 	bool stopped;		/* the engine is held and the guest stopped */
 	bool resume_pending;	/* a c/s/Ctrl-C awaits its stop reply */
+	bool break_asked;	/* a break was requested and its stop not yet seen
+				 * (the engine clears debug.break_request when it
+				 * stops, possibly before this thread reads the pipe) */
 	bool wait_first;	/* --gdb-wait: hold until a debugger resumes */
 	bool swbreak;		/* the client understands swbreak stop replies */
 	bool in_packet, oversize;
@@ -150,6 +153,7 @@ static int gdb_engine_call(struct gdbstub *g, uint32_t cmd)
 static void gdb_request_break(struct gdbstub *g)
 {
 	struct vm *vm = g->vm;
+	g->break_asked = true;
 	__atomic_store_n(&g->sh->debug.break_request, 1, __ATOMIC_RELEASE);
 	__atomic_store_n(&g->sh->debug.armed, 1, __ATOMIC_RELEASE);
 	/* an idle guest waits in WFI on the engine's thread: end the wait */
@@ -164,10 +168,11 @@ static int gdb_ensure_stopped(struct gdbstub *g)
 {
 	if (g->stopped)
 		return 0;
-	if (!__atomic_load_n(&g->sh->debug.break_request, __ATOMIC_ACQUIRE))
+	if (!g->break_asked)
 		return -1;
 	if (gdb_wait_held(g))
 		return -1;
+	g->break_asked = false;
 	g->stopped = true;
 	g->resume_pending = false;
 	return 0;
@@ -185,6 +190,7 @@ static void gdb_disarm(struct gdbstub *g)
 {
 	__atomic_store_n(&g->sh->debug.armed, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&g->sh->debug.break_request, 0, __ATOMIC_RELEASE);
+	g->break_asked = false;
 	g->sh->debug.nbps = 0;
 	g->wait_first = false;
 	if (g->stopped) {
@@ -743,6 +749,7 @@ static void gdb_engine_held(struct gdbstub *g)
 {
 	char reply[32];
 	g->stopped = true;
+	g->break_asked = false;
 	if (g->client_fd < 0 && !g->wait_first) {
 		gdb_disarm(g); /* a stop that crossed a disconnect */
 		return;

@@ -16,6 +16,7 @@
 #include "console.h"
 #include "crash.h"
 #include "gdbstub.h"
+#include "jitlog.h"
 #include "loader.h"
 #include "plugins.h"
 #include "stats.h"
@@ -166,6 +167,10 @@ int vm_doorbell(struct vm *vm, uint32_t code)
 			__atomic_store_n(&sh->debug.armed, 0, __ATOMIC_RELEASE);
 			sh->debug.cmd = CAPTIVE_DBG_CONTINUE;
 		}
+		return 0;
+	case CAPTIVE_DB_JIT_BLOCK:
+		if (vm->jitlog)
+			jitlog_block(vm->jitlog, &sh->jit_block, vm->ram, vm->ram_base, vm->ram_size);
 		return 0;
 	case CAPTIVE_DB_PANIC:
 		crash_report_engine(vm, stderr);
@@ -331,6 +336,7 @@ static void vm_fill_shared(struct vm *vm)
 									   : CAPTIVE_IRQ_PER_INSN;
 	sh->config.fast_clock = cfg->run_fast_clock;
 	sh->config.verbose = cfg->run_verbose;
+	sh->config.jit_notify = jitlog_wants_blocks(vm->jitlog);
 	sh->config.phys_window = vm->phys_window;
 	sh->config.ram_base = vm->ram_base;
 	sh->config.ram_size = vm->ram_size;
@@ -418,6 +424,8 @@ int vm_run(const struct captive_config *cfg, const char *stats_json,
 	}
 	vm->ram_base = board->ram_base;
 	vm->ram_size = cfg->guest_memory;
+	if (jitlog_open(&vm->jitlog, cfg))
+		goto out;
 	struct machine_host host = {
 		.opaque = vm,
 		.now_ns = vm_host_now_ns,
@@ -515,6 +523,8 @@ out:
 		munmap(vm->ram, vm->ram_size);
 	if (vm->ram_fd >= 0)
 		close(vm->ram_fd);
+	if (jitlog_close(vm->jitlog))
+		status = status ? status : 2;
 	for (int a = 0; a < 3; a++)
 		plugin_unload(&plugins[a]);
 	return status;

@@ -109,6 +109,9 @@ struct vm {
 	/* the gdb stub, or NULL (debug.gdb) */
 	struct gdbstub *gdb;
 
+	/* run.jit_log and run.perf_map, or NULL (jitlog.h) */
+	struct jitlog *jitlog;
+
 	atomic_int stop;		/* enum vm_stop_cause; non-zero: stop requested */
 	atomic_int watchdog_fired;
 	/* device accesses in progress (vm_mmio): the engine is waiting on the

@@ -13,14 +13,15 @@
  * Who writes what:
  *   host  -> engine : magic/abi, config, boot, fast_reads, clock, irq_line,
  *                     stop_request, io.status/value (replies)
- *   engine -> host  : heartbeat, in_wfi, stats, log, exit, state, io requests
+ *   engine -> host  : heartbeat, in_wfi, stats, log, exit, state, io requests,
+ *                     jit_block
  */
 #ifndef CAPTIVE_ABI_H
 #define CAPTIVE_ABI_H
 
 #include "captive/types.h"
 
-#define CAPTIVE_ABI_VERSION 3u
+#define CAPTIVE_ABI_VERSION 4u
 #define CAPTIVE_SHARED_MAGIC 0x43505456u /* "CPTV" */
 
 /* x86 I/O port the bare-metal engine writes a doorbell code to (32-bit out). */
@@ -35,6 +36,7 @@ enum captive_doorbell {
 	CAPTIVE_DB_PANIC = 6,	 /* engine bug: message in exit.msg, state valid */
 	CAPTIVE_DB_CLOCK = 7,	 /* refresh clock.mono_ns now */
 	CAPTIVE_DB_DEBUG = 8,	 /* debugger: stopped, or a `debug` command done */
+	CAPTIVE_DB_JIT_BLOCK = 9, /* a block was translated: `jit_block` (config.jit_notify only) */
 };
 
 /* Why the engine stopped (exit.reason). */
@@ -71,6 +73,11 @@ struct captive_engine_config {
 	uint64_t ram_base;	/* guest physical base of RAM */
 	uint64_t ram_size;
 	uint64_t insn_limit;	/* 0: unlimited */
+	/* 1: an exec strategy that translates code rings CAPTIVE_DB_JIT_BLOCK
+	 * for every block it translates (run.jit_log, run.perf_map); 0 costs
+	 * one branch per translation. */
+	uint32_t jit_notify;
+	uint32_t pad;
 };
 
 /* Guest entry state (boot protocol), written by the host before start. */
@@ -199,6 +206,28 @@ struct captive_exit_info {
 	char msg[CAPTIVE_MSG_BYTES];
 };
 
+/*
+ * The block an exec strategy has just translated, for the host's jit log and
+ * perf map (CAPTIVE_DB_JIT_BLOCK). host_code is an engine address: the host
+ * can read it only where the engine shares its address space (process). The
+ * guest bytes of a cached block are guest RAM at [guest_pa, guest_pa +
+ * guest_bytes), within one guest page; a one-off translation (code outside
+ * RAM, or a T32 instruction straddling a page end) covers one instruction,
+ * whose encoding is in `raw` because its bytes may be in neither.
+ */
+struct captive_jit_block {
+	uint64_t host_code;	/* engine address of the block's first host instruction */
+	uint64_t guest_pa;	/* guest physical address of its first instruction */
+	uint32_t host_len;	/* bytes of host code from host_code */
+	uint32_t guest_va;	/* guest virtual address of its first instruction */
+	uint32_t guest_bytes;	/* guest code bytes it covers */
+	uint32_t ninsn;		/* guest instructions */
+	uint32_t thumb;		/* 1: T32, 0: A32 */
+	uint32_t itstate;	/* T32: ITSTATE at entry */
+	uint32_t one_off;	/* 1: run once, never cached; see `raw` */
+	uint32_t raw;		/* one_off: the encoding (T32: first halfword in bits 31:16) */
+};
+
 struct captive_log {
 	uint32_t len;
 	uint32_t pad;
@@ -310,9 +339,10 @@ struct captive_shared {
 	struct captive_log log;
 	struct captive_dirty dirty;
 	struct captive_debug debug;
+	struct captive_jit_block jit_block;
 };
 
-_Static_assert(sizeof(struct captive_engine_config) == 48, "config layout");
+_Static_assert(sizeof(struct captive_engine_config) == 56, "config layout");
 _Static_assert(sizeof(struct captive_boot) == 344, "boot layout");
 _Static_assert(offsetof(struct captive_boot, d) % 8 == 0, "boot d[] aligned");
 _Static_assert(offsetof(struct captive_arm_state, d) % 8 == 0, "state d[] aligned");
@@ -325,6 +355,8 @@ _Static_assert(sizeof(struct captive_dirty) == 8 + 8 * CAPTIVE_DIRTY_WORDS, "dir
 _Static_assert(offsetof(struct captive_shared, dirty) % 8 == 0, "dirty bitmap aligned");
 _Static_assert(sizeof(struct captive_debug) == 16 + 4 * CAPTIVE_DEBUG_MAX_BPS + 16 + CAPTIVE_DEBUG_BUF,
 	       "debug layout");
+_Static_assert(sizeof(struct captive_jit_block) == 48, "jit_block layout");
+_Static_assert(offsetof(struct captive_shared, jit_block) % 8 == 0, "jit_block aligned");
 _Static_assert(sizeof(struct captive_shared) <= 8192, "shared area fits two pages");
 
 /*

@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Protocol-level checks of captive's gdb stub, with bad input a debugger
-would never send. Usage: gdb_proto.py PORT MAIN_START MAIN_END
-(the busy guest's main, to check where Ctrl-C stops it). Prints PASS:/FAIL:
+would never send. Usage: gdb_proto.py PORT MAIN_START MAIN_END RELEASE
+(the spin guest's main, to check where Ctrl-C stops it, and the word that
+lets it finish). Prints PASS:/FAIL:
 lines; the caller checks that the guest then runs on to its normal end."""
 import socket
 import sys
 import time
 
 port, main_lo, main_hi = int(sys.argv[1]), int(sys.argv[2], 16), int(sys.argv[3], 16)
+release = int(sys.argv[4], 16)
 
 
 def result(ok, what):
@@ -90,6 +92,7 @@ result(stop == b"S02", "Ctrl-C stops the running guest (%r)" % stop)
 regs = c.ask(b"g")
 pc = int.from_bytes(bytes.fromhex(regs[15 * 8:16 * 8].decode()), "little")
 result(main_lo <= pc < main_hi, "stopped inside the guest's loop (pc 0x%08x)" % pc)
+result(c.ask(b"M%x,4:01000000" % release) == b"OK", "memory write releases the guest's loop")
 
 c.send(packet(b"c"))
 c.ack()

@@ -154,13 +154,17 @@ for combo in $(for be in $(usable_backends); do for ex in $(usable_execs); do ec
 	finish_captive thumb $G/golden/thumb.out
 
 	# ---- the protocol's bad input, on a running guest ----
-	elf=$G/build/neg/busy.elf
+	elf=$G/build/neg/spin.elf
 	main=$((16#$(sym $elf main)))
 	start_captive "$tmp/proto" $P --kernel $elf || continue
 	python3 tests/integration/gdb_proto.py "$port" "$(printf %x $main)" \
-		"$(printf %x $((main + 16#$(symsize $elf main))))" | sed "s#^\(PASS\|FAIL\): #\1: $b #"
+		"$(printf %x $((main + 16#$(symsize $elf main))))" "$(sym $elf release)" \
+		>"$tmp/proto.res" 2>&1
+	rc=$?
+	sed "s#^\(PASS\|FAIL\): #\1: $b #" "$tmp/proto.res" | grep -E '^(PASS|FAIL):'
+	[ $rc = 0 ] || fail "$b gdb_proto.py failed (status $rc): $(grep -v -E '^(PASS|FAIL):' "$tmp/proto.res" | tail -3 | tr '\n' ' ')"
 	finish_captive proto ""
-	if grep -q "busy: done" "$tmp/proto.out"; then
+	if grep -q "spin: released" "$tmp/proto.out"; then
 		pass "$b after a disconnect mid-run the guest computes on to its result"
 	else
 		fail "$b no result after the debugger disconnected: $(head -c 200 "$tmp/proto.out")"

@@ -31,6 +31,8 @@ START_TEST(defaults_are_the_documented_ones)
 	ck_assert_uint_eq(c.guest_memory, 512u << 20);
 	ck_assert(c.run_fast_clock);
 	ck_assert(!c.run_strict_bus);
+	ck_assert_str_eq(c.run_jit_log, "");
+	ck_assert(!c.run_perf_map);
 }
 END_TEST
 
@@ -66,7 +68,10 @@ START_TEST(unknown_key_and_value_rejected)
 	ck_assert_int_ne(config_set(&c, "t", "run", "timeout", " -0"), 0);
 	ck_assert_int_ne(config_set(&c, "t", "run", "timeout", "+5"), 0);
 	ck_assert_int_ne(config_set(&c, "t", "run", "timeout", "12s"), 0);
+	ck_assert_int_ne(config_set(&c, "t", "run", "perf_map", "sometimes"), 0);
+	ck_assert_int_ne(config_set(&c, "t", "run", "jit_logs", "x.log"), 0);
 	ck_assert_str_eq(c.strategy_mmu, "softtlb");
+	ck_assert(!c.run_perf_map);
 }
 END_TEST
 
@@ -129,6 +134,8 @@ START_TEST(dump_round_trips)
 	ck_assert_int_eq(config_set_assignment(&a, "strategy.irq=per-block"), 0);
 	ck_assert_int_eq(config_set_assignment(&a, "run.strict_bus=true"), 0);
 	ck_assert_int_eq(config_set_assignment(&a, "guest.cmdline=console=ttyAMA0 quiet"), 0);
+	ck_assert_int_eq(config_set_assignment(&a, "run.jit_log=/tmp/jit=log.txt"), 0);
+	ck_assert_int_eq(config_set_assignment(&a, "run.perf_map=true"), 0);
 	char path[] = "/tmp/captive-dump-XXXXXX";
 	int fd = mkstemp(path);
 	FILE *f = fdopen(fd, "w");
@@ -140,6 +147,8 @@ START_TEST(dump_round_trips)
 	ck_assert_str_eq(b.strategy_irq, "per-block");
 	ck_assert(b.run_strict_bus);
 	ck_assert_str_eq(b.guest_cmdline, "console=ttyAMA0 quiet");
+	ck_assert_str_eq(b.run_jit_log, "/tmp/jit=log.txt");
+	ck_assert(b.run_perf_map);
 	ck_assert_uint_eq(b.guest_memory, a.guest_memory);
 }
 END_TEST

@@ -80,6 +80,8 @@
  *
  * System state (a JIT calls the core's helpers for these):
  *   B_CPSR()                   the full CPSR
+ *   B_DATA_BE()                CPSR.E as 1/0 (data big-endian; fixed within a
+ *                              block, see B_LD)
  *   B_CPSR_WRITE_INSTR(v, m)   MSR CPSR, m = byte mask (static)
  *   B_CPSR_WRITE_RAW(v, mask)  CPSR bits in mask (static) from v (CPS)
  *   B_SPSR() B_SPSR_WRITE_INSTR(v, m)

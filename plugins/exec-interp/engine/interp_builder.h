@@ -232,6 +232,7 @@ static INTERP_INLINE bool interp_vfp_enabled(const struct arm_cpu *cpu)
 	} while (0)
 
 #define B_CPSR() arm_cpsr_read(cpu)
+#define B_DATA_BE() ((cpu->cpsr & CPSR_E) ? 1u : 0u)
 #define B_CPSR_WRITE_INSTR(v, m) arm_cpsr_write_instr(cpu, (v), (m))
 #define B_CPSR_WRITE_RAW(v, mask) arm_cpsr_write(cpu, (v), (mask))
 #define B_SPSR() (cpu->bank_spsr[cpu->bank])

@@ -56,6 +56,7 @@
 #define JIT_HASH 16384
 #define JIT_JC 4096			/* the dispatcher's lookup cache */
 #define JIT_MAX_INSNS 128
+#define JIT_STUB_BYTES 512		/* entry, epilogue and lookup stubs */
 /* The frame: slots plus the 8 bytes that realign rsp after six pushes. */
 #define JIT_FRAME (8 * JIT_SLOTS + 8)
 
@@ -100,6 +101,8 @@ static struct {
 	uint8_t *code_next;
 	uint8_t *entry;		/* uint64_t entry(struct arm_cpu *, void *block) */
 	uint8_t *epilogue;
+	uint8_t *lookup;	/* indirect branches (jit_emit_stubs) */
+	uint8_t *stubs_end;	/* translations start here */
 	unsigned ntb;
 	unsigned nsites;
 	struct jit_site sites[JIT_SITES];
@@ -143,7 +146,7 @@ static void jit_flush(void)
 	memset(jit_code_bitmap, 0, sizeof(jit_code_bitmap));
 	jit.ntb = 0;
 	jit.nsites = 0;
-	jit.code_next = jit.epilogue + 64;
+	jit.code_next = jit.stubs_end;
 	jit.gen++;
 	eng.sh->stats.code_flushes++;
 }
@@ -201,6 +204,7 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 		return;
 	}
 	struct jit_site *site = &jit.sites[jit.nsites];
+	jb_writeback(ctx);
 	x86_alu_ri(b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
 	site->jmp = x86_jmp_patchable(b, NULL);
 	site->stub = x86_here(b);
@@ -361,11 +365,6 @@ uint32_t jit_h_have_spsr(struct arm_cpu *cpu)
 	return arm_have_spsr(cpu);
 }
 
-
-void jit_h_set_nzcv(struct arm_cpu *cpu, uint32_t v)
-{
-	arm_flags_set_nzcv(cpu, v);
-}
 
 void jit_h_cpsr_write_instr(struct arm_cpu *cpu, uint32_t v, uint32_t m)
 {
@@ -641,18 +640,26 @@ static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
 	ctx->depth = 0;
 	ctx->nto_end = 0;
 	ctx->stores = false;
+	ctx->fixed = false;
 	memset(ctx->ver, 0, sizeof(ctx->ver));
 	memset(ctx->held, 0, sizeof(ctx->held));
 	if (it) {
 		arm_t32_in_it(in);
 		cond = in->op == ARM_OP_BKPT ? ARM_COND_AL : it >> 4;
 	}
-	if (cond != ARM_COND_AL)
+	if (cond != ARM_COND_AL) {
+		/* a B or BL names no register: its record's fields are not ones */
+		if (in->op != ARM_OP_B && in->op != ARM_OP_BL && in->op != ARM_OP_BLX_IMM)
+			jb_pin(ctx, in);
+		else
+			ctx->fixed = true;
 		jit_cond(ctx, cond);
+	}
 	int end = jit_sem(ctx, in);
+	ctx->fixed = false;
 	/* The end of the instruction: condition failed or SEM_NEXT. */
 	for (unsigned k = 0; k < ctx->nto_end; k++)
-		x86_patch_rel32(ctx->to_end[k], x86_here(&ctx->b));
+		jb_label(ctx, ctx->to_end[k]);
 	bool falls = end == SEM_NEXT || cond != ARM_COND_AL || ctx->nto_end;
 	if (!falls)
 		return false;
@@ -665,10 +672,10 @@ static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
 	if (ctx->stores) {
 		/* The store removed this block: leave before the next instruction. */
 		x86_alu_mi(&ctx->b, X86_CMP, 32, JCPU(exec_exit), 0);
-		uint8_t *ok = x86_jcc8(&ctx->b, X86_CC_E);
+		uint8_t *ok = x86_jcc32(&ctx->b, X86_CC_E, NULL);
 		x86_mov_mi(&ctx->b, 32, JREG(15), (int32_t)ctx->next_pc);
 		jb_exit(ctx, SEM_NEXT);
-		x86_patch_rel8(ok, x86_here(&ctx->b));
+		jb_label(ctx, ok);
 	}
 	if (ctx->per_insn) {
 		struct captive_shared *sh = eng.sh;
@@ -677,10 +684,10 @@ static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
 		x86_alu_rm(&ctx->b, X86_AND, 32, X86_RAX, JCPU(irq_enable));
 		x86_mov_ri(&ctx->b, 64, X86_RCX, (uint64_t)(uintptr_t)&sh->stop_request);
 		x86_alu_rm(&ctx->b, X86_OR, 32, X86_RAX, x86_mem(X86_RCX, 0));
-		uint8_t *ok = x86_jcc8(&ctx->b, X86_CC_E);
+		uint8_t *ok = x86_jcc32(&ctx->b, X86_CC_E, NULL);
 		x86_mov_mi(&ctx->b, 32, JREG(15), (int32_t)ctx->next_pc);
 		jb_exit(ctx, SEM_NEXT);
-		x86_patch_rel8(ok, x86_here(&ctx->b));
+		jb_label(ctx, ok);
 	}
 	return true;
 }
@@ -690,7 +697,7 @@ static void jit_emit_stubs(void)
 	struct x86_buf b;
 	static const int saved[] = { X86_RBX, X86_RBP, X86_R12, X86_R13, X86_R14, X86_R15 };
 
-	x86_buf_init(&b, jit.code, 256);
+	x86_buf_init(&b, jit.code, JIT_STUB_BYTES);
 	jit.entry = x86_here(&b);
 	for (unsigned k = 0; k < 6; k++)
 		x86_push_r(&b, saved[k]);
@@ -706,8 +713,77 @@ static void jit_emit_stubs(void)
 	for (unsigned k = 6; k-- > 0;)
 		x86_pop_r(&b, saved[k]);
 	x86_op0(&b, X86_RET);
+
+	/*
+	 * The indirect-branch lookup, entered with r[15] set, r12 counting the
+	 * block just left and edx = its key's USER and BE bits: the
+	 * dispatcher's lookup cache (jit_lookup) probed inline. A hit is an
+	 * entry the dispatcher filled under the same fetch translation
+	 * (fetch_epoch) and code cache generation, for a block still live:
+	 * jump into it (its entry check comes first). Otherwise leave for the
+	 * dispatcher with SEM_BRANCH.
+	 */
+	jit.lookup = x86_here(&b);
+	x86_mov_rm(&b, 32, X86_RAX, JCPU(cpsr));
+	x86_alu_ri(&b, X86_AND, 32, X86_RAX, (int32_t)CPSR_T);
+	x86_shift_ri(&b, X86_SHL, 32, X86_RAX, 3); /* CPSR_T (bit 5) -> JIT_KEY_THUMB */
+	x86_alu_rr(&b, X86_OR, 32, X86_RDX, X86_RAX);
+	x86_mov_rm(&b, 32, X86_RAX, JREG(15));
+	x86_mov_rr(&b, 32, X86_RCX, X86_RAX);
+	x86_shift_ri(&b, X86_SHR, 32, X86_RCX, 1);
+	x86_mov_rr(&b, 32, X86_RSI, X86_RDX);
+	x86_shift_ri(&b, X86_SHL, 32, X86_RSI, 4);
+	x86_alu_rr(&b, X86_XOR, 32, X86_RCX, X86_RSI);
+	x86_alu_ri(&b, X86_AND, 32, X86_RCX, JIT_JC - 1);
+	x86_imul_rri(&b, 64, X86_RCX, X86_RCX, (int32_t)sizeof(struct jit_jc));
+	x86_mov_ri(&b, 64, X86_RSI, (uint64_t)(uintptr_t)jit.jc);
+	x86_alu_rr(&b, X86_ADD, 64, X86_RCX, X86_RSI);
+	uint8_t *miss[6];
+	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, va)));
+	miss[0] = x86_jcc32(&b, X86_CC_NE, NULL);
+	x86_alu_rm(&b, X86_CMP, 32, X86_RDX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, key)));
+	miss[1] = x86_jcc32(&b, X86_CC_NE, NULL);
+	x86_mov_rm(&b, 32, X86_RAX, JCPU(fetch_epoch));
+	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, epoch)));
+	miss[2] = x86_jcc32(&b, X86_CC_NE, NULL);
+	x86_mov_ri(&b, 64, X86_RSI, (uint64_t)(uintptr_t)&jit.gen);
+	x86_mov_rm(&b, 32, X86_RAX, x86_mem(X86_RSI, 0));
+	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, gen)));
+	miss[3] = x86_jcc32(&b, X86_CC_NE, NULL);
+	x86_mov_rm(&b, 64, X86_RCX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, tb)));
+	x86_test_rr(&b, 64, X86_RCX, X86_RCX);
+	miss[4] = x86_jcc32(&b, X86_CC_E, NULL);
+	x86_alu_mi(&b, X86_CMP, 8, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_tb, live)), 0);
+	miss[5] = x86_jcc32(&b, X86_CC_E, NULL);
+	x86_jmp_m(&b, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_tb, code)));
+	for (unsigned k = 0; k < 6; k++)
+		x86_patch_rel32(miss[k], x86_here(&b));
+	x86_mov_rr(&b, 64, X86_RAX, X86_R12);
+	x86_mov_ri(&b, 32, X86_RDX, SEM_BRANCH);
+	x86_jmp32(&b, jit.epilogue);
 	if (!x86_buf_ok(&b))
 		jit_fail("entry stub");
+	jit.stubs_end = (uint8_t *)(((uintptr_t)x86_here(&b) + 15) & ~(uintptr_t)15);
+}
+
+/* Describe the block just translated to the host (run.jit_log,
+ * run.perf_map); only while config.jit_notify is set. */
+__attribute__((cold, noinline)) static void jit_notify(const struct jit_tb *tb, const uint8_t *end,
+						       const struct arm_insn *given)
+{
+	struct captive_jit_block *jb = &eng.sh->jit_block;
+
+	jb->host_code = (uint64_t)(uintptr_t)tb->code;
+	jb->host_len = (uint32_t)(end - tb->code);
+	jb->guest_pa = tb->pa;
+	jb->guest_va = tb->va;
+	jb->guest_bytes = tb->bytes;
+	jb->ninsn = tb->ninsn;
+	jb->thumb = (tb->key & JIT_KEY_THUMB) != 0;
+	jb->itstate = tb->key & 0xff;
+	jb->one_off = given != NULL;
+	jb->raw = given ? given->raw : 0;
+	plat_doorbell(CAPTIVE_DB_JIT_BLOCK);
 }
 
 /*
@@ -723,6 +799,7 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	struct jit_tb *tb = &jit_tbs[jit.ntb++];
 	struct jit_ctx ctx = {
 		.epilogue = jit.epilogue,
+		.lookup = jit.lookup,
 		.tb = cache ? tb : NULL,
 		.tlb = jit.has_tlb && !(key & JIT_KEY_BE) ? &jit.tlb : NULL,
 		.key = key,
@@ -734,6 +811,8 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	unsigned max = (key & JIT_KEY_SINGLE) || given ? 1 : JIT_MAX_INSNS, n = 0;
 	const uint32_t va0 = va;
 
+	memset(ctx.home, -1, sizeof(ctx.home));
+	memset(ctx.guest, -1, sizeof(ctx.guest));
 	x86_buf_init(&ctx.b, jit.code_next, JIT_BLOCK_MAX_BYTES);
 	tb->pa = pa;
 	tb->va = va;
@@ -788,8 +867,8 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	jit_chain_exit(&ctx, va, (key & (JIT_KEY_THUMB | JIT_KEY_USER | JIT_KEY_BE)) | ctx.it, SEM_NEXT);
 	if (pending) {
 		/* The entry check failed: nothing ran. */
-		x86_patch_rel32(pending, x86_here(&ctx.b));
-		x86_patch_rel32(over, x86_here(&ctx.b));
+		jb_label(&ctx, pending);
+		jb_label(&ctx, over);
 		x86_mov_mi(&ctx.b, 32, JREG(15), (int32_t)va0);
 		x86_mov_rr(&ctx.b, 64, X86_RAX, X86_R12);
 		x86_mov_ri(&ctx.b, 32, X86_RDX, SEM_NEXT);
@@ -803,6 +882,8 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	tb->bytes = va - va0;
 	jit.code_next = (uint8_t *)(((uintptr_t)ctx.b.p + 15) & ~(uintptr_t)15);
 	eng.sh->stats.decode_cache_misses++;
+	if (eng.sh->config.jit_notify)
+		jit_notify(tb, ctx.b.p, given);
 	if (!cache) {
 		jit.ntb--; /* run once and forgotten */
 		return tb;

@@ -12,11 +12,24 @@
  *   JV_SLOT   a frame slot (8 bytes at [rsp + 8 * n], `off` 0 or 4 so that
  *             B_LO/B_HI of a 64-bit value cost nothing).
  * Values never live across instructions: the slots are reused from the
- * next instruction on, and guest state (registers, NZCV in the
- * interpreter's nf/zf/cf/vf form, CPSR) lives in struct arm_cpu, which rbx
- * points at. So every helper call, exception and exit sees the state
- * exactly as the interpreter would, and precise state needs no write-back:
- * an exit only has to set r[15] and report how many instructions ran.
+ * next instruction on. Guest state (NZCV in the interpreter's nf/zf/cf/vf
+ * form, CPSR, r15) lives in struct arm_cpu, which rbx points at.
+ *
+ * Guest registers. Within a block, r0-r14 are cached in a pool of six host
+ * registers (jit_pool), allocated when first read or written and evicted
+ * least recently used; a JV_GREG of a cached register is an operand in its
+ * host register. cpu->r[n] is brought up to date ("written back") before
+ * anything that can see it: every exit (so the next block, the dispatcher
+ * and exception entry see exact state) and every helper call, after which
+ * every cached register is reloaded (the helper may have changed banks).
+ * Both are emitted on the path that needs them, so the translation-time
+ * state (which register is cached where, which is dirty) is the same on
+ * every path through the block. That is why nothing is allocated or evicted
+ * inside a B_IF or a conditional instruction's body: those code paths may
+ * not run. A conditional instruction first caches the registers its record
+ * names (jb_pin), and a register it touches that is still not cached is read
+ * and written in cpu->r. So an exit only has to write back the dirty
+ * registers, set r[15] and report how many instructions ran.
  *
  * Control flow. B_IF/B_ELSE/B_ENDIF keep their C braces and emit a test and
  * forward jumps. A B_END_* inside a B_IF emits its exit (or, for
@@ -52,6 +65,11 @@ typedef jv b_val64;
 #define JIT_IF_DEPTH 4
 #define JIT_PATCHES 64
 #define JIT_GREG_VERS 4
+#define JIT_POOL 6		/* host registers caching guest registers */
+
+/* The pool: registers no emitted sequence uses as scratch (rax, rcx, rdx,
+ * rsi are; rbx, r12-r15 hold the context). */
+static const int jit_pool[JIT_POOL] = { X86_RBP, X86_RDI, X86_R8, X86_R9, X86_R10, X86_R11 };
 
 /* Translation keys (struct jit_ctx.key; the low 8 bits are ITSTATE). */
 #define JIT_KEY_THUMB 0x100u
@@ -72,6 +90,7 @@ struct jit_tb;
 struct jit_ctx {
 	struct x86_buf b;
 	uint8_t *epilogue;	/* restores the host frame and returns */
+	uint8_t *lookup;	/* the indirect-branch lookup stub (jit.c) */
 	struct jit_tb *tb;	/* being translated */
 	const struct mmu_jit_tlb *tlb;	/* the inline fast path, or NULL */
 	uint32_t key;
@@ -94,6 +113,18 @@ struct jit_ctx {
 	uint8_t ver[16];
 	bool held[16];		/* a JV_GREG of the current version was handed out */
 	int16_t shadow[16][JIT_GREG_VERS];
+	/* the guest register cache (per block; see "Guest registers" above) */
+	int8_t home[15];	/* pool index holding r[n], or -1 */
+	int8_t guest[JIT_POOL];	/* guest register in pool entry k, or -1 */
+	bool dirty[15];		/* the host register may differ from cpu->r[n] */
+	uint32_t used[JIT_POOL];	/* last use, for eviction */
+	uint32_t tick;
+	bool fixed;		/* no allocation: conditional code (see jb_pin) */
+	bool in_call;		/* loading helper arguments: registers are in memory */
+	/* rax still holds the slot value stored at rax_at (the next emission
+	 * point, so nothing has touched rax since) */
+	uint8_t *rax_at;
+	jv rax_val;
 };
 
 #define JCPU(field) x86_mem(X86_RBX, (int32_t)__builtin_offsetof(struct arm_cpu, field))
@@ -113,8 +144,25 @@ static inline jv jv_slot(struct jit_ctx *ctx)
 	return (jv){ .k = JV_SLOT, .n = (uint16_t)ctx->nslots++ };
 }
 
+/* The host register holding v, or -1 when v is in memory. */
+static inline int jv_hreg(const struct jit_ctx *ctx, jv v)
+{
+	if (v.k != JV_GREG || ctx->in_call || v.ver != ctx->ver[v.n] || ctx->home[v.n] < 0)
+		return -1;
+	return jit_pool[ctx->home[v.n]];
+}
+
+/* Whether v is the slot value just stored from rax, which rax still holds. */
+static inline bool jv_in_rax(const struct jit_ctx *ctx, jv v, unsigned size)
+{
+	return v.k == JV_SLOT && ctx->rax_at == x86_here(&ctx->b) && ctx->rax_val.n == v.n &&
+	       ctx->rax_val.off == v.off && ctx->rax_val.ver == size;
+}
+
 static inline struct x86_mem jv_mem(const struct jit_ctx *ctx, jv v)
 {
+	if (jv_hreg(ctx, v) >= 0)
+		jit_fail("a cached register used as a memory operand");
 	if (v.k == JV_GREG) {
 		if (v.ver == ctx->ver[v.n])
 			return JREG(v.n);
@@ -126,9 +174,17 @@ static inline struct x86_mem jv_mem(const struct jit_ctx *ctx, jv v)
 /* reg = v (size 32: zero-extended into the 64-bit register). */
 static inline void jv_load(struct jit_ctx *ctx, int reg, jv v, unsigned size)
 {
+	int h = jv_hreg(ctx, v);
+
 	if (v.k == JV_CONST)
 		x86_mov_ri(&ctx->b, size == 64 ? 64 : 32, reg, size == 64 ? v.c : (uint32_t)v.c);
-	else
+	else if (jv_in_rax(ctx, v, size >= 32 ? size : 0)) {
+		if (reg != X86_RAX)
+			x86_mov_rr(&ctx->b, size == 64 ? 64 : 32, reg, X86_RAX);
+	} else if (h >= 0) {
+		if (h != reg)
+			x86_mov_rr(&ctx->b, size == 64 ? 64 : 32, reg, h);
+	} else
 		x86_mov_rm(&ctx->b, size, reg, jv_mem(ctx, v));
 }
 
@@ -136,6 +192,11 @@ static inline jv jv_store(struct jit_ctx *ctx, int reg, unsigned size)
 {
 	jv r = jv_slot(ctx);
 	x86_mov_mr(&ctx->b, size, jv_mem(ctx, r), reg);
+	if (reg == X86_RAX && size >= 32) {
+		ctx->rax_at = x86_here(&ctx->b);
+		ctx->rax_val = r;
+		ctx->rax_val.ver = (uint8_t)size;
+	}
 	return r;
 }
 
@@ -147,7 +208,11 @@ static inline void jv_alu(struct jit_ctx *ctx, enum x86_alu op, unsigned size, i
 	else if (v.k == JV_CONST) {
 		x86_mov_ri(&ctx->b, 64, X86_RCX, v.c);
 		x86_alu_rr(&ctx->b, op, size, dst, X86_RCX);
-	} else
+	} else if (jv_hreg(ctx, v) >= 0)
+		x86_alu_rr(&ctx->b, op, size, dst, jv_hreg(ctx, v));
+	else if (dst != X86_RAX && jv_in_rax(ctx, v, size))
+		x86_alu_rr(&ctx->b, op, size, dst, X86_RAX);
+	else
 		x86_alu_rm(&ctx->b, op, size, dst, jv_mem(ctx, v));
 }
 
@@ -212,6 +277,13 @@ static inline jv jb_bin(struct jit_ctx *ctx, enum jit_binop op, jv a, jv b)
 		return a;
 	if (b.k == JV_CONST && (uint32_t)b.c == 0xffffffffu && op == JB_AND)
 		return a;
+	/* A commutative operation on the value rax holds starts from it. */
+	if ((op == JB_ADD || op == JB_MUL || op == JB_AND || op == JB_OR || op == JB_XOR) &&
+	    jv_in_rax(ctx, b, 32) && !jv_in_rax(ctx, a, 32)) {
+		jv t = a;
+		a = b;
+		b = t;
+	}
 	switch (op) {
 	case JB_ADD: case JB_SUB: case JB_AND: case JB_OR: case JB_XOR: {
 		static const enum x86_alu alu[] = {
@@ -307,12 +379,28 @@ static inline jv jb_un(struct jit_ctx *ctx, enum jit_unop op, jv a)
 		jv_load(ctx, X86_RAX, a, 32);
 		x86_bswap(xb, 32, X86_RAX);
 		return jv_store(ctx, X86_RAX, 32);
-	case JU_RBIT: {
-		jv_load(ctx, X86_RDI, a, 32);
-		x86_mov_ri(xb, 64, X86_RAX, (uint64_t)(uintptr_t)jit_rbit);
-		x86_call_r(xb, X86_RAX);
+	case JU_RBIT:
+		jv_load(ctx, X86_RAX, a, 32);
+		x86_mov_rr(xb, 32, X86_RDX, X86_RAX);
+		x86_shift_ri(xb, X86_SHR, 32, X86_RAX, 1);
+		x86_alu_ri(xb, X86_AND, 32, X86_RAX, 0x55555555);
+		x86_alu_ri(xb, X86_AND, 32, X86_RDX, 0x55555555);
+		x86_alu_rr(xb, X86_ADD, 32, X86_RDX, X86_RDX);
+		x86_alu_rr(xb, X86_OR, 32, X86_RAX, X86_RDX);
+		x86_mov_rr(xb, 32, X86_RDX, X86_RAX);
+		x86_shift_ri(xb, X86_SHR, 32, X86_RAX, 2);
+		x86_alu_ri(xb, X86_AND, 32, X86_RAX, 0x33333333);
+		x86_alu_ri(xb, X86_AND, 32, X86_RDX, 0x33333333);
+		x86_shift_ri(xb, X86_SHL, 32, X86_RDX, 2);
+		x86_alu_rr(xb, X86_OR, 32, X86_RAX, X86_RDX);
+		x86_mov_rr(xb, 32, X86_RDX, X86_RAX);
+		x86_shift_ri(xb, X86_SHR, 32, X86_RAX, 4);
+		x86_alu_ri(xb, X86_AND, 32, X86_RAX, 0x0f0f0f0f);
+		x86_alu_ri(xb, X86_AND, 32, X86_RDX, 0x0f0f0f0f);
+		x86_shift_ri(xb, X86_SHL, 32, X86_RDX, 4);
+		x86_alu_rr(xb, X86_OR, 32, X86_RAX, X86_RDX);
+		x86_bswap(xb, 32, X86_RAX);
 		return jv_store(ctx, X86_RAX, 32);
-	}
 	case JU_SEXT8:
 	case JU_SEXT16:
 		jv_load(ctx, X86_RAX, a, 32);
@@ -396,10 +484,72 @@ static inline void jb_set_field(struct jit_ctx *ctx, struct x86_mem m, jv v)
 	x86_mov_mr(&ctx->b, 32, m, X86_RAX);
 }
 
+/* ---- the guest register cache -------------------------------------------- */
+
+static inline void jb_writeback(struct jit_ctx *ctx)
+{
+	for (unsigned n = 0; n < 15; n++)
+		if (ctx->home[n] >= 0 && ctx->dirty[n])
+			x86_mov_mr(&ctx->b, 32, JREG(n), jit_pool[ctx->home[n]]);
+}
+
+static inline void jb_reload(struct jit_ctx *ctx)
+{
+	for (unsigned n = 0; n < 15; n++)
+		if (ctx->home[n] >= 0)
+			x86_mov_rm(&ctx->b, 32, jit_pool[ctx->home[n]], JREG(n));
+}
+
+/* A pool entry for r[n] (loaded from cpu->r[n] when load), or -1 where
+ * nothing may be allocated. */
+static inline int jb_cache(struct jit_ctx *ctx, unsigned n, bool load)
+{
+	if (ctx->home[n] >= 0) {
+		ctx->used[ctx->home[n]] = ++ctx->tick;
+		return ctx->home[n];
+	}
+	if (ctx->depth || ctx->fixed || ctx->in_call)
+		return -1;
+	unsigned k = 0;
+	for (unsigned j = 1; j < JIT_POOL; j++)
+		if (ctx->guest[j] < 0 ? ctx->guest[k] >= 0 || ctx->used[j] < ctx->used[k]
+				      : ctx->guest[k] >= 0 && ctx->used[j] < ctx->used[k])
+			k = j;
+	int old = ctx->guest[k];
+	bool rax_ok = ctx->rax_at == x86_here(&ctx->b); /* rax is not touched here */
+	if (old >= 0) {
+		if (ctx->dirty[old])
+			x86_mov_mr(&ctx->b, 32, JREG(old), jit_pool[k]);
+		ctx->home[old] = -1;
+	}
+	ctx->guest[k] = (int8_t)n;
+	ctx->home[n] = (int8_t)k;
+	ctx->dirty[n] = false;
+	ctx->used[k] = ++ctx->tick;
+	if (load)
+		x86_mov_rm(&ctx->b, 32, jit_pool[k], JREG(n));
+	if (rax_ok)
+		ctx->rax_at = x86_here(&ctx->b);
+	return (int)k;
+}
+
+/* Before a conditional instruction: cache the registers its record names
+ * (whatever the fields mean for it: a spare load costs little), then
+ * allocate nothing until it ends. */
+static inline void jb_pin(struct jit_ctx *ctx, const struct arm_insn *i)
+{
+	const uint8_t r[] = { i->rd, i->rn, i->rm, i->rs };
+	for (unsigned k = 0; k < sizeof(r); k++)
+		if (r[k] < 15)
+			jb_cache(ctx, r[k], true);
+	ctx->fixed = true;
+}
+
 static inline jv jb_r(struct jit_ctx *ctx, unsigned n)
 {
 	if (n == 15)
 		return jv_c(ctx->pc + (ctx->thumb ? 4u : 8u));
+	jb_cache(ctx, n, true);
 	ctx->held[n] = true;
 	return (jv){ .k = JV_GREG, .n = (uint16_t)n, .ver = ctx->ver[n] };
 }
@@ -408,20 +558,43 @@ static inline void jb_w(struct jit_ctx *ctx, unsigned n, jv v)
 {
 	if (n >= 15)
 		jit_fail("B_W of r15");
+	bool v_in_rax = jv_in_rax(ctx, v, 32);
 	if (ctx->held[n]) {
 		/* Someone may still read the value being replaced. */
 		if (ctx->depth)
 			jit_fail("B_W of a register read earlier, inside a B_IF");
 		if (ctx->ver[n] + 1 >= JIT_GREG_VERS)
 			jit_fail("a register written too often in one instruction");
-		x86_mov_rm(&ctx->b, 32, X86_RDX, JREG(n));
-		jv s = jv_store(ctx, X86_RDX, 32);
+		int h = jv_hreg(ctx, (jv){ .k = JV_GREG, .n = (uint16_t)n, .ver = ctx->ver[n] });
+		if (h < 0) {
+			x86_mov_rm(&ctx->b, 32, X86_RDX, JREG(n));
+			h = X86_RDX;
+		}
+		jv s = jv_store(ctx, h, 32);
 		ctx->shadow[n][ctx->ver[n]] = (int16_t)s.n;
 		/* v may be that very value: it now reads the copy. */
 		ctx->ver[n]++;
 		ctx->held[n] = false;
+		if (v_in_rax) { /* the copy went through rdx or a pool register */
+			ctx->rax_at = x86_here(&ctx->b);
+			ctx->rax_val = v;
+			ctx->rax_val.ver = 32;
+		}
 	}
-	jb_set_field(ctx, JREG(n), v);
+	int k = jb_cache(ctx, n, false);
+	if (k < 0) {
+		jb_set_field(ctx, JREG(n), v);
+		return;
+	}
+	jv_load(ctx, jit_pool[k], v, 32);
+	ctx->dirty[n] = true;
+}
+
+/* A jump target here: rax may hold anything on arrival. */
+static inline void jb_label(struct jit_ctx *ctx, uint8_t *rel32)
+{
+	x86_patch_rel32(rel32, x86_here(&ctx->b));
+	ctx->rax_at = NULL;
 }
 
 /* ---- helper calls ---------------------------------------------------------- */
@@ -432,11 +605,15 @@ static inline void jb_call(struct jit_ctx *ctx, const void *fn, unsigned nargs, 
 {
 	static const int regs[] = { X86_RSI, X86_RDX, X86_RCX, X86_R8, X86_R9 };
 
+	jb_writeback(ctx);
+	ctx->in_call = true;
 	for (unsigned k = 0; k < nargs; k++)
 		jv_load(ctx, regs[k], args[k], 32);
 	x86_mov_rr(&ctx->b, 64, X86_RDI, X86_RBX);
 	x86_mov_ri(&ctx->b, 64, X86_RAX, (uint64_t)(uintptr_t)fn);
 	x86_call_r(&ctx->b, X86_RAX);
+	ctx->in_call = false;
+	jb_reload(ctx);
 }
 
 #define JB_CALL(ctx, fn, ...)                                                             \
@@ -451,6 +628,7 @@ static inline void jb_call(struct jit_ctx *ctx, const void *fn, unsigned nargs, 
 /* Leave the block with status; r[15] is set. */
 static inline void jb_exit(struct jit_ctx *ctx, int status)
 {
+	jb_writeback(ctx);
 	x86_lea(&ctx->b, 64, X86_RAX, x86_mem(X86_R12, (int32_t)ctx->count));
 	x86_mov_ri(&ctx->b, 32, X86_RDX, (uint32_t)status);
 	x86_jmp32(&ctx->b, ctx->epilogue);
@@ -474,9 +652,9 @@ static inline void jb_to_end(struct jit_ctx *ctx, enum x86_cond cc, bool always)
 static inline void jb_exc_if_nonzero(struct jit_ctx *ctx)
 {
 	x86_test_rr(&ctx->b, 32, X86_RAX, X86_RAX);
-	uint8_t *ok = x86_jcc8(&ctx->b, X86_CC_E);
+	uint8_t *ok = x86_jcc32(&ctx->b, X86_CC_E, NULL);
 	jb_exit(ctx, SEM_EXC);
-	x86_patch_rel8(ok, x86_here(&ctx->b));
+	jb_label(ctx, ok);
 }
 
 /* ITSTATE leaves the block with: a branch clears it. */
@@ -518,7 +696,6 @@ uint32_t jit_h_probe(struct arm_cpu *cpu, uint32_t addr, uint32_t len, uint32_t 
 uint32_t jit_h_cpsr(struct arm_cpu *cpu);
 uint32_t jit_h_spsr(struct arm_cpu *cpu);
 uint32_t jit_h_have_spsr(struct arm_cpu *cpu);
-void jit_h_set_nzcv(struct arm_cpu *cpu, uint32_t v);
 void jit_h_cpsr_write_instr(struct arm_cpu *cpu, uint32_t v, uint32_t m);
 void jit_h_cpsr_write_raw(struct arm_cpu *cpu, uint32_t v, uint32_t mask);
 void jit_h_spsr_write_instr(struct arm_cpu *cpu, uint32_t v, uint32_t m);
@@ -552,9 +729,9 @@ static inline jv jb_call_faulting(struct jit_ctx *ctx, const void *fn, unsigned 
 {
 	jb_call(ctx, fn, nargs, args);
 	x86_bt_ri(&ctx->b, X86_BT, 64, X86_RAX, 32);
-	uint8_t *ok = x86_jcc8(&ctx->b, X86_CC_AE);
+	uint8_t *ok = x86_jcc32(&ctx->b, X86_CC_AE, NULL);
 	jb_exit(ctx, SEM_EXC);
-	x86_patch_rel8(ok, x86_here(&ctx->b));
+	jb_label(ctx, ok);
 	return jv_store(ctx, X86_RAX, 32);
 }
 
@@ -569,9 +746,15 @@ static inline void jb_tlb(struct jit_ctx *ctx, unsigned size, unsigned flags, ui
 	struct x86_buf *b = &ctx->b;
 
 	x86_mov_rr(b, 32, X86_RCX, X86_RAX);
-	x86_shift_ri(b, X86_SHR, 32, X86_RCX, (uint8_t)t->page_shift);
-	x86_alu_ri(b, X86_AND, 32, X86_RCX, (int32_t)((1u << t->index_bits) - 1));
-	x86_shift_ri(b, X86_SHL, 32, X86_RCX, (uint8_t)t->entry_shift);
+	if (t->page_shift >= t->entry_shift) {
+		x86_shift_ri(b, X86_SHR, 32, X86_RCX, (uint8_t)(t->page_shift - t->entry_shift));
+		x86_alu_ri(b, X86_AND, 32, X86_RCX,
+			   (int32_t)(((1u << t->index_bits) - 1) << t->entry_shift));
+	} else {
+		x86_shift_ri(b, X86_SHR, 32, X86_RCX, (uint8_t)t->page_shift);
+		x86_alu_ri(b, X86_AND, 32, X86_RCX, (int32_t)((1u << t->index_bits) - 1));
+		x86_shift_ri(b, X86_SHL, 32, X86_RCX, (uint8_t)t->entry_shift);
+	}
 	x86_alu_rr(b, X86_ADD, 64, X86_RCX, X86_R15);
 	x86_mov_rr(b, 32, X86_RDX, X86_RAX);
 	x86_alu_ri(b, X86_AND, 32, X86_RDX, (int32_t)(~((1u << t->page_shift) - 1) | (size - 1)));
@@ -579,8 +762,13 @@ static inline void jb_tlb(struct jit_ctx *ctx, unsigned size, unsigned flags, ui
 	x86_alu_rm(b, X86_CMP, 32, X86_RDX, x86_mem(X86_RCX, (int32_t)(t->tag_off + 4 * flags)));
 	miss[0] = x86_jcc32(b, X86_CC_NE, NULL);
 	x86_mov_rm(b, 32, X86_RDX, JCPU(cp15.dacr));
-	x86_mov_ri(b, 64, X86_RSI, t->dmask_always);
-	x86_alu_rr(b, X86_OR, 64, X86_RDX, X86_RSI);
+	if (t->dmask_always && !(t->dmask_always & (t->dmask_always - 1)) &&
+	    t->dmask_always >= (1ull << 32)) {
+		x86_bt_ri(b, X86_BTS, 64, X86_RDX, (uint8_t)__builtin_ctzll(t->dmask_always));
+	} else if (t->dmask_always) {
+		x86_mov_ri(b, 64, X86_RSI, t->dmask_always);
+		x86_alu_rr(b, X86_OR, 64, X86_RDX, X86_RSI);
+	}
 	x86_alu_rm(b, X86_AND, 64, X86_RDX, x86_mem(X86_RCX, (int32_t)t->dmask_off));
 	miss[1] = x86_jcc32(b, X86_CC_E, NULL);
 	x86_mov_rm(b, 64, X86_RDX, x86_mem(X86_RCX, (int32_t)t->addend_off));
@@ -615,15 +803,19 @@ static inline jv jb_ld(struct jit_ctx *ctx, jv addr, unsigned size, unsigned fl)
 		x86_movx_rm(b, X86_MOVZX, 32, size * 8, X86_RAX, m);
 	x86_mov_mr(b, 32, jv_mem(ctx, r), X86_RAX);
 	uint8_t *done = x86_jmp32(b, NULL);
-	x86_patch_rel32(miss[0], x86_here(b));
-	x86_patch_rel32(miss[1], x86_here(b));
+	jb_label(ctx, miss[0]);
+	jb_label(ctx, miss[1]);
 	jb_call(ctx, (const void *)(uintptr_t)jit_h_ld, 3, args);
 	x86_bt_ri(b, X86_BT, 64, X86_RAX, 32);
-	uint8_t *ok = x86_jcc8(b, X86_CC_AE);
+	uint8_t *ok = x86_jcc32(b, X86_CC_AE, NULL);
 	jb_exit(ctx, SEM_EXC);
-	x86_patch_rel8(ok, x86_here(b));
+	jb_label(ctx, ok);
 	x86_mov_mr(b, 32, jv_mem(ctx, r), X86_RAX);
-	x86_patch_rel32(done, x86_here(b));
+	jb_label(ctx, done);
+	/* both paths arrive with the value in eax */
+	ctx->rax_at = x86_here(b);
+	ctx->rax_val = r;
+	ctx->rax_val.ver = 32;
 	return r;
 }
 
@@ -642,11 +834,11 @@ static inline void jb_st(struct jit_ctx *ctx, jv addr, jv v, unsigned size, unsi
 	jv_load(ctx, X86_RCX, v, 32);
 	x86_mov_mr(b, size * 8, x86_mem_idx(X86_RDX, X86_RAX, 1, 0), X86_RCX);
 	uint8_t *done = x86_jmp32(b, NULL);
-	x86_patch_rel32(miss[0], x86_here(b));
-	x86_patch_rel32(miss[1], x86_here(b));
+	jb_label(ctx, miss[0]);
+	jb_label(ctx, miss[1]);
 	JB_CALL(ctx, jit_h_st, addr, v, jv_c(size | (fl << 8)), jv_c(ctx->pc));
 	jb_exc_if_nonzero(ctx);
-	x86_patch_rel32(done, x86_here(b));
+	jb_label(ctx, done);
 }
 
 static inline void jb_probe(struct jit_ctx *ctx, jv addr, uint32_t len, unsigned fl)
@@ -663,10 +855,10 @@ static inline void jb_check_align(struct jit_ctx *ctx, jv addr, unsigned n, bool
 	} else {
 		jv_load(ctx, X86_RAX, addr, 32);
 		x86_test_ri(&ctx->b, 32, X86_RAX, (int32_t)(n - 1));
-		uint8_t *ok = x86_jcc8(&ctx->b, X86_CC_E);
+		uint8_t *ok = x86_jcc32(&ctx->b, X86_CC_E, NULL);
 		JB_CALL(ctx, jit_h_align, addr, jv_c(write), jv_c(ctx->pc));
 		jb_exit(ctx, SEM_EXC);
-		x86_patch_rel8(ok, x86_here(&ctx->b));
+		jb_label(ctx, ok);
 		return;
 	}
 	JB_CALL(ctx, jit_h_align, addr, jv_c(write), jv_c(ctx->pc));
@@ -690,6 +882,28 @@ static inline void jb_set_nz64(struct jit_ctx *ctx, jv x)
 	x86_mov_mr(&ctx->b, 32, JCPU(nf), X86_RDX);
 	x86_alu_rr(&ctx->b, X86_OR, 32, X86_RDX, X86_RAX);
 	x86_mov_mr(&ctx->b, 32, JCPU(zf), X86_RDX);
+}
+
+/* arm_flags_set_nzcv() of v. */
+static inline void jb_set_nzcv(struct jit_ctx *ctx, jv v)
+{
+	struct x86_buf *xb = &ctx->b;
+
+	jv_load(ctx, X86_RAX, v, 32);
+	x86_mov_rr(xb, 32, X86_RDX, X86_RAX);
+	x86_alu_ri(xb, X86_AND, 32, X86_RDX, (int32_t)CPSR_N);
+	x86_mov_mr(xb, 32, JCPU(nf), X86_RDX);
+	x86_alu_rr(xb, X86_XOR, 32, X86_RDX, X86_RDX);
+	x86_test_ri(xb, 32, X86_RAX, (int32_t)CPSR_Z);
+	x86_setcc_r(xb, X86_CC_E, X86_RDX);
+	x86_mov_mr(xb, 32, JCPU(zf), X86_RDX);
+	x86_mov_rr(xb, 32, X86_RDX, X86_RAX);
+	x86_shift_ri(xb, X86_SHR, 32, X86_RDX, 29);
+	x86_alu_ri(xb, X86_AND, 32, X86_RDX, 1);
+	x86_mov_mr(xb, 32, JCPU(cf), X86_RDX);
+	x86_shift_ri(xb, X86_SHL, 32, X86_RAX, 3);
+	x86_alu_ri(xb, X86_AND, 32, X86_RAX, (int32_t)CPSR_N);
+	x86_mov_mr(xb, 32, JCPU(vf), X86_RAX);
 }
 
 /* a + b + cin (sub: a + ~b + cin) with NZCV as ADD does: C from the x86
@@ -717,12 +931,11 @@ static inline jv jb_adcs(struct jit_ctx *ctx, jv a, jv b, jv cin, bool sub)
 			x86_op0(xb, X86_CMC);
 		jv_alu(ctx, sub ? X86_SBB : X86_ADC, 32, X86_RAX, b);
 	}
-	x86_setcc_r(xb, sub ? X86_CC_AE : X86_CC_B, X86_RCX);
+	/* cf is always 0 or 1, so its upper bytes stay 0; V goes to bit 31
+	 * from bit 0 of edx (the shift drops the rest). */
+	x86_setcc_m(xb, sub ? X86_CC_AE : X86_CC_B, JCPU(cf));
 	x86_setcc_r(xb, X86_CC_O, X86_RDX);
-	x86_movx_rr(xb, X86_MOVZX, 32, 8, X86_RCX, X86_RCX);
-	x86_movx_rr(xb, X86_MOVZX, 32, 8, X86_RDX, X86_RDX);
 	x86_shift_ri(xb, X86_SHL, 32, X86_RDX, 31);
-	x86_mov_mr(xb, 32, JCPU(cf), X86_RCX);
 	x86_mov_mr(xb, 32, JCPU(vf), X86_RDX);
 	x86_mov_mr(xb, 32, JCPU(nf), X86_RAX);
 	x86_mov_mr(xb, 32, JCPU(zf), X86_RAX);
@@ -762,7 +975,7 @@ static inline void jb_else(struct jit_ctx *ctx)
 	unsigned d = ctx->depth - 1;
 	ctx->else_jump[d] = x86_jmp32(&ctx->b, NULL);
 	if (ctx->if_jump[d])
-		x86_patch_rel32(ctx->if_jump[d], x86_here(&ctx->b));
+		jb_label(ctx, ctx->if_jump[d]);
 	ctx->if_jump[d] = NULL;
 }
 
@@ -770,9 +983,9 @@ static inline void jb_endif(struct jit_ctx *ctx)
 {
 	unsigned d = --ctx->depth;
 	if (ctx->if_jump[d])
-		x86_patch_rel32(ctx->if_jump[d], x86_here(&ctx->b));
+		jb_label(ctx, ctx->if_jump[d]);
 	if (ctx->else_jump[d])
-		x86_patch_rel32(ctx->else_jump[d], x86_here(&ctx->b));
+		jb_label(ctx, ctx->else_jump[d]);
 }
 
 /* ---- the builder names -------------------------------------------------------- */
@@ -823,7 +1036,7 @@ static inline void jb_endif(struct jit_ctx *ctx)
 #define B_SET_NZ(r) jb_set_nz(ctx, (r))
 #define B_SET_NZ64(x) jb_set_nz64(ctx, (x))
 #define B_SET_C(c) jb_set_field(ctx, JCPU(cf), (c))
-#define B_SET_NZCV(v) JB_CALL(ctx, jit_h_set_nzcv, (v))
+#define B_SET_NZCV(v) jb_set_nzcv(ctx, (v))
 #define B_ADCS(a, b, cin) jb_adcs(ctx, (a), (b), (cin), false)
 #define B_SBCS(a, b, cin) jb_adcs(ctx, (a), (b), (cin), true)
 #define B_OR_Q(c) jb_cpsr_or(ctx, (c), 27, 0)
@@ -851,6 +1064,7 @@ static inline void jb_endif(struct jit_ctx *ctx)
 #define B_CHECK_ALIGN(addr, n, write) jb_check_align(ctx, (addr), (n), (write))
 
 #define B_CPSR() JB_VAL(ctx, jit_h_cpsr, jv_c(0))
+#define B_DATA_BE() jv_c((ctx->key & JIT_KEY_BE) ? 1u : 0u)
 #define B_CPSR_WRITE_INSTR(v, m) JB_CALL(ctx, jit_h_cpsr_write_instr, (v), jv_c(m))
 #define B_CPSR_WRITE_RAW(v, mask) JB_CALL(ctx, jit_h_cpsr_write_raw, (v), jv_c(mask))
 #define B_SPSR() JB_VAL(ctx, jit_h_spsr, jv_c(0))
@@ -925,8 +1139,11 @@ static inline void jb_set_d(struct jit_ctx *ctx, unsigned n, jv x)
 		   X86_RAX);
 }
 
-static inline jv jb_fop(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv c)
+/* The helper call of B_FOP: rax = vfp_fop(op, a, b, c). */
+static inline void jb_fop_call(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv c)
 {
+	jb_writeback(ctx);
+	ctx->in_call = true;
 	jv_load(ctx, X86_RDX, a, 64);
 	jv_load(ctx, X86_RCX, b, 64);
 	jv_load(ctx, X86_R8, c, 64);
@@ -934,7 +1151,160 @@ static inline jv jb_fop(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv c)
 	x86_mov_rr(&ctx->b, 64, X86_RDI, X86_RBX);
 	x86_mov_ri(&ctx->b, 64, X86_RAX, (uint64_t)(uintptr_t)jit_h_fop);
 	x86_call_r(&ctx->b, X86_RAX);
-	return jv_store(ctx, X86_RAX, 64);
+	ctx->in_call = false;
+	jb_reload(ctx);
+}
+
+/*
+ * The inline fast path, on the conditions of vfp.c's fp_fast (see there):
+ * round to nearest with FPSCR.IXC already set (SSE's inexact result then
+ * changes no flag), normal operands, and a normal result whose exponent is
+ * not the smallest (so no underflow or flush-to-zero question arises) nor
+ * the largest (no overflow). Anything else jumps to slow[] and the helper
+ * recomputes from the operands: the fast path writes nothing first.
+ */
+#define JIT_FOP_SLOW 8
+
+struct jit_fp {
+	bool dp;
+	unsigned fbits;		/* fraction bits */
+	uint32_t emax;		/* all-ones exponent */
+};
+
+/* Jump to a slow path unless rax (the raw operand or result) has a biased
+ * exponent in [lo, emax - 1]. Clobbers rcx. */
+static inline void jb_fp_check(struct jit_ctx *ctx, const struct jit_fp *f, uint32_t lo,
+			       uint8_t **slow, unsigned *nslow)
+{
+	x86_mov_rr(&ctx->b, 64, X86_RCX, X86_RAX);
+	x86_shift_ri(&ctx->b, X86_SHR, 64, X86_RCX, (uint8_t)f->fbits);
+	x86_alu_ri(&ctx->b, X86_AND, 32, X86_RCX, (int32_t)f->emax);
+	x86_alu_ri(&ctx->b, X86_SUB, 32, X86_RCX, (int32_t)lo);
+	x86_alu_ri(&ctx->b, X86_CMP, 32, X86_RCX, (int32_t)(f->emax - lo));
+	slow[(*nslow)++] = x86_jcc32(&ctx->b, X86_CC_AE, NULL);
+}
+
+/* xmm = v, checked to be a normal number. */
+static inline void jb_fp_operand(struct jit_ctx *ctx, const struct jit_fp *f, int xmm, jv v,
+				 uint8_t **slow, unsigned *nslow)
+{
+	jv_load(ctx, X86_RAX, v, f->dp ? 64 : 32);
+	jb_fp_check(ctx, f, 1, slow, nslow);
+	x86_movd_xr(&ctx->b, f->dp ? 64 : 32, xmm, X86_RAX);
+}
+
+/* xmm0 op= xmm1, the result checked (and left in rax). */
+static inline void jb_fp_arith(struct jit_ctx *ctx, const struct jit_fp *f, enum x86_sse op32,
+			       uint8_t **slow, unsigned *nslow)
+{
+	x86_sse_rr(&ctx->b, f->dp ? (enum x86_sse)(op32 ^ 0xf30f00 ^ 0xf20f00) : op32, 0, 1);
+	x86_movd_rx(&ctx->b, f->dp ? 64 : 32, X86_RAX, 0);
+	jb_fp_check(ctx, f, 2, slow, nslow);
+}
+
+static inline bool jb_fop_inline(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv c, jv r)
+{
+	static const enum x86_sse sse[] = {
+		[VFP_ADD] = X86_ADDSS, [VFP_SUB] = X86_SUBSS, [VFP_MUL] = X86_MULSS,
+		[VFP_DIV] = X86_DIVSS, [VFP_MLA] = X86_ADDSS, [VFP_MLS] = X86_SUBSS,
+	};
+	const struct jit_fp f = {
+		.dp = op & VFP_OP_DP,
+		.fbits = (op & VFP_OP_DP) ? 52 : 23,
+		.emax = (op & VFP_OP_DP) ? 0x7ffu : 0xffu,
+	};
+	unsigned base = op & ~VFP_OP_DP, nslow = 0;
+	uint8_t *slow[JIT_FOP_SLOW];
+	struct x86_buf *xb = &ctx->b;
+
+	if (base > VFP_MLS || base == VFP_NMUL)
+		return false;
+	x86_mov_rm(xb, 32, X86_RCX, JCPU(vfp.fpscr));
+	x86_alu_ri(xb, X86_AND, 32, X86_RCX, (int32_t)((3u << FPSCR_RMODE_SHIFT) | FPSCR_IXC));
+	x86_alu_ri(xb, X86_CMP, 32, X86_RCX, (int32_t)(((uint32_t)VFP_RN << FPSCR_RMODE_SHIFT) | FPSCR_IXC));
+	slow[nslow++] = x86_jcc32(xb, X86_CC_NE, NULL);
+	jb_fp_operand(ctx, &f, 0, a, slow, &nslow);
+	jb_fp_operand(ctx, &f, 1, b, slow, &nslow);
+	if (base == VFP_MLA || base == VFP_MLS) {
+		/* c +/- (a * b), rounded twice as VMLA/VMLS are */
+		jb_fp_arith(ctx, &f, X86_MULSS, slow, &nslow);
+		x86_sse_rr(xb, X86_MOVAPS, 1, 0);
+		jb_fp_operand(ctx, &f, 0, c, slow, &nslow);
+	}
+	jb_fp_arith(ctx, &f, sse[base], slow, &nslow);
+	x86_mov_mr(xb, 64, jv_mem(ctx, r), X86_RAX);
+	uint8_t *done = x86_jmp32(xb, NULL);
+	for (unsigned k = 0; k < nslow; k++)
+		jb_label(ctx, slow[k]);
+	jb_fop_call(ctx, op, a, b, c);
+	x86_mov_mr(xb, 64, jv_mem(ctx, r), X86_RAX);
+	jb_label(ctx, done);
+	return true;
+}
+
+/*
+ * VCMP/VCMPE of two numbers that are not NaNs nor subnormals (FPSCR.FZ would
+ * flush those): no exception flag can arise, ucomiss/ucomisd orders them,
+ * and FPSCR.NZCV becomes 1000 (less), 0110 (equal) or 0010 (greater).
+ */
+static inline bool jb_fcmp_inline(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv r)
+{
+	unsigned base = op & ~VFP_OP_DP, nslow = 0;
+	bool dp = op & VFP_OP_DP;
+	unsigned size = dp ? 64 : 32;
+	uint8_t *slow[4];
+	struct x86_buf *xb = &ctx->b;
+	const jv ops[2] = { a, b };
+
+	if (base != VFP_CMP && base != VFP_CMPE)
+		return false;
+	for (int k = 0; k < 2; k++) {
+		/* zero, or a biased exponent in [1, emax - 1] */
+		jv_load(ctx, X86_RAX, ops[k], size);
+		x86_movd_xr(xb, size, k, X86_RAX);
+		x86_mov_rr(xb, size, X86_RCX, X86_RAX);
+		x86_alu_rr(xb, X86_ADD, size, X86_RCX, X86_RCX); /* drop the sign */
+		uint8_t *zero = x86_jcc32(xb, X86_CC_E, NULL);
+		x86_shift_ri(xb, X86_SHR, size, X86_RCX, (uint8_t)(dp ? 53 : 24));
+		x86_alu_ri(xb, X86_SUB, 32, X86_RCX, 1);
+		x86_alu_ri(xb, X86_CMP, 32, X86_RCX, dp ? 0x7fd : 0xfd);
+		slow[nslow++] = x86_jcc32(xb, X86_CC_A, NULL);
+		jb_label(ctx, zero);
+	}
+	x86_sse_rr(xb, dp ? X86_UCOMISD : X86_UCOMISS, 0, 1);
+	x86_mov_ri(xb, 32, X86_RAX, 0x20000000u);
+	x86_mov_ri(xb, 32, X86_RCX, 0x60000000u);
+	x86_cmov_rr(xb, X86_CC_E, 32, X86_RAX, X86_RCX);
+	x86_mov_ri(xb, 32, X86_RCX, 0x80000000u);
+	x86_cmov_rr(xb, X86_CC_B, 32, X86_RAX, X86_RCX);
+	x86_mov_rm(xb, 32, X86_RCX, JCPU(vfp.fpscr));
+	x86_alu_ri(xb, X86_AND, 32, X86_RCX, (int32_t)~FPSCR_NZCV);
+	x86_alu_rr(xb, X86_OR, 32, X86_RCX, X86_RAX);
+	x86_mov_mr(xb, 32, JCPU(vfp.fpscr), X86_RCX);
+	x86_mov_mr(xb, 64, jv_mem(ctx, r), X86_RAX);
+	uint8_t *done = x86_jmp32(xb, NULL);
+	for (unsigned k = 0; k < nslow; k++)
+		jb_label(ctx, slow[k]);
+	jb_fop_call(ctx, op, a, b, jv_c(0));
+	x86_mov_mr(xb, 64, jv_mem(ctx, r), X86_RAX);
+	jb_label(ctx, done);
+	return true;
+}
+
+static inline jv jb_fop(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv c)
+{
+	jv r = jv_slot(ctx);
+
+	if (jb_fop_inline(ctx, op, a, b, c, r) || jb_fcmp_inline(ctx, op, a, b, r)) {
+		/* both paths arrive with the result in rax */
+		ctx->rax_at = x86_here(&ctx->b);
+		ctx->rax_val = r;
+		ctx->rax_val.ver = 64;
+		return r;
+	}
+	jb_fop_call(ctx, op, a, b, c);
+	x86_mov_mr(&ctx->b, 64, jv_mem(ctx, r), X86_RAX);
+	return r;
 }
 
 /* The ends. Each emits its exit; at depth 0 it also returns. */
@@ -943,6 +1313,21 @@ static inline void jb_end_pc_exit(struct jit_ctx *ctx, int status)
 	x86_mov_mi(&ctx->b, 32, JREG(15), (int32_t)ctx->next_pc);
 	jb_it_next(ctx);
 	jb_exit(ctx, status);
+}
+
+/* Leave for the block at r[15], which the instruction has just set: through
+ * the lookup stub (a hit jumps straight into that block) unless this block
+ * must return to the dispatcher after each instruction. */
+static inline void jb_exit_indirect(struct jit_ctx *ctx)
+{
+	if (ctx->key & JIT_KEY_SINGLE) {
+		jb_exit(ctx, SEM_BRANCH);
+		return;
+	}
+	jb_writeback(ctx);
+	x86_alu_ri(&ctx->b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
+	x86_mov_ri(&ctx->b, 32, X86_RDX, ctx->key & (JIT_KEY_USER | JIT_KEY_BE));
+	x86_jmp32(&ctx->b, ctx->lookup);
 }
 
 static inline void jb_branch(struct jit_ctx *ctx, jv t, bool bx)
@@ -960,7 +1345,7 @@ static inline void jb_branch(struct jit_ctx *ctx, jv t, bool bx)
 		x86_mov_mr(&ctx->b, 32, JREG(15), X86_RAX);
 	}
 	jb_it_clear(ctx);
-	jb_exit(ctx, SEM_BRANCH);
+	jb_exit_indirect(ctx);
 }
 
 /* Call a helper that takes an exception or replaces the PC, then leave. */

@@ -1,0 +1,246 @@
+/* Check suite: run.jit_log and run.perf_map (framework/jitlog.c), fed
+ * blocks by hand, wrong ones included. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "jitlog.h"
+#include "support/check_main.h"
+
+#define RAM_BASE 0x60000000u
+#define RAM_SIZE 0x10000u
+
+static uint8_t ram[RAM_SIZE];
+/* mov rax, rbx; add rax, 1; ret */
+static const uint8_t host_code[] = { 0x48, 0x89, 0xd8, 0x48, 0x83, 0xc0, 0x01, 0xc3 };
+static char log_path[64];
+static struct captive_config cfg;
+
+static void setup(void)
+{
+	snprintf(log_path, sizeof(log_path), "/tmp/captive-jitlog-XXXXXX");
+	int fd = mkstemp(log_path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	config_defaults(&cfg);
+	ck_assert_int_eq(config_set_assignment(&cfg, "strategy.backend=process"), 0);
+	ck_assert_int_eq(config_set_assignment(&cfg, "strategy.exec=jit"), 0);
+	ck_assert_int_eq(config_set(&cfg, "t", "run", "jit_log", log_path), 0);
+	/* mov r0, #5; bx lr */
+	const uint32_t a32[] = { 0xe3a00005, 0xe12fff1e };
+	memcpy(ram + 0x100, a32, sizeof(a32));
+}
+
+static void teardown(void)
+{
+	unlink(log_path);
+}
+
+/* The whole file, to be freed. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	char *buf = NULL;
+	size_t size = 0, n = 0;
+	do {
+		size = size ? 2 * size : 1 << 16;
+		buf = realloc(buf, size);
+		ck_assert_ptr_nonnull(buf);
+		n += fread(buf + n, 1, size - 1 - n, f);
+	} while (n == size - 1);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static struct captive_jit_block good_block(void)
+{
+	return (struct captive_jit_block){
+		.host_code = (uint64_t)(uintptr_t)host_code,
+		.host_len = sizeof(host_code),
+		.guest_pa = RAM_BASE + 0x100,
+		.guest_va = 0xc0000100,
+		.guest_bytes = 8,
+		.ninsn = 2,
+	};
+}
+
+START_TEST(block_disassembled)
+{
+	struct jitlog *jl;
+	ck_assert_int_eq(jitlog_open(&jl, &cfg), 0);
+	ck_assert(jitlog_wants_blocks(jl));
+	struct captive_jit_block b = good_block();
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	ck_assert_int_eq(jitlog_close(jl), 0);
+	char *log = slurp(log_path);
+	ck_assert_ptr_nonnull(strstr(log, "block 1: va 0xc0000100 pa 0x60000100 A32 insns 2"));
+	ck_assert_ptr_nonnull(strstr(log, "0xc0000100:  e3a00005"));
+	ck_assert_ptr_nonnull(strstr(log, "mov      r0, #5"));
+	ck_assert_ptr_nonnull(strstr(log, "0xc0000104:  e12fff1e"));
+	ck_assert_ptr_nonnull(strstr(log, "bx       lr"));
+	ck_assert_ptr_nonnull(strstr(log, "ir: none"));
+	ck_assert_ptr_nonnull(strstr(log, "48 89 d8"));
+	ck_assert_ptr_nonnull(strstr(log, "mov      rax, rbx"));
+	ck_assert_ptr_nonnull(strstr(log, "ret"));
+	free(log);
+}
+END_TEST
+
+START_TEST(one_off_t32_from_raw)
+{
+	struct jitlog *jl;
+	ck_assert_int_eq(jitlog_open(&jl, &cfg), 0);
+	/* outside RAM: only `raw` can say what it was */
+	struct captive_jit_block b = good_block();
+	b.guest_pa = 0x10000000;
+	b.guest_va = 0x10000000;
+	b.thumb = 1;
+	b.one_off = 1;
+	b.ninsn = 1;
+	b.guest_bytes = 4;
+	b.raw = 0xf000f800; /* bl . + 4 */
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	b.guest_bytes = 2;
+	b.raw = 0x47700000; /* bx lr */
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	ck_assert_int_eq(jitlog_close(jl), 0);
+	char *log = slurp(log_path);
+	ck_assert_ptr_nonnull(strstr(log, "T32 insns 1 guest bytes 4"));
+	ck_assert_ptr_nonnull(strstr(log, "one-off"));
+	ck_assert_ptr_nonnull(strstr(log, "0x10000000:  f000 f800"));
+	ck_assert_ptr_nonnull(strstr(log, "bl "));
+	ck_assert_ptr_nonnull(strstr(log, "0x10000000:  4770"));
+	ck_assert_ptr_nonnull(strstr(log, "bx       lr"));
+	free(log);
+}
+END_TEST
+
+/* What the engine says is checked: wrong values give a line, not a crash. */
+START_TEST(wrong_values_survived)
+{
+	struct jitlog *jl;
+	ck_assert_int_eq(jitlog_open(&jl, &cfg), 0);
+	struct captive_jit_block b = good_block();
+	b.guest_pa = RAM_BASE - 4; /* below RAM */
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	b.guest_pa = RAM_BASE + RAM_SIZE - 4; /* runs off the end */
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	b.guest_pa = UINT64_MAX - 2; /* wraps */
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	b = good_block();
+	b.guest_bytes = 0xffffffff;
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	b = good_block();
+	b.host_code = 0x10; /* unmapped */
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	b.host_code = UINT64_MAX - 3;
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	b = good_block();
+	b.host_len = 0xffffffff;
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	b = good_block();
+	b.one_off = 1;
+	b.guest_bytes = 3;
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	b = good_block();
+	b.thumb = 7;
+	b.guest_bytes = 7; /* odd: the last byte is shown raw */
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	ck_assert_int_eq(jitlog_close(jl), 0);
+	char *log = slurp(log_path);
+	ck_assert_ptr_nonnull(strstr(log, "are not within one page of guest RAM"));
+	ck_assert_ptr_nonnull(strstr(log, "cannot read host code at 0x10:"));
+	ck_assert_ptr_nonnull(strstr(log, "only the first"));
+	ck_assert_ptr_nonnull(strstr(log, "not an instruction's length"));
+	ck_assert_ptr_nonnull(strstr(log, "block 9:"));
+	free(log);
+}
+END_TEST
+
+START_TEST(perf_map_lines)
+{
+	struct jitlog *jl;
+	char map[64];
+	ck_assert_int_eq(config_set_assignment(&cfg, "run.perf_map=true"), 0);
+	ck_assert_int_eq(jitlog_open(&jl, &cfg), 0);
+	struct captive_jit_block b = good_block();
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	b.thumb = 1;
+	b.guest_va = 0x8001;
+	b.host_code = 0x7f0000001000;
+	b.host_len = 0x40;
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	ck_assert_int_eq(jitlog_close(jl), 0);
+	snprintf(map, sizeof(map), "/tmp/perf-%d.map", (int)getpid());
+	char want[128];
+	snprintf(want, sizeof(want), "%lx 8 guest_c0000100_A32\n7f0000001000 40 guest_00008001_T32\n",
+		 (unsigned long)(uintptr_t)host_code);
+	char *got = slurp(map);
+	unlink(map);
+	ck_assert_str_eq(got, want);
+	free(got);
+}
+END_TEST
+
+START_TEST(interp_logs_a_note)
+{
+	struct jitlog *jl;
+	char map[64];
+	ck_assert_int_eq(config_set_assignment(&cfg, "strategy.exec=interp"), 0);
+	ck_assert_int_eq(config_set_assignment(&cfg, "run.perf_map=true"), 0);
+	ck_assert_int_eq(jitlog_open(&jl, &cfg), 0);
+	ck_assert(!jitlog_wants_blocks(jl));
+	ck_assert_int_eq(jitlog_close(jl), 0);
+	char *log = slurp(log_path);
+	ck_assert_ptr_nonnull(strstr(log, "no blocks follow"));
+	free(log);
+	snprintf(map, sizeof(map), "/tmp/perf-%d.map", (int)getpid());
+	ck_assert_int_ne(access(map, F_OK), 0);
+}
+END_TEST
+
+START_TEST(unwritable_path_is_an_error)
+{
+	struct jitlog *jl = (struct jitlog *)1;
+	ck_assert_int_eq(config_set_assignment(&cfg, "run.jit_log=/nonexistent/dir/jit.log"), 0);
+	ck_assert_int_lt(jitlog_open(&jl, &cfg), 0);
+	ck_assert_ptr_null(jl);
+}
+END_TEST
+
+START_TEST(nothing_asked_nothing_opened)
+{
+	struct jitlog *jl = (struct jitlog *)1;
+	ck_assert_int_eq(config_set_assignment(&cfg, "run.jit_log="), 0);
+	ck_assert_int_eq(jitlog_open(&jl, &cfg), 0);
+	ck_assert_ptr_null(jl);
+	ck_assert(!jitlog_wants_blocks(jl));
+	ck_assert_int_eq(jitlog_close(jl), 0);
+}
+END_TEST
+
+static Suite *jitlog_suite(void)
+{
+	Suite *s = suite_create("jitlog");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, block_disassembled);
+	tcase_add_test(tc, one_off_t32_from_raw);
+	tcase_add_test(tc, wrong_values_survived);
+	tcase_add_test(tc, perf_map_lines);
+	tcase_add_test(tc, interp_logs_a_note);
+	tcase_add_test(tc, unwritable_path_is_an_error);
+	tcase_add_test(tc, nothing_asked_nothing_opened);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return check_run_suite(jitlog_suite());
+}
