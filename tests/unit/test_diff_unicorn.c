@@ -6,9 +6,10 @@
  * the CPSR, D0-D31, FPSCR and the sandbox page must match afterwards.
  *
  * Three generators, one test case each:
- *   a32  A32 integer instructions (incl. forward conditional branches)
+ *   a32  A32 integer instructions (incl. forward conditional branches, small
+ *        counted loops and indirect branches: BX and MOV pc)
  *   t32  T32 16- and 32-bit encodings, IT blocks, CBZ/CBNZ and forward
- *        branches, starting in Thumb state
+ *        branches, small counted loops and BX, starting in Thumb state
  *   vfp  VFPv3 arithmetic, conversions, moves, loads and stores on special
  *        values (zeros, denormals, infinities, quiet and signalling NaNs,
  *        extreme normals) under every rounding mode and FZ/DN setting, in
@@ -100,6 +101,9 @@ struct item {
 
 struct seq {
 	bool thumb;
+	bool backward;	/* holds a backward branch (a counted loop) */
+	bool indirect;	/* holds an indirect branch */
+	unsigned repeats;	/* instructions a loop runs beyond its items */
 	unsigned n;	/* items */
 	struct item items[ITEMS_MAX];
 	uint8_t code[CODE_SIZE];
@@ -502,9 +506,40 @@ static void gen_a32_sys(struct seq *s)
 	}
 }
 
+/*
+ * Units of several items (the rest bound to the first, so a branch never
+ * lands inside one and shrinking drops it whole):
+ *   loop      MOV rX, #k; SUBS rX, rX, #1; BNE back to the SUBS (k = 1..4)
+ *   indirect  ADD rX, PC, #0 (the address after the next instruction);
+ *             BX rX or MOV PC, rX
+ */
+static void gen_a32_loop(struct seq *s)
+{
+	uint32_t r = reg_free();
+	add32(s, 0xe3a00000u | r << 12 | (1 + pick(4)));
+	add(s, 0xe2500001u | r << 16 | r << 12, 4, IT_PLAIN, true);
+	add(s, 0x1afffffdu, 4, IT_PLAIN, true); /* BNE -12: back to the SUBS */
+	s->backward = true;
+	s->repeats += 2 * 3;
+}
+
+static void gen_a32_indirect(struct seq *s)
+{
+	uint32_t r = reg_free();
+	add32(s, 0xe28f0000u | r << 12);
+	add(s, pick(2) ? 0xe12fff10u | r : 0xe1a0f000u | r, 4, IT_PLAIN, true);
+	s->indirect = true;
+}
+
 static void gen_a32_item(struct seq *s)
 {
-	switch (pick(12)) {
+	switch (pick(14)) {
+	case 12:
+		gen_a32_loop(s);
+		break;
+	case 13:
+		gen_a32_indirect(s);
+		break;
 	case 0:
 	case 1:
 	case 2:
@@ -1059,8 +1094,28 @@ static void gen_t32_seq(struct seq *s)
 	memset(s, 0, offsetof(struct seq, items));
 	s->thumb = true;
 	unsigned want = 1 + pick(SEQ_MAX);
-	while (s->n < want)
-		gen_t32_item(s);
+	while (s->n < want) {
+		uint32_t r = t_lowd();
+		switch (pick(16)) {
+		case 0: /* loop: MOVS rX, #k; SUBS rX, #1; BNE back to the SUBS */
+			add(s, 0x2000u | r << 8 | (1 + pick(4)), 2, IT_PLAIN, false);
+			add(s, 0x3801u | r << 8, 2, IT_PLAIN, true);
+			add(s, 0xd1fdu, 2, IT_PLAIN, true);
+			s->backward = true;
+			s->repeats += 2 * 3;
+			break;
+		case 1: /* indirect: MOV rX, PC; ADDS rX, #3; BX rX (to the next
+			 * instruction, bit 0 set: stays in Thumb) */
+			add(s, 0x4678u | r, 2, IT_PLAIN, false);
+			add(s, 0x3003u | r << 8, 2, IT_PLAIN, true);
+			add(s, 0x4700u | r << 3, 2, IT_PLAIN, true);
+			s->indirect = true;
+			break;
+		default:
+			gen_t32_item(s);
+			break;
+		}
+	}
 	init_t32_state(s);
 	finish(s);
 }
@@ -1375,9 +1430,10 @@ static int run_engine(struct engine_inst *ei, const struct seq *s, struct outcom
 	sh->boot.fpexc = FPEXC_EN;
 	sh->boot.cpacr = CPACR_CP10_11;
 	memcpy(sh->boot.d, s->d, sizeof(s->d));
-	/* Every item runs at most once (forward branches only), then the end
-	 * marker spins: the engine stops on the limit or as hung, at the end. */
-	int reason = engine_api_run(ei, s->n + 1);
+	/* Every item runs at most once but for the loops' repeats, then the
+	 * end marker spins: the engine stops on the limit or as hung, at the
+	 * end (a shrunk sequence keeps an upper bound of its repeats). */
+	int reason = engine_api_run(ei, s->n + 1 + s->repeats);
 	memcpy(o->regs, sh->state.r, sizeof(o->regs));
 	o->cpsr = sh->state.cpsr;
 	o->fpscr = sh->state.fpscr;
@@ -1501,7 +1557,7 @@ static void diff_engine(const char *path, const struct generator *g)
 	unsigned nseq = env_uint("CAPTIVE_DIFF_SEQS", g->default_seqs);
 	unsigned seed = env_uint("CAPTIVE_DIFF_SEED", 0x5eed);
 	rng_state = (((uint64_t)seed * 0x9e3779b97f4a7c15ull) ^ ((uint64_t)(g - generators) << 40)) | 1;
-	unsigned diffs = 0, insns = 0, skipped = 0;
+	unsigned diffs = 0, insns = 0, skipped = 0, compared = 0, backward = 0, indirect = 0;
 	unsigned show_skipped = env_uint("CAPTIVE_DIFF_SHOW_SKIPPED", 0);
 	static struct seq s;
 	static struct outcome a, b;
@@ -1517,6 +1573,9 @@ static void diff_engine(const char *path, const struct generator *g)
 		}
 		int er = run_engine(ei, &s, &a);
 		insns += s.n;
+		compared++;
+		backward += s.backward;
+		indirect += s.indirect;
 		if (er || !same(&a, &b)) {
 			shrink(ei, &s);
 			run_unicorn(&s, &b);
@@ -1529,8 +1588,11 @@ static void diff_engine(const char *path, const struct generator *g)
 		}
 	}
 	printf("diff-unicorn %s (seed %u): %s: %u instructions compared, %u differing sequences, "
-	       "%u skipped (Unicorn faulted)\n",
-	       g->name, seed, path, insns, diffs, skipped);
+	       "%u skipped (Unicorn faulted); of %u sequences %.1f%% hold a backward branch, "
+	       "%.1f%% an indirect one\n",
+	       g->name, seed, path, insns, diffs, skipped, compared,
+	       compared ? 100.0 * backward / compared : 0.0,
+	       compared ? 100.0 * indirect / compared : 0.0);
 	engine_api_close(ei);
 	ck_assert_uint_eq(diffs, 0);
 }
