@@ -53,7 +53,7 @@
 #define JIT_CODE_BYTES (64u << 20)
 #define JIT_BLOCK_MAX_BYTES (64u << 10)	/* room kept free for one translation */
 #define JIT_TBS 65536
-#define JIT_HASH 16384
+#define JIT_HASH 262144		/* buckets of the block and page hashes */
 #define JIT_JC 65536			/* the dispatcher's lookup cache */
 #define JIT_MAX_INSNS 128
 #define JIT_STUB_BYTES 512		/* entry, epilogue and lookup stubs */
