@@ -1093,11 +1093,7 @@ static inline void jb_endif(struct jit_ctx *ctx)
 #define B_IS_PRIV() jb_bin(ctx, JB_EQ, jb_field(ctx, JCPU(mem_user)), jv_c(0))
 #define B_BANKED_SP(mode) JB_VAL(ctx, jit_h_banked_sp, jv_c(mode))
 #define B_BANKED_SP_WRITE(mode, v) JB_CALL(ctx, jit_h_banked_sp_write, jv_c(mode), (v))
-#define B_CP15_READ(dst)                                                                   \
-	do {                                                                               \
-		jv _a[] = { jv_c(i->raw), jv_c(ctx->pc) };                                 \
-		(dst) = jb_call_faulting(ctx, (const void *)(uintptr_t)jit_h_cp15_read, 2, _a); \
-	} while (0)
+#define B_CP15_READ(dst) ((dst) = jb_cp15_read(ctx, i->raw))
 #define B_CP15_WRITE(v)                                                                    \
 	do {                                                                               \
 		JB_CALL(ctx, jit_h_cp15_write, jv_c(i->raw), (v), jv_c(ctx->pc));          \
@@ -1131,6 +1127,42 @@ static inline void jb_endif(struct jit_ctx *ctx)
 #define B_FOP(op, a, b, c) jb_fop(ctx, (op), (a), (b), (c))
 #define B_FVEC(op, d, n, m, imm) \
 	JB_CALL(ctx, jit_h_fvec, jv_c(op), jv_c(d), jv_c(n), jv_c(m), jv_c(imm))
+
+/*
+ * The offset in struct arm_cpu of a CP15 register that an MRC of raw reads
+ * as a plain field at this privilege (what arm_cp15_read does for it), or
+ * -1: the helper decides (and takes UNDEF where the mode may not read it).
+ * The thread ID registers and DACR are read on every TLS access and every
+ * uaccess window of Linux.
+ */
+static inline int32_t jb_cp15_field(uint32_t raw, bool user)
+{
+	unsigned crn = (raw >> 16) & 15u, op1 = (raw >> 21) & 7u, crm = raw & 15u, op2 = (raw >> 5) & 7u;
+
+	if (((raw >> 8) & 15u) != 15 || op1 || crm)
+		return -1;
+	if (crn == 13 && op2 == 2)
+		return (int32_t)__builtin_offsetof(struct arm_cpu, cp15.tpidrurw);
+	if (crn == 13 && op2 == 3)
+		return (int32_t)__builtin_offsetof(struct arm_cpu, cp15.tpidruro);
+	if (user)
+		return -1;
+	if (crn == 13 && op2 == 4)
+		return (int32_t)__builtin_offsetof(struct arm_cpu, cp15.tpidrprw);
+	if (crn == 3 && op2 == 0)
+		return (int32_t)__builtin_offsetof(struct arm_cpu, cp15.dacr);
+	return -1;
+}
+
+static inline jv jb_cp15_read(struct jit_ctx *ctx, uint32_t raw)
+{
+	int32_t off = jb_cp15_field(raw, ctx->key & JIT_KEY_USER);
+
+	if (off >= 0)
+		return jb_field(ctx, x86_mem(X86_RBX, off));
+	jv a[] = { jv_c(raw), jv_c(ctx->pc) };
+	return jb_call_faulting(ctx, (const void *)(uintptr_t)jit_h_cp15_read, 2, a);
+}
 
 /* Sn is half of D(n / 2): the low half for even n (a little-endian host). */
 #define JS(n) x86_mem(X86_RBX, (int32_t)(__builtin_offsetof(struct arm_cpu, vfp.d) + 4 * (n)))
