@@ -57,7 +57,8 @@
 #define JIT_JC 65536			/* the dispatcher's lookup cache */
 #define JIT_MAX_INSNS 128
 #define JIT_STUB_BYTES 512		/* entry, epilogue and lookup stubs */
-/* The frame: slots plus the 8 bytes that realign rsp after six pushes. */
+/* The frame: slots plus the 8 bytes that realign rsp after six pushes,
+ * which hold the entry's budget (JIT_BUDGET_SLOT). */
 #define JIT_FRAME (8 * JIT_SLOTS + 8)
 
 #define JIT_SITES (4 * JIT_TBS)	/* chainable exits */
@@ -717,7 +718,7 @@ static void jit_emit_stubs(void)
 	x86_alu_ri(&b, X86_SUB, 64, X86_RSP, JIT_FRAME);
 	x86_mov_rr(&b, 64, X86_RBX, X86_RDI);
 	x86_alu_rr(&b, X86_XOR, 32, X86_R12, X86_R12);
-	x86_mov_rr(&b, 64, X86_R13, X86_RDX);
+	x86_mov_mr(&b, 64, x86_mem(X86_RSP, JIT_BUDGET_SLOT), X86_RDX);
 	x86_mov_ri(&b, 64, X86_R14, (uint64_t)(uintptr_t)eng.sh);
 	x86_mov_ri(&b, 64, X86_R15, jit.has_tlb ? (uint64_t)jit.tlb.table : 0);
 	x86_jmp_r(&b, X86_RSI);
@@ -851,7 +852,7 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 		/* disp32 forced, patched with the block's length at the end */
 		x86_lea(&ctx.b, 64, X86_RAX, x86_mem(X86_R12, 0x7fffffff));
 		budget = x86_here(&ctx.b) - 4;
-		x86_alu_rr(&ctx.b, X86_CMP, 64, X86_RAX, X86_R13);
+		x86_alu_rm(&ctx.b, X86_CMP, 64, X86_RAX, x86_mem(X86_RSP, JIT_BUDGET_SLOT));
 		over = x86_jcc32(&ctx.b, X86_CC_A, NULL);
 	}
 	for (;;) {
@@ -929,10 +930,19 @@ static struct jit_tb *jit_find(gpa_t pa, uint32_t va, uint32_t key)
 	return tb;
 }
 
+/* jb_tlb sets the always-allowed bit of the domain mask with one BTS: it
+ * must be a single bit above DACR's 32 (or none). */
+static bool jit_tlb_usable(const struct mmu_jit_tlb *t)
+{
+	uint64_t d = t->dmask_always;
+
+	return !d || (!(d & (d - 1)) && d >= (1ull << 32));
+}
+
 int exec_init(struct arm_cpu *cpu)
 {
 	jit.cpu = cpu;
-	jit.has_tlb = mmu_jit_tlb(&jit.tlb);
+	jit.has_tlb = mmu_jit_tlb(&jit.tlb) && jit_tlb_usable(&jit.tlb);
 	jit.code = plat_code_alloc(JIT_CODE_BYTES);
 	if (!jit.code)
 		engine_panic("exec=jit: this platform gives the engine no executable memory for its "

@@ -62,14 +62,17 @@ typedef jv b_val;
 typedef jv b_val64;
 
 #define JIT_SLOTS 160		/* frame slots per instruction */
+#define JIT_BUDGET_SLOT (8 * JIT_SLOTS)	/* rsp offset of the entry's budget */
 #define JIT_IF_DEPTH 4
 #define JIT_PATCHES 64
 #define JIT_GREG_VERS 4
-#define JIT_POOL 6		/* host registers caching guest registers */
+#define JIT_POOL 8		/* host registers caching guest registers */
 
-/* The pool: registers no emitted sequence uses as scratch (rax, rcx, rdx,
- * rsi are; rbx, r12-r15 hold the context). */
-static const int jit_pool[JIT_POOL] = { X86_RBP, X86_RDI, X86_R8, X86_R9, X86_R10, X86_R11 };
+/* The pool: registers no emitted sequence uses as scratch while guest
+ * registers are cached (rax, rcx, rdx are; rbx, r12, r14 and r15 hold the
+ * context; rsi and rdi carry helper arguments only after a write-back). */
+static const int jit_pool[JIT_POOL] = { X86_RBP, X86_RDI, X86_R8, X86_R9, X86_R10, X86_R11,
+					X86_RSI, X86_R13 };
 
 /* Translation keys (struct jit_ctx.key; the low 8 bits are ITSTATE). */
 #define JIT_KEY_THUMB 0x100u
@@ -81,9 +84,10 @@ struct jit_tb;
 
 /*
  * Registers of translated code: rbx the cpu, r12 the instructions attempted
- * in blocks already left by this entry (chained jumps add to it), r13 the
- * budget of this entry, r14 the shared page, r15 the mmu's TLB (when it
- * has an inline fast path, struct mmu_jit_tlb). An exit jumps to the epilogue
+ * in blocks already left by this entry (chained jumps add to it), r14 the
+ * shared page, r15 the mmu's TLB (when it has an inline fast path, struct
+ * mmu_jit_tlb); the entry's instruction budget is in the frame at
+ * JIT_BUDGET_SLOT. An exit jumps to the epilogue
  * with rax = instructions attempted and rdx = enum sem_end | the chain site
  * taken (its number + 1) << 8.
  */
@@ -763,13 +767,8 @@ static inline void jb_tlb(struct jit_ctx *ctx, unsigned size, unsigned flags, ui
 	x86_alu_rm(b, X86_CMP, 32, X86_RDX, x86_mem(X86_RCX, (int32_t)(t->tag_off + 4 * flags)));
 	miss[0] = x86_jcc32(b, X86_CC_NE, NULL);
 	x86_mov_rm(b, 32, X86_RDX, JCPU(cp15.dacr));
-	if (t->dmask_always && !(t->dmask_always & (t->dmask_always - 1)) &&
-	    t->dmask_always >= (1ull << 32)) {
+	if (t->dmask_always) /* one bit above DACR's 32 (jit_tlb_usable) */
 		x86_bt_ri(b, X86_BTS, 64, X86_RDX, (uint8_t)__builtin_ctzll(t->dmask_always));
-	} else if (t->dmask_always) {
-		x86_mov_ri(b, 64, X86_RSI, t->dmask_always);
-		x86_alu_rr(b, X86_OR, 64, X86_RDX, X86_RSI);
-	}
 	x86_alu_rm(b, X86_AND, 64, X86_RDX, x86_mem(X86_RCX, (int32_t)t->dmask_off));
 	miss[1] = x86_jcc32(b, X86_CC_E, NULL);
 	x86_mov_rm(b, 64, X86_RDX, x86_mem(X86_RCX, (int32_t)t->addend_off));
