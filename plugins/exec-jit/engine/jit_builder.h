@@ -385,25 +385,18 @@ static inline jv jb_un(struct jit_ctx *ctx, enum jit_unop op, jv a)
 		x86_bswap(xb, 32, X86_RAX);
 		return jv_store(ctx, X86_RAX, 32);
 	case JU_RBIT:
+		/* jit_rbit(): swap bits, pairs and nibbles, then bytes */
 		jv_load(ctx, X86_RAX, a, 32);
-		x86_mov_rr(xb, 32, X86_RDX, X86_RAX);
-		x86_shift_ri(xb, X86_SHR, 32, X86_RAX, 1);
-		x86_alu_ri(xb, X86_AND, 32, X86_RAX, 0x55555555);
-		x86_alu_ri(xb, X86_AND, 32, X86_RDX, 0x55555555);
-		x86_alu_rr(xb, X86_ADD, 32, X86_RDX, X86_RDX);
-		x86_alu_rr(xb, X86_OR, 32, X86_RAX, X86_RDX);
-		x86_mov_rr(xb, 32, X86_RDX, X86_RAX);
-		x86_shift_ri(xb, X86_SHR, 32, X86_RAX, 2);
-		x86_alu_ri(xb, X86_AND, 32, X86_RAX, 0x33333333);
-		x86_alu_ri(xb, X86_AND, 32, X86_RDX, 0x33333333);
-		x86_shift_ri(xb, X86_SHL, 32, X86_RDX, 2);
-		x86_alu_rr(xb, X86_OR, 32, X86_RAX, X86_RDX);
-		x86_mov_rr(xb, 32, X86_RDX, X86_RAX);
-		x86_shift_ri(xb, X86_SHR, 32, X86_RAX, 4);
-		x86_alu_ri(xb, X86_AND, 32, X86_RAX, 0x0f0f0f0f);
-		x86_alu_ri(xb, X86_AND, 32, X86_RDX, 0x0f0f0f0f);
-		x86_shift_ri(xb, X86_SHL, 32, X86_RDX, 4);
-		x86_alu_rr(xb, X86_OR, 32, X86_RAX, X86_RDX);
+		for (unsigned k = 0; k < 3; k++) {
+			static const int32_t mask[] = { 0x55555555, 0x33333333, 0x0f0f0f0f };
+			uint8_t sh = (uint8_t)(1u << k);
+			x86_mov_rr(xb, 32, X86_RDX, X86_RAX);
+			x86_shift_ri(xb, X86_SHR, 32, X86_RAX, sh);
+			x86_alu_ri(xb, X86_AND, 32, X86_RAX, mask[k]);
+			x86_alu_ri(xb, X86_AND, 32, X86_RDX, mask[k]);
+			x86_shift_ri(xb, X86_SHL, 32, X86_RDX, sh);
+			x86_alu_rr(xb, X86_OR, 32, X86_RAX, X86_RDX);
+		}
 		x86_bswap(xb, 32, X86_RAX);
 		return jv_store(ctx, X86_RAX, 32);
 	case JU_SEXT8:
