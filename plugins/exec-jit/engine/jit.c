@@ -641,8 +641,8 @@ static bool jit_decode(const uint8_t *host, uint32_t off, bool thumb, struct arm
 	return true;
 }
 
-/* Translate one instruction in; returns false when the block ends after it. */
-static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
+/* Emit one instruction in; returns false when the block ends after it. */
+static bool jit_insn_pass(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
 {
 	unsigned cond = in->cond;
 	uint32_t it = ctx->it;
@@ -704,6 +704,27 @@ static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
 		jb_label(ctx, ok);
 	}
 	return true;
+}
+
+/* Translate one instruction in: a dry pass that finds the frame slots read
+ * back, then the real one over the same bytes, without the dead stores. */
+static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
+{
+	const struct jit_ctx before = *ctx;
+	const struct arm_insn given = *in;
+	const unsigned nsites = jit.nsites;
+
+	ctx->dry = true;
+	memset(ctx->slot_read, 0, sizeof(ctx->slot_read));
+	jit_insn_pass(ctx, in, index);
+	bool read[JIT_SLOTS];
+	memcpy(read, ctx->slot_read, sizeof(read));
+	*ctx = before;
+	*in = given;
+	jit.nsites = nsites;
+	ctx->dry = false;
+	memcpy(ctx->slot_read, read, sizeof(read));
+	return jit_insn_pass(ctx, in, index);
 }
 
 static void jit_emit_stubs(void)

@@ -12,7 +12,10 @@
  *   JV_SLOT   a frame slot (8 bytes at [rsp + 8 * n], `off` 0 or 4 so that
  *             B_LO/B_HI of a 64-bit value cost nothing).
  * Values never live across instructions: the slots are reused from the
- * next instruction on. Guest state (NZCV in the interpreter's nf/zf/cf/vf
+ * next instruction on. Each instruction is emitted twice (jit.c, jit_insn):
+ * the first, dry pass notes which slots are ever read back from memory, and
+ * the second leaves out the stores to all the others (most results go
+ * straight from rax into a guest register, so their slot store is dead). Guest state (NZCV in the interpreter's nf/zf/cf/vf
  * form, CPSR, r15) lives in struct arm_cpu, which rbx points at.
  *
  * Guest registers. Within a block, r0-r14 are cached in a pool of six host
@@ -125,6 +128,8 @@ struct jit_ctx {
 	uint32_t used[JIT_POOL];	/* last use, for eviction */
 	uint32_t tick;
 	bool fixed;		/* no allocation: conditional code (see jb_pin) */
+	bool dry;		/* the first of the instruction's two passes */
+	bool slot_read[JIT_SLOTS];	/* the dry pass read this slot from memory */
 	bool in_call;		/* loading helper arguments: registers are in memory */
 	/* rax still holds the slot value stored at rax_at (the next emission
 	 * point, so nothing has touched rax since) */
@@ -164,16 +169,26 @@ static inline bool jv_in_rax(const struct jit_ctx *ctx, jv v, unsigned size)
 	       ctx->rax_val.off == v.off && ctx->rax_val.ver == size;
 }
 
-static inline struct x86_mem jv_mem(const struct jit_ctx *ctx, jv v)
+/* v as a memory operand that is read. */
+static inline struct x86_mem jv_mem(struct jit_ctx *ctx, jv v)
 {
 	if (jv_hreg(ctx, v) >= 0)
 		jit_fail("a cached register used as a memory operand");
 	if (v.k == JV_GREG) {
 		if (v.ver == ctx->ver[v.n])
 			return JREG(v.n);
+		ctx->slot_read[ctx->shadow[v.n][v.ver]] = true;
 		return x86_mem(X86_RSP, 8 * ctx->shadow[v.n][v.ver]);
 	}
+	ctx->slot_read[v.n] = true;
 	return x86_mem(X86_RSP, 8 * v.n + v.off);
+}
+
+/* Slot r = reg, unless the dry pass saw nothing read r back. */
+static inline void jv_put(struct jit_ctx *ctx, jv r, unsigned size, int reg)
+{
+	if (ctx->dry || ctx->slot_read[r.n])
+		x86_mov_mr(&ctx->b, size, x86_mem(X86_RSP, 8 * r.n + r.off), reg);
 }
 
 /* reg = v (size 32: zero-extended into the 64-bit register). */
@@ -196,7 +211,7 @@ static inline void jv_load(struct jit_ctx *ctx, int reg, jv v, unsigned size)
 static inline jv jv_store(struct jit_ctx *ctx, int reg, unsigned size)
 {
 	jv r = jv_slot(ctx);
-	x86_mov_mr(&ctx->b, size, jv_mem(ctx, r), reg);
+	jv_put(ctx, r, size, reg);
 	if (reg == X86_RAX && size >= 32) {
 		ctx->rax_at = x86_here(&ctx->b);
 		ctx->rax_val = r;
@@ -794,7 +809,7 @@ static inline jv jb_ld(struct jit_ctx *ctx, jv addr, unsigned size, unsigned fl)
 		x86_mov_rm(b, 32, X86_RAX, m);
 	else
 		x86_movx_rm(b, X86_MOVZX, 32, size * 8, X86_RAX, m);
-	x86_mov_mr(b, 32, jv_mem(ctx, r), X86_RAX);
+	jv_put(ctx, r, 32, X86_RAX);
 	uint8_t *done = x86_jmp32(b, NULL);
 	jb_label(ctx, miss[0]);
 	jb_label(ctx, miss[1]);
@@ -803,7 +818,7 @@ static inline jv jb_ld(struct jit_ctx *ctx, jv addr, unsigned size, unsigned fl)
 	uint8_t *ok = x86_jcc32(b, X86_CC_AE, NULL);
 	jb_exit(ctx, SEM_EXC);
 	jb_label(ctx, ok);
-	x86_mov_mr(b, 32, jv_mem(ctx, r), X86_RAX);
+	jv_put(ctx, r, 32, X86_RAX);
 	jb_label(ctx, done);
 	/* both paths arrive with the value in eax */
 	ctx->rax_at = x86_here(b);
@@ -1063,7 +1078,7 @@ static inline void jb_endif(struct jit_ctx *ctx)
 #define B_SET(x, v)                                      \
 	do {                                             \
 		jv_load(ctx, X86_RAX, (v), 64);          \
-		x86_mov_mr(&ctx->b, 64, jv_mem(ctx, (x)), X86_RAX); \
+		jv_put(ctx, (x), 64, X86_RAX);           \
 	} while (0)
 
 #define B_IF(c) { jb_if(ctx, (c));
@@ -1277,12 +1292,12 @@ static inline bool jb_fop_inline(struct jit_ctx *ctx, unsigned op, jv a, jv b, j
 		jb_fp_operand(ctx, &f, 0, c, slow, &nslow);
 	}
 	jb_fp_arith(ctx, &f, sse[base], slow, &nslow);
-	x86_mov_mr(xb, 64, jv_mem(ctx, r), X86_RAX);
+	jv_put(ctx, r, 64, X86_RAX);
 	uint8_t *done = x86_jmp32(xb, NULL);
 	for (unsigned k = 0; k < nslow; k++)
 		jb_label(ctx, slow[k]);
 	jb_fop_call(ctx, op, a, b, c);
-	x86_mov_mr(xb, 64, jv_mem(ctx, r), X86_RAX);
+	jv_put(ctx, r, 64, X86_RAX);
 	jb_label(ctx, done);
 	return true;
 }
@@ -1326,12 +1341,12 @@ static inline bool jb_fcmp_inline(struct jit_ctx *ctx, unsigned op, jv a, jv b, 
 	x86_alu_ri(xb, X86_AND, 32, X86_RCX, (int32_t)~FPSCR_NZCV);
 	x86_alu_rr(xb, X86_OR, 32, X86_RCX, X86_RAX);
 	x86_mov_mr(xb, 32, JCPU(vfp.fpscr), X86_RCX);
-	x86_mov_mr(xb, 64, jv_mem(ctx, r), X86_RAX);
+	jv_put(ctx, r, 64, X86_RAX);
 	uint8_t *done = x86_jmp32(xb, NULL);
 	for (unsigned k = 0; k < nslow; k++)
 		jb_label(ctx, slow[k]);
 	jb_fop_call(ctx, op, a, b, jv_c(0));
-	x86_mov_mr(xb, 64, jv_mem(ctx, r), X86_RAX);
+	jv_put(ctx, r, 64, X86_RAX);
 	jb_label(ctx, done);
 	return true;
 }
@@ -1348,7 +1363,7 @@ static inline jv jb_fop(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv c)
 		return r;
 	}
 	jb_fop_call(ctx, op, a, b, c);
-	x86_mov_mr(&ctx->b, 64, jv_mem(ctx, r), X86_RAX);
+	jv_put(ctx, r, 64, X86_RAX);
 	return r;
 }
 
