@@ -228,7 +228,8 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 	x86_alu_ri(b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
 	site->jmp = x86_jmp_patchable(b, NULL);
 	site->stub = x86_here(b);
-	x86_patch_rel32(site->jmp, site->stub);
+	if (!b->dry)
+		x86_patch_rel32(site->jmp, site->stub);
 	x86_mov_mi(b, 32, JREG(15), (int32_t)target);
 	x86_mov_rr(b, 64, X86_RAX, X86_R12);
 	x86_mov_ri(b, 32, X86_RDX, (uint32_t)status | ((jit.nsites + 1) << 8));
@@ -714,7 +715,7 @@ static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
 	const struct arm_insn given = *in;
 	const unsigned nsites = jit.nsites;
 
-	ctx->dry = true;
+	ctx->b.dry = true;
 	memset(ctx->slot_read, 0, sizeof(ctx->slot_read));
 	jit_insn_pass(ctx, in, index);
 	bool read[JIT_SLOTS];
@@ -722,7 +723,6 @@ static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
 	*ctx = before;
 	*in = given;
 	jit.nsites = nsites;
-	ctx->dry = false;
 	memcpy(ctx->slot_read, read, sizeof(read));
 	return jit_insn_pass(ctx, in, index);
 }

@@ -128,7 +128,6 @@ struct jit_ctx {
 	uint32_t used[JIT_POOL];	/* last use, for eviction */
 	uint32_t tick;
 	bool fixed;		/* no allocation: conditional code (see jb_pin) */
-	bool dry;		/* the first of the instruction's two passes */
 	bool slot_read[JIT_SLOTS];	/* the dry pass read this slot from memory */
 	bool in_call;		/* loading helper arguments: registers are in memory */
 	/* rax still holds the slot value stored at rax_at (the next emission
@@ -187,7 +186,7 @@ static inline struct x86_mem jv_mem(struct jit_ctx *ctx, jv v)
 /* Slot r = reg, unless the dry pass saw nothing read r back. */
 static inline void jv_put(struct jit_ctx *ctx, jv r, unsigned size, int reg)
 {
-	if (ctx->dry || ctx->slot_read[r.n])
+	if (ctx->b.dry || ctx->slot_read[r.n])
 		x86_mov_mr(&ctx->b, size, x86_mem(X86_RSP, 8 * r.n + r.off), reg);
 }
 
@@ -606,7 +605,8 @@ static inline void jb_w(struct jit_ctx *ctx, unsigned n, jv v)
 /* A jump target here: rax may hold anything on arrival. */
 static inline void jb_label(struct jit_ctx *ctx, uint8_t *rel32)
 {
-	x86_patch_rel32(rel32, x86_here(&ctx->b));
+	if (!ctx->b.dry)
+		x86_patch_rel32(rel32, x86_here(&ctx->b));
 	ctx->rax_at = NULL;
 }
 

@@ -152,6 +152,8 @@ struct x86_buf {
 	uint8_t *end;   /* one past the last writable byte */
 	bool overflow;  /* an instruction did not fit; nothing more was written */
 	bool invalid;   /* an unencodable operand was asked for; nothing more was written */
+	bool dry;       /* nothing is encoded or written: every instruction advances p by
+			 * one byte, so positions still tell emissions apart */
 };
 
 static inline void x86_buf_init(struct x86_buf *b, void *mem, size_t size)
@@ -160,6 +162,7 @@ static inline void x86_buf_init(struct x86_buf *b, void *mem, size_t size)
 	b->end = b->start + size;
 	b->overflow = false;
 	b->invalid = false;
+	b->dry = false;
 }
 
 static inline bool x86_buf_ok(const struct x86_buf *b)
@@ -263,6 +266,8 @@ static inline uint8_t *x86_commit(struct x86_buf *b, const struct x86_ins *i)
 		b->invalid = true;
 	if (!x86_buf_ok(b))
 		return NULL;
+	if (b->dry)
+		return b->p++;
 	if ((size_t)(b->end - b->p) < i->len) {
 		b->overflow = true;
 		return NULL;
@@ -346,6 +351,8 @@ static inline void x86_put_mem(struct x86_ins *i, int reg, const struct x86_mem 
 static inline uint8_t *x86_enc(struct x86_buf *b, unsigned f, uint32_t op, int reg, int rm,
 			       const struct x86_mem *m, uint64_t imm, unsigned ilen)
 {
+	if (b->dry)
+		return x86_buf_ok(b) ? b->p++ : NULL;
 	struct x86_ins i = { .len = 0, .bad = (f & X86_F_BAD) != 0 };
 	unsigned rex = f & X86_F_W ? 8 : 0;
 	int k = (int)x86_op_len(op) - 1;
