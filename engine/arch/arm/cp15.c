@@ -156,6 +156,25 @@ static void cp15_flush_code_va(struct arm_cpu *cpu, uint32_t va)
 		exec_invalidate_page(pa);
 }
 
+bool arm_cp15_write_ends_block(uint32_t raw)
+{
+	if (((raw >> 8) & 15u) == 14)
+		return false;
+	switch (cp15_key(raw)) {
+	case CP15_KEY(1, 0, 0, 0): /* SCTLR */
+	case CP15_KEY(1, 0, 0, 2): /* CPACR */
+	case CP15_KEY(2, 0, 0, 0): /* TTBR0, TTBR1, TTBCR */
+	case CP15_KEY(2, 0, 0, 1):
+	case CP15_KEY(2, 0, 0, 2):
+	case CP15_KEY(13, 0, 0, 1): /* CONTEXTIDR */
+	case CP15_KEY(7, 0, 5, 1): /* ICIMVAU */
+	case CP15_KEY(7, 0, 5, 4): /* CP15ISB */
+		return true;
+	default:
+		return false;
+	}
+}
+
 int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 {
 	struct arm_cp15 *cp = &cpu->cp15;
@@ -241,7 +260,8 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 	case CP15_KEY(8, 0, 6, 1):
 	case CP15_KEY(8, 0, 7, 1):
 		mmu_flush_va(cpu, val);
-		goto tlb;
+		exec_tlb_flushed_va(cpu, val & 0xfffff000u);
+		return 1;
 	case CP15_KEY(8, 0, 3, 2): /* TLBIASID(IS), ITLBIASID, DTLBIASID */
 	case CP15_KEY(8, 0, 5, 2):
 	case CP15_KEY(8, 0, 6, 2):
@@ -251,7 +271,8 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 	case CP15_KEY(8, 0, 3, 3): /* TLBIMVAA(IS) */
 	case CP15_KEY(8, 0, 7, 3):
 		mmu_flush_va_all_asids(cpu, val & 0xfffff000u);
-		goto tlb;
+		exec_tlb_flushed_va(cpu, val & 0xfffff000u);
+		return 1;
 	case CP15_KEY(10, 0, 0, 0): return 0; /* TLB lockdown */
 	case CP15_KEY(10, 0, 2, 0): cp->prrr = val; return 0;
 	case CP15_KEY(10, 0, 2, 1): cp->nmrr = val; return 0;

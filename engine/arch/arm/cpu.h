@@ -260,10 +260,20 @@ void arm_prefetch_abort(struct arm_cpu *cpu, const struct arm_fault *fault, uint
  * into it). Return 0, or -1 when the register does not exist or is not
  * accessible from the current mode (the caller takes UNDEF). arm_cp15_write
  * returns 1 when the write changed state the instruction stream depends on
- * (translation, I-cache), so the caller must end its block.
+ * (translation, I-cache).
  */
 int arm_cp15_read(struct arm_cpu *cpu, uint32_t raw, uint32_t *val);
 int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val);
+
+/* Whether an MCR of this encoding ends the block (decided from the encoding
+ * alone, so a translator knows it): writes to what a translation was made
+ * under (SCTLR, CPACR, the translation table registers and ASID), ICIMVAU,
+ * which drops code, and CP15ISB. A DACR write, TLB maintenance and ICIALLU
+ * or BPIALL do not: ARMv7 lets instruction fetch see them only after a
+ * context synchronization (ISB, exception entry or return), which ends the
+ * block, and data accesses read the live state. Linux issues about a
+ * million TLB invalidations per boot, and each used to leave the block. */
+bool arm_cp15_write_ends_block(uint32_t raw);
 
 /* CP14 (debug) accesses, same contract; arm_cp15_read/write hand coprocessor
  * 14 encodings to them. Writes never end the block (they return 0). */

@@ -35,6 +35,11 @@ void exec_invalidate_range(gpa_t pa, unsigned len);
  * that predicts (chains translated blocks) may need to drop its links. */
 void exec_invalidate_predictors(void);
 
+/* TLBIMVA or TLBIMVAA of va (after the mmu's own flush): fetches through
+ * the mapping that held va may translate differently from now on. The
+ * other TLB and context operations bump cpu->fetch_epoch instead. */
+void exec_tlb_flushed_va(struct arm_cpu *cpu, uint32_t va);
+
 /*
  * The mmu served the data access of the instruction being executed by its
  * slow path. again: it took a host fault into the slow path (a device page,

@@ -78,6 +78,12 @@ int mmu_translate_fetch(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa
  */
 void mmu_code_page_added(gpa_t pa);
 
+/* log2 of the size of the mapping (12, 16, 20 or 24: page, large page,
+ * section, supersection) that the last successful mmu_translate_fetch()
+ * translated through, so that an exec caching fetch translations knows
+ * which TLB invalidations by address reach them. */
+unsigned mmu_fetch_span_log2(void);
+
 /* ATS1C* style translation for the PAR register; returns 0 and *pa or fault. */
 int mmu_translate(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa,
 		  struct arm_fault *fault);

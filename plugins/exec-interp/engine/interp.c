@@ -88,6 +88,11 @@ void exec_invalidate_all(void)
 	eng.sh->stats.code_invalidations++;
 }
 
+void exec_tlb_flushed_va(struct arm_cpu *cpu, uint32_t va)
+{
+	cpu->fetch_epoch++;
+}
+
 void exec_invalidate_predictors(void)
 {
 	/* Decoded records are looked up by guest physical address on every

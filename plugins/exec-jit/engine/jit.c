@@ -111,6 +111,10 @@ static struct {
 	struct jit_tb *hash[JIT_HASH];
 	struct jit_tb *page_hash[JIT_HASH];	/* heads of per-page lists, by page */
 	struct jit_jc jc[JIT_JC];
+	/* bit n: jc may hold a block fetched through a mapping that covers
+	 * part of MiB n, entered under fetch epoch jc_epoch (exec_tlb_flushed_va) */
+	uint8_t jc_mib[4096 / 8];
+	uint32_t jc_epoch;
 	struct arm_cpu *cpu;
 	/* named counters (engine_counter) */
 	uint64_t *n_blocks, *n_insns, *n_retrans, *n_chains, *n_lookup_hit, *n_lookup_miss,
@@ -248,8 +252,38 @@ void exec_invalidate_all(void)
 
 void exec_invalidate_predictors(void)
 {
-	/* BPIALL: blocks are not chained yet, nothing predicts. */
+	/* BPIALL: chains stay within a page and go with either block, and the
+	 * lookup cache checks the fetch translation: nothing to drop. */
 	eng.sh->stats.icache_maintenance++;
+}
+
+/* Linux invalidates about a million TLB entries by address per boot, nearly
+ * all of data pages: the lookup cache is dropped (by a new fetch epoch)
+ * only when a block in it came through a mapping covering that MiB. */
+void exec_tlb_flushed_va(struct arm_cpu *cpu, uint32_t va)
+{
+	unsigned mib = va >> 20;
+
+	/* Under another epoch the cache holds nothing valid. */
+	if (jit.jc_epoch != cpu->fetch_epoch || !((jit.jc_mib[mib >> 3] >> (mib & 7)) & 1))
+		return;
+	cpu->fetch_epoch++;
+}
+
+/* The lookup cache gains a block fetched at va through a 2^span-byte mapping. */
+static void jit_jc_mark(const struct arm_cpu *cpu, uint32_t va, unsigned span)
+{
+	if (jit.jc_epoch != cpu->fetch_epoch) {
+		jit.jc_epoch = cpu->fetch_epoch;
+		memset(jit.jc_mib, 0, sizeof(jit.jc_mib));
+	}
+	unsigned first = va >> 20, n = 1;
+	if (span > 20) {
+		first &= ~((1u << (span - 20)) - 1u);
+		n = 1u << (span - 20);
+	}
+	for (unsigned k = first; k < first + n; k++)
+		jit.jc_mib[k >> 3] |= (uint8_t)(1u << (k & 7));
 }
 
 void exec_invalidate_page(gpa_t pa)
@@ -1033,6 +1067,7 @@ static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulte
 		}
 		return jit_translate(va, pa, NULL, key, &in, false);
 	}
+	unsigned span = mmu_fetch_span_log2();
 	struct jit_tb *tb = jit_find(pa, va, key);
 	if (!tb) {
 		/* The page may have lost its code (and the mmu its write
@@ -1041,6 +1076,7 @@ static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulte
 			mmu_code_page_added(pa);
 		tb = jit_translate(va, pa, host - off, key, NULL, true);
 	}
+	jit_jc_mark(cpu, va, span);
 	jc->va = va;
 	jc->key = key;
 	jc->epoch = cpu->fetch_epoch;

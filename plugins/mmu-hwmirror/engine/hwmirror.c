@@ -155,6 +155,7 @@ static struct {
 	uint64_t run_budget;
 	uint32_t sctlr_mode, ttbcr;
 	struct hwm_ftlb ftlb[HWM_FTLB];
+	unsigned fetch_span;	/* mmu_fetch_span_log2() */
 } hwm;
 
 /* ---- the accessors: one host instruction each, listed in hwm_extable ---- */
@@ -980,6 +981,7 @@ int mmu_translate_fetch(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa
 	if (rc)
 		return rc;
 	*pa = t->r.pa | (va & ~HWM_PAGE_MASK);
+	hwm.fetch_span = t->r.size_log2;
 	if (hwm_page_is_ram(t->r.pa)) {
 		hwm_mark_code(t->r.pa);
 		*host = engine_ram_ptr(*pa);
@@ -987,6 +989,11 @@ int mmu_translate_fetch(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa
 		*host = NULL;
 	}
 	return 0;
+}
+
+unsigned mmu_fetch_span_log2(void)
+{
+	return hwm.fetch_span;
 }
 
 void mmu_code_page_added(gpa_t pa)

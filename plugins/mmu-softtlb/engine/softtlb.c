@@ -84,6 +84,7 @@ static struct {
 	uint32_t sctlr_mode;  /* SCTLR bits whose change invalidates every entry */
 	uint32_t ttbcr;	      /* likewise */
 	uint32_t large;	      /* bit n: pieces of a 2^n-byte mapping may be cached */
+	unsigned fetch_span;  /* mmu_fetch_span_log2() */
 	uint64_t code[STLB_CODE_WORDS];
 } stlb;
 
@@ -468,7 +469,13 @@ int mmu_translate_fetch(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa
 	}
 	*pa = e->pa | (va & ~STLB_PAGE_MASK);
 	*host = (e->flags & STLB_RAM) ? (const uint8_t *)(e->addend + va) : NULL;
+	stlb.fetch_span = e->size_log2;
 	return 0;
+}
+
+unsigned mmu_fetch_span_log2(void)
+{
+	return stlb.fetch_span;
 }
 
 int mmu_translate(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa,
