@@ -199,6 +199,7 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 		cp->sctlr = (val & SCTLR_WRITABLE) | (A9_SCTLR_RESET & ~SCTLR_WRITABLE);
 		mmu_context_changed(cpu);
 		cpu->fetch_epoch++;
+		cpu->xlat_epoch++;
 		return 1;
 	case CP15_KEY(1, 0, 0, 1): cp->actlr = val; return 0;
 	case CP15_KEY(1, 0, 0, 2): cp->cpacr = val & CPACR_WRITABLE; return 1;
@@ -295,8 +296,10 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 context:
 	mmu_context_changed(cpu);
 	cpu->fetch_epoch++;
+	cpu->xlat_epoch++;
 	return 1;
 tlb:
 	cpu->fetch_epoch++;
+	cpu->xlat_epoch++;
 	return 1;
 }

@@ -92,6 +92,10 @@ struct arm_cpu {
 	 * (translation registers, DACR, TLB maintenance, privilege), so an exec
 	 * strategy may cache the current page's translation until it moves. */
 	uint32_t fetch_epoch;
+	/* Bumped with fetch_epoch but for DACR and privilege changes, for a
+	 * cache that keys on DACR and privilege itself (exec=jit's lookup
+	 * cache: Linux rewrites DACR several times per system call). */
+	uint32_t xlat_epoch;
 
 	/* Set by the exec strategy's invalidation hooks when a store removed
 	 * the code being executed: leave it after the current instruction. */

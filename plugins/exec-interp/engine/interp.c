@@ -91,6 +91,7 @@ void exec_invalidate_all(void)
 void exec_tlb_flushed_va(struct arm_cpu *cpu, uint32_t va)
 {
 	cpu->fetch_epoch++;
+	cpu->xlat_epoch++;
 }
 
 void exec_invalidate_predictors(void)

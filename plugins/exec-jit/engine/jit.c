@@ -93,7 +93,7 @@ struct jit_site {
 };
 
 struct jit_jc {
-	uint32_t va, key, epoch, gen;
+	uint32_t va, key, epoch, gen, dacr;
 	struct jit_tb *tb;
 };
 
@@ -265,16 +265,17 @@ void exec_tlb_flushed_va(struct arm_cpu *cpu, uint32_t va)
 	unsigned mib = va >> 20;
 
 	/* Under another epoch the cache holds nothing valid. */
-	if (jit.jc_epoch != cpu->fetch_epoch || !((jit.jc_mib[mib >> 3] >> (mib & 7)) & 1))
+	if (jit.jc_epoch != cpu->xlat_epoch || !((jit.jc_mib[mib >> 3] >> (mib & 7)) & 1))
 		return;
 	cpu->fetch_epoch++;
+	cpu->xlat_epoch++;
 }
 
 /* The lookup cache gains a block fetched at va through a 2^span-byte mapping. */
 static void jit_jc_mark(const struct arm_cpu *cpu, uint32_t va, unsigned span)
 {
-	if (jit.jc_epoch != cpu->fetch_epoch) {
-		jit.jc_epoch = cpu->fetch_epoch;
+	if (jit.jc_epoch != cpu->xlat_epoch) {
+		jit.jc_epoch = cpu->xlat_epoch;
 		memset(jit.jc_mib, 0, sizeof(jit.jc_mib));
 	}
 	unsigned first = va >> 20, n = 1;
@@ -788,7 +789,8 @@ static void jit_emit_stubs(void)
 	 * block just left and edx = its key's USER and BE bits: the
 	 * dispatcher's lookup cache (jit_lookup) probed inline. A hit is an
 	 * entry the dispatcher filled under the same fetch translation
-	 * (fetch_epoch) and code cache generation, for a block still live:
+	 * (xlat_epoch, DACR; the key holds the privilege) and code cache
+	 * generation, for a block still live:
 	 * jump into it (its entry check comes first). Otherwise leave for the
 	 * dispatcher with SEM_BRANCH.
 	 */
@@ -807,14 +809,17 @@ static void jit_emit_stubs(void)
 	x86_imul_rri(&b, 64, X86_RCX, X86_RCX, (int32_t)sizeof(struct jit_jc));
 	x86_mov_ri(&b, 64, X86_RSI, (uint64_t)(uintptr_t)jit.jc);
 	x86_alu_rr(&b, X86_ADD, 64, X86_RCX, X86_RSI);
-	uint8_t *miss[6];
+	uint8_t *miss[7];
 	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, va)));
 	miss[0] = x86_jcc32(&b, X86_CC_NE, NULL);
 	x86_alu_rm(&b, X86_CMP, 32, X86_RDX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, key)));
 	miss[1] = x86_jcc32(&b, X86_CC_NE, NULL);
-	x86_mov_rm(&b, 32, X86_RAX, JCPU(fetch_epoch));
+	x86_mov_rm(&b, 32, X86_RAX, JCPU(xlat_epoch));
 	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, epoch)));
 	miss[2] = x86_jcc32(&b, X86_CC_NE, NULL);
+	x86_mov_rm(&b, 32, X86_RAX, JCPU(cp15.dacr));
+	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, dacr)));
+	miss[6] = x86_jcc32(&b, X86_CC_NE, NULL);
 	x86_mov_ri(&b, 64, X86_RSI, (uint64_t)(uintptr_t)&jit.gen);
 	x86_mov_rm(&b, 32, X86_RAX, x86_mem(X86_RSI, 0));
 	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, gen)));
@@ -826,7 +831,7 @@ static void jit_emit_stubs(void)
 	miss[5] = x86_jcc32(&b, X86_CC_E, NULL);
 	x86_unop_m(&b, X86_INC, 64, x86_mem(X86_R14, jit_counter_disp(jit.n_lookup_hit)));
 	x86_jmp_m(&b, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_tb, code)));
-	for (unsigned k = 0; k < 6; k++)
+	for (unsigned k = 0; k < 7; k++)
 		x86_patch_rel32(miss[k], x86_here(&b));
 	x86_unop_m(&b, X86_INC, 64, x86_mem(X86_R14, jit_counter_disp(jit.n_lookup_miss)));
 	x86_mov_rr(&b, 64, X86_RAX, X86_R12);
@@ -1041,7 +1046,8 @@ static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulte
 	gpa_t pa;
 
 	*faulted = false;
-	if (jc->va == va && jc->key == key && jc->epoch == cpu->fetch_epoch && jc->gen == jit.gen &&
+	if (jc->va == va && jc->key == key && jc->epoch == cpu->xlat_epoch && jc->dacr == cpu->cp15.dacr &&
+	    jc->gen == jit.gen &&
 	    jc->tb && jc->tb->live)
 		return jc->tb;
 	if (mmu_translate_fetch(cpu, va, MMU_FETCH | cpu->mem_user, &pa, &host, &f)) {
@@ -1079,7 +1085,8 @@ static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulte
 	jit_jc_mark(cpu, va, span);
 	jc->va = va;
 	jc->key = key;
-	jc->epoch = cpu->fetch_epoch;
+	jc->epoch = cpu->xlat_epoch;
+	jc->dacr = cpu->cp15.dacr;
 	jc->gen = jit.gen;
 	jc->tb = tb;
 	return tb;
