@@ -93,7 +93,7 @@ struct jit_site {
 };
 
 struct jit_jc {
-	uint32_t va, key, epoch, gen, dacr;
+	uint32_t va, key, epoch, dacr;	/* va JIT_JC_NONE: empty */
 	struct jit_tb *tb;
 };
 
@@ -107,7 +107,6 @@ static struct {
 	unsigned ntb;
 	unsigned nsites;
 	struct jit_site sites[JIT_SITES];
-	uint32_t gen;		/* bumped by a flush (struct jit_tb slots reused) */
 	struct jit_tb *hash[JIT_HASH];
 	struct jit_tb *page_hash[JIT_HASH];	/* heads of per-page lists, by page */
 	struct jit_jc jc[JIT_JC];
@@ -156,15 +155,27 @@ static unsigned jit_page_hash(gpa_t page)
 	return (unsigned)((page >> JIT_PAGE_SHIFT) % JIT_HASH);
 }
 
+/* No fetch address: A32 and T32 code are at least halfword aligned. */
+#define JIT_JC_NONE 1u
+
+static struct jit_jc *jit_jc_at(uint32_t va, uint32_t key)
+{
+	return &jit.jc[((va >> 1) ^ (key << 4)) % JIT_JC];
+}
+
+/* Empty the code cache; the lookup cache with it, as block slots are reused. */
 static void jit_flush(void)
 {
+	for (unsigned k = 0; k < JIT_JC; k++) {
+		jit.jc[k].va = JIT_JC_NONE;
+		jit.jc[k].tb = NULL;
+	}
 	memset(jit.hash, 0, sizeof(jit.hash));
 	memset(jit.page_hash, 0, sizeof(jit.page_hash));
 	memset(jit_code_bitmap, 0, sizeof(jit_code_bitmap));
 	jit.ntb = 0;
 	jit.nsites = 0;
 	jit.code_next = jit.stubs_end;
-	jit.gen++;
 	eng.sh->stats.code_flushes++;
 }
 
@@ -191,6 +202,12 @@ static void jit_drop(gpa_t pa, uint32_t len)
 		if (*hp)
 			*hp = tb->hnext;
 		tb->live = false;
+		/* The lookup cache holds a block only at its own va and key. */
+		struct jit_jc *jc = jit_jc_at(tb->va, tb->key);
+		if (jc->tb == tb) {
+			jc->va = JIT_JC_NONE;
+			jc->tb = NULL;
+		}
 		/* Jumps chained into it go back to their stubs. */
 		for (unsigned k = 0; k < tb->nin; k++) {
 			struct jit_site *site = &jit.sites[tb->in[k]];
@@ -789,10 +806,9 @@ static void jit_emit_stubs(void)
 	 * block just left and edx = its key's USER and BE bits: the
 	 * dispatcher's lookup cache (jit_lookup) probed inline. A hit is an
 	 * entry the dispatcher filled under the same fetch translation
-	 * (xlat_epoch, DACR; the key holds the privilege) and code cache
-	 * generation, for a block still live:
-	 * jump into it (its entry check comes first). Otherwise leave for the
-	 * dispatcher with SEM_BRANCH.
+	 * (xlat_epoch, DACR; the key holds the privilege); entries of dropped
+	 * blocks are emptied, so a hit is live: jump into it (its entry check
+	 * comes first). Otherwise leave for the dispatcher with SEM_BRANCH.
 	 */
 	jit.lookup = x86_here(&b);
 	x86_mov_rm(&b, 32, X86_RAX, JCPU(cpsr));
@@ -809,7 +825,7 @@ static void jit_emit_stubs(void)
 	x86_imul_rri(&b, 64, X86_RCX, X86_RCX, (int32_t)sizeof(struct jit_jc));
 	x86_mov_ri(&b, 64, X86_RSI, (uint64_t)(uintptr_t)jit.jc);
 	x86_alu_rr(&b, X86_ADD, 64, X86_RCX, X86_RSI);
-	uint8_t *miss[7];
+	uint8_t *miss[4];
 	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, va)));
 	miss[0] = x86_jcc32(&b, X86_CC_NE, NULL);
 	x86_alu_rm(&b, X86_CMP, 32, X86_RDX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, key)));
@@ -819,19 +835,11 @@ static void jit_emit_stubs(void)
 	miss[2] = x86_jcc32(&b, X86_CC_NE, NULL);
 	x86_mov_rm(&b, 32, X86_RAX, JCPU(cp15.dacr));
 	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, dacr)));
-	miss[6] = x86_jcc32(&b, X86_CC_NE, NULL);
-	x86_mov_ri(&b, 64, X86_RSI, (uint64_t)(uintptr_t)&jit.gen);
-	x86_mov_rm(&b, 32, X86_RAX, x86_mem(X86_RSI, 0));
-	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, gen)));
 	miss[3] = x86_jcc32(&b, X86_CC_NE, NULL);
 	x86_mov_rm(&b, 64, X86_RCX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, tb)));
-	x86_test_rr(&b, 64, X86_RCX, X86_RCX);
-	miss[4] = x86_jcc32(&b, X86_CC_E, NULL);
-	x86_alu_mi(&b, X86_CMP, 8, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_tb, live)), 0);
-	miss[5] = x86_jcc32(&b, X86_CC_E, NULL);
 	x86_unop_m(&b, X86_INC, 64, x86_mem(X86_R14, jit_counter_disp(jit.n_lookup_hit)));
 	x86_jmp_m(&b, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_tb, code)));
-	for (unsigned k = 0; k < 7; k++)
+	for (unsigned k = 0; k < 4; k++)
 		x86_patch_rel32(miss[k], x86_here(&b));
 	x86_unop_m(&b, X86_INC, 64, x86_mem(X86_R14, jit_counter_disp(jit.n_lookup_miss)));
 	x86_mov_rr(&b, 64, X86_RAX, X86_R12);
@@ -1040,15 +1048,15 @@ static void jit_wfi(struct captive_shared *sh)
 static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulted)
 {
 	uint32_t va = cpu->r[15];
-	struct jit_jc *jc = &jit.jc[((va >> 1) ^ (key << 4)) % JIT_JC];
+	struct jit_jc *jc = jit_jc_at(va, key);
 	struct arm_fault f;
 	const uint8_t *host;
 	gpa_t pa;
 
 	*faulted = false;
-	if (jc->va == va && jc->key == key && jc->epoch == cpu->xlat_epoch && jc->dacr == cpu->cp15.dacr &&
-	    jc->gen == jit.gen &&
-	    jc->tb && jc->tb->live)
+	/* A dropped block leaves the cache (jit_drop), a flush empties it. */
+	if (jc->va == va && jc->key == key && jc->epoch == cpu->xlat_epoch &&
+	    jc->dacr == cpu->cp15.dacr)
 		return jc->tb;
 	if (mmu_translate_fetch(cpu, va, MMU_FETCH | cpu->mem_user, &pa, &host, &f)) {
 		arm_prefetch_abort(cpu, &f, va);
@@ -1087,7 +1095,6 @@ static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulte
 	jc->key = key;
 	jc->epoch = cpu->xlat_epoch;
 	jc->dacr = cpu->cp15.dacr;
-	jc->gen = jit.gen;
 	jc->tb = tb;
 	return tb;
 fault:
