@@ -791,11 +791,13 @@ static void jit_emit_stubs(void)
 	x86_alu_ri(&b, X86_SUB, 64, X86_RSP, JIT_FRAME);
 	x86_mov_rr(&b, 64, X86_RBX, X86_RDI);
 	x86_alu_rr(&b, X86_XOR, 32, X86_R12, X86_R12);
+	x86_alu_rr(&b, X86_SUB, 64, X86_R12, X86_RDX);
 	x86_mov_mr(&b, 64, x86_mem(X86_RSP, JIT_BUDGET_SLOT), X86_RDX);
 	x86_mov_ri(&b, 64, X86_R14, (uint64_t)(uintptr_t)eng.sh);
 	x86_mov_ri(&b, 64, X86_R15, jit.has_tlb ? (uint64_t)jit.tlb.table : 0);
 	x86_jmp_r(&b, X86_RSI);
 	jit.epilogue = x86_here(&b);
+	x86_alu_rm(&b, X86_ADD, 64, X86_RAX, x86_mem(X86_RSP, JIT_BUDGET_SLOT));
 	x86_alu_ri(&b, X86_ADD, 64, X86_RSP, JIT_FRAME);
 	for (unsigned k = 6; k-- > 0;)
 		x86_pop_r(&b, saved[k]);
@@ -917,11 +919,11 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 		x86_alu_rm(&ctx.b, X86_OR, 32, X86_RAX,
 			   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, stop_request)));
 		pending = x86_jcc32(&ctx.b, X86_CC_NE, NULL);
-		/* disp32 forced, patched with the block's length at the end */
-		x86_lea(&ctx.b, 64, X86_RAX, x86_mem(X86_R12, 0x7fffffff));
+		/* over budget: r12 + length > 0, i.e. r12 > -length (imm32
+		 * forced, patched with the block's length at the end) */
+		x86_alu_ri(&ctx.b, X86_CMP, 64, X86_R12, -0x7fffffff);
 		budget = x86_here(&ctx.b) - 4;
-		x86_alu_rm(&ctx.b, X86_CMP, 64, X86_RAX, x86_mem(X86_RSP, JIT_BUDGET_SLOT));
-		over = x86_jcc32(&ctx.b, X86_CC_A, NULL);
+		over = x86_jcc32(&ctx.b, X86_CC_G, NULL);
 	}
 	for (;;) {
 		struct arm_insn in;
@@ -958,7 +960,7 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 		x86_mov_rr(&ctx.b, 64, X86_RAX, X86_R12);
 		x86_mov_ri(&ctx.b, 32, X86_RDX, SEM_NEXT);
 		x86_jmp32(&ctx.b, ctx.epilogue);
-		uint32_t len = n;
+		int32_t len = -(int32_t)n;
 		memcpy(budget, &len, 4);
 	}
 	if (!x86_buf_ok(&ctx.b))

@@ -87,12 +87,13 @@ struct jit_tb;
 
 /*
  * Registers of translated code: rbx the cpu, r12 the instructions attempted
- * in blocks already left by this entry (chained jumps add to it), r14 the
- * shared page, r15 the mmu's TLB (when it has an inline fast path, struct
- * mmu_jit_tlb); the entry's instruction budget is in the frame at
- * JIT_BUDGET_SLOT. An exit jumps to the epilogue
- * with rax = instructions attempted and rdx = enum sem_end | the chain site
- * taken (its number + 1) << 8.
+ * in blocks already left by this entry (chained jumps add to it) minus the
+ * entry's instruction budget (kept in the frame at JIT_BUDGET_SLOT), so a
+ * block fits while r12 + its length <= 0; r14 the shared page, r15 the
+ * mmu's TLB (when it has an inline fast path, struct mmu_jit_tlb). An exit
+ * jumps to the epilogue with rax = r12 + the instructions it attempted
+ * (the epilogue adds the budget back) and rdx = enum sem_end | the chain
+ * site taken (its number + 1) << 8.
  */
 struct jit_ctx {
 	struct x86_buf b;
@@ -793,6 +794,14 @@ static inline unsigned jb_mem_flags(const struct jit_ctx *ctx, unsigned kind, un
 	return kind | (((fl & B_MEM_USER) || (ctx->key & JIT_KEY_USER)) ? MMU_USER : 0);
 }
 
+/* At a TLB miss label rax still holds the address: a slow path passes that
+ * on (its own slot, stored there), so that the fast path need not keep the
+ * address in the slot it was computed into. */
+static inline jv jb_miss_addr(struct jit_ctx *ctx, jv addr)
+{
+	return addr.k == JV_SLOT ? jv_store(ctx, X86_RAX, 32) : addr;
+}
+
 static inline jv jb_ld(struct jit_ctx *ctx, jv addr, unsigned size, unsigned fl)
 {
 	jv args[] = { addr, jv_c(size | (fl << 8)), jv_c(ctx->pc) };
@@ -813,6 +822,7 @@ static inline jv jb_ld(struct jit_ctx *ctx, jv addr, unsigned size, unsigned fl)
 	uint8_t *done = x86_jmp32(b, NULL);
 	jb_label(ctx, miss[0]);
 	jb_label(ctx, miss[1]);
+	args[0] = jb_miss_addr(ctx, addr);
 	jb_call(ctx, (const void *)(uintptr_t)jit_h_ld, 3, args);
 	x86_bt_ri(b, X86_BT, 64, X86_RAX, 32);
 	uint8_t *ok = x86_jcc32(b, X86_CC_AE, NULL);
@@ -844,7 +854,7 @@ static inline void jb_st(struct jit_ctx *ctx, jv addr, jv v, unsigned size, unsi
 	uint8_t *done = x86_jmp32(b, NULL);
 	jb_label(ctx, miss[0]);
 	jb_label(ctx, miss[1]);
-	JB_CALL(ctx, jit_h_st, addr, v, jv_c(size | (fl << 8)), jv_c(ctx->pc));
+	JB_CALL(ctx, jit_h_st, jb_miss_addr(ctx, addr), v, jv_c(size | (fl << 8)), jv_c(ctx->pc));
 	jb_exc_if_nonzero(ctx);
 	jb_label(ctx, done);
 }
