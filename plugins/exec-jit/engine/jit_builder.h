@@ -15,10 +15,11 @@
  * next instruction on. Each instruction is emitted twice (jit.c, jit_insn):
  * the first, dry pass notes which slots are ever read back from memory, and
  * the second leaves out the stores to all the others (most results go
- * straight from rax into a guest register, so their slot store is dead). Guest state (NZCV in the interpreter's nf/zf/cf/vf
- * form, CPSR, r15) lives in struct arm_cpu, which rbx points at.
+ * straight from rax into a guest register, so their slot store is dead).
+ * Guest state (NZCV in the interpreter's nf/zf/cf/vf form, CPSR, r15) lives
+ * in struct arm_cpu, which rbx points at.
  *
- * Guest registers. Within a block, r0-r14 are cached in a pool of six host
+ * Guest registers. Within a block, r0-r14 are cached in a pool of eight host
  * registers (jit_pool), allocated when first read or written and evicted
  * least recently used; a JV_GREG of a cached register is an operand in its
  * host register. cpu->r[n] is brought up to date ("written back") before
