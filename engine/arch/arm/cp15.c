@@ -185,7 +185,7 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 	if (cpu->mem_user) {
 		switch (key) {
 		case CP15_KEY(13, 0, 0, 2): cp->tpidrurw = val; return 0;
-		case CP15_KEY(7, 0, 5, 4): return 1; /* CP15ISB */
+		case CP15_KEY(7, 0, 5, 4): return 0; /* CP15ISB */
 		case CP15_KEY(7, 0, 10, 4): /* CP15DSB, CP15DMB */
 		case CP15_KEY(7, 0, 10, 5):
 			return 0;
@@ -200,9 +200,9 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 		mmu_context_changed(cpu);
 		cpu->fetch_epoch++;
 		cpu->xlat_epoch++;
-		return 1;
+		return 0;
 	case CP15_KEY(1, 0, 0, 1): cp->actlr = val; return 0;
-	case CP15_KEY(1, 0, 0, 2): cp->cpacr = val & CPACR_WRITABLE; return 1;
+	case CP15_KEY(1, 0, 0, 2): cp->cpacr = val & CPACR_WRITABLE; return 0;
 	case CP15_KEY(2, 0, 0, 0): cp->ttbr0 = val; goto context;
 	case CP15_KEY(2, 0, 0, 1): cp->ttbr1 = val; goto context;
 	case CP15_KEY(2, 0, 0, 2): cp->ttbcr = val & 0x37u; goto context;
@@ -214,7 +214,7 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 		cp->dacr = val;
 		mmu_dacr_changed(cpu);
 		cpu->fetch_epoch++;
-		return 1;
+		return 0;
 	case CP15_KEY(5, 0, 0, 0): cp->dfsr = val; return 0;
 	case CP15_KEY(5, 0, 0, 1): cp->ifsr = val; return 0;
 	case CP15_KEY(5, 0, 1, 0): /* ADFSR, AIFSR */
@@ -226,16 +226,16 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 	case CP15_KEY(7, 0, 1, 0): /* ICIALLUIS */
 	case CP15_KEY(7, 0, 5, 0): /* ICIALLU */
 		exec_invalidate_all();
-		return 1;
+		return 0;
 	case CP15_KEY(7, 0, 1, 6): /* BPIALLIS: Linux issues it on every context switch */
 	case CP15_KEY(7, 0, 5, 6): /* BPIALL */
 	case CP15_KEY(7, 0, 5, 7): /* BPIMVA */
 		exec_invalidate_predictors();
-		return 1;
+		return 0;
 	case CP15_KEY(7, 0, 5, 1): /* ICIMVAU */
 		cp15_flush_code_va(cpu, val);
-		return 1;
-	case CP15_KEY(7, 0, 5, 4): return 1; /* CP15ISB */
+		return 0;
+	case CP15_KEY(7, 0, 5, 4): return 0; /* CP15ISB */
 	case CP15_KEY(7, 0, 6, 1): /* data cache maintenance: caches are not modelled */
 	case CP15_KEY(7, 0, 6, 2):
 	case CP15_KEY(7, 0, 10, 1):
@@ -262,7 +262,7 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 	case CP15_KEY(8, 0, 7, 1):
 		mmu_flush_va(cpu, val);
 		exec_tlb_flushed_va(cpu, val & 0xfffff000u);
-		return 1;
+		return 0;
 	case CP15_KEY(8, 0, 3, 2): /* TLBIASID(IS), ITLBIASID, DTLBIASID */
 	case CP15_KEY(8, 0, 5, 2):
 	case CP15_KEY(8, 0, 6, 2):
@@ -273,7 +273,7 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 	case CP15_KEY(8, 0, 7, 3):
 		mmu_flush_va_all_asids(cpu, val & 0xfffff000u);
 		exec_tlb_flushed_va(cpu, val & 0xfffff000u);
-		return 1;
+		return 0;
 	case CP15_KEY(10, 0, 0, 0): return 0; /* TLB lockdown */
 	case CP15_KEY(10, 0, 2, 0): cp->prrr = val; return 0;
 	case CP15_KEY(10, 0, 2, 1): cp->nmrr = val; return 0;
@@ -297,9 +297,9 @@ context:
 	mmu_context_changed(cpu);
 	cpu->fetch_epoch++;
 	cpu->xlat_epoch++;
-	return 1;
+	return 0;
 tlb:
 	cpu->fetch_epoch++;
 	cpu->xlat_epoch++;
-	return 1;
+	return 0;
 }

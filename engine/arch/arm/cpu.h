@@ -262,9 +262,8 @@ void arm_prefetch_abort(struct arm_cpu *cpu, const struct arm_fault *fault, uint
 /*
  * CP15 accesses (MRC/MCR), raw = the A32 encoding (or the T32 one rearranged
  * into it). Return 0, or -1 when the register does not exist or is not
- * accessible from the current mode (the caller takes UNDEF). arm_cp15_write
- * returns 1 when the write changed state the instruction stream depends on
- * (translation, I-cache).
+ * accessible from the current mode (the caller takes UNDEF). Whether a
+ * write ends the block is arm_cp15_write_ends_block()'s to say.
  */
 int arm_cp15_read(struct arm_cpu *cpu, uint32_t raw, uint32_t *val);
 int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val);
@@ -280,7 +279,7 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val);
 bool arm_cp15_write_ends_block(uint32_t raw);
 
 /* CP14 (debug) accesses, same contract; arm_cp15_read/write hand coprocessor
- * 14 encodings to them. Writes never end the block (they return 0). */
+ * 14 encodings to them. Writes never end the block. */
 int arm_cp14_read(struct arm_cpu *cpu, uint32_t raw, uint32_t *val);
 int arm_cp14_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val);
 void arm_cp14_reset(void);
