@@ -54,9 +54,9 @@ void exec_note_slow_access(bool again);
 /*
  * A host fault at host_pc, taken in the exec's own generated code: true when
  * host_pc is a guest memory access of translated code (its side table), with
- * *recovery the host address that rebuilds the guest state of that access's
- * instruction and leaves the block to redo the access through mmu_read/
- * mmu_write. The mmu first tries to map the page and retry the access; it
+ * *recovery the host address that redoes the access through mmu_read/
+ * mmu_write with MMU_SLOW, from the registers as they were at the fault
+ * (and takes the guest's abort precisely if that fails). The mmu first tries to map the page and retry the access; it
  * continues at *recovery only when it cannot. Optional (a weak reference in
  * hwmirror); an interpreter has no generated code and need not define it.
  */

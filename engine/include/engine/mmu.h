@@ -116,6 +116,25 @@ struct mmu_jit_tlb {
 /* Fill *d and return true when the linked mmu has such a fast path. */
 bool mmu_jit_tlb(struct mmu_jit_tlb *d);
 
+/*
+ * The other fast path a JIT may inline: windows (hwmirror). An access with
+ * flags (kind | MMU_USER) of an aligned va is the single host instruction
+ *     access [base[(flags & MMU_USER) >> 2] + zero-extended va]
+ * with base[] read at the access (it moves whenever the view does: DACR,
+ * ASID, MMU on or off). It may fault: the mmu's fault handler asks the exec
+ * (exec_fault_pc) whether the faulting host PC is such an access, maps what
+ * the guest's tables allow and retries it, or continues at the exec's
+ * recovery address, which must redo the access through mmu_read/mmu_write
+ * (with MMU_SLOW: the window has just failed it). An unaligned access goes
+ * to mmu_read/mmu_write at once (the alignment checks live there).
+ */
+struct mmu_jit_window {
+	const uintptr_t *base; /* [0] privileged, [1] unprivileged */
+};
+
+/* Fill *d and return true when the linked mmu serves accesses by windows. */
+bool mmu_jit_window(struct mmu_jit_window *d);
+
 /* Notifications from the core. */
 void mmu_context_changed(struct arm_cpu *cpu); /* SCTLR.M, TTBR0/1, TTBCR, CONTEXTIDR */
 void mmu_dacr_changed(struct arm_cpu *cpu);    /* DACR written (any value, even the same) */

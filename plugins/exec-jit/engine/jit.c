@@ -62,6 +62,13 @@
 #define JIT_FRAME (8 * JIT_SLOTS + 8)
 
 #define JIT_SITES (4 * JIT_TBS)	/* chainable exits */
+/* Window accesses that may fault (hwmirror): more than 8 bytes of code each. */
+#define JIT_XT (1u << 20)
+#define JIT_XT_BLOCK (JIT_BLOCK_MAX_BYTES / 8)
+/* Instructions whose accesses go straight to the helpers (jit_site_slow). */
+#define JIT_SLOW 8192
+#define JIT_SLOW_FORGET 256	/* RAM accesses of a slow site before it is forgotten */
+#define JIT_SLOW_STICKY 4	/* forgotten this often: slow for good */
 #define JIT_IN 8			/* chained jumps into one block */
 /* Instructions one entry may run before the dispatcher's safe point. */
 #define JIT_CHAIN_BUDGET (1u << 20)
@@ -97,6 +104,29 @@ struct jit_jc {
 	struct jit_tb *tb;
 };
 
+/* The side table of window accesses: host offsets from jit.code, in the
+ * order they were emitted (code is allocated upwards until a flush), so
+ * sorted. */
+struct jit_xt {
+	uint32_t at;		/* the access instruction */
+	uint32_t fix;		/* where its slow path starts */
+};
+
+/*
+ * An instruction (by physical address) whose window access ended in the
+ * mmu's slow path without a guest abort: a device, most likely. Its blocks
+ * are retranslated with its accesses calling the helpers (MMU_SLOW: no host
+ * fault first), the in-place adaptation of papers/004. A slow site that then
+ * keeps reaching RAM is forgotten (retranslated with the window access
+ * again), at most JIT_SLOW_STICKY times.
+ */
+struct jit_slow {
+	uint32_t key;		/* pa | 1; 0: empty */
+	uint16_t ram;		/* RAM accesses since it became slow */
+	uint8_t forgot;
+	bool on;
+};
+
 static struct {
 	uint8_t *code;		/* JIT_CODE_BYTES of RWX memory */
 	uint8_t *code_next;
@@ -120,7 +150,15 @@ static struct {
 		*n_helpers;
 	struct mmu_jit_tlb tlb;
 	bool has_tlb;
+	struct mmu_jit_window win;
+	bool has_win;
+	unsigned nxt;		/* side-table entries */
+	bool slow_ram;		/* exec_note_slow_access(false) since the helper began */
+	uint64_t *n_slow_sites, *n_slow_forgot;
 } jit;
+
+static struct jit_xt jit_xt[JIT_XT];
+static struct jit_slow jit_slow[JIT_SLOW];
 
 static struct jit_tb jit_tbs[JIT_TBS];
 static uint8_t jit_code_bitmap[JIT_PHYS_PAGES / 8];
@@ -175,6 +213,7 @@ static void jit_flush(void)
 	memset(jit_code_bitmap, 0, sizeof(jit_code_bitmap));
 	jit.ntb = 0;
 	jit.nsites = 0;
+	jit.nxt = 0;
 	jit.code_next = jit.stubs_end;
 	eng.sh->stats.code_flushes++;
 }
@@ -338,27 +377,139 @@ static uint32_t jit_abort(struct arm_cpu *cpu, uint32_t fsr, uint32_t addr, bool
 	return 1;
 }
 
-uint64_t jit_h_ld(struct arm_cpu *cpu, uint32_t addr, uint32_t meta, uint32_t pc)
+/* ---- window accesses: the side table and the slow sites -------------------- */
+
+void jit_fault_site(struct jit_ctx *ctx, const uint8_t *at)
 {
-	unsigned size = meta & 0xff, fl = meta >> 8;
+	if (ctx->b.dry)
+		return;
+	if (jit.nxt == JIT_XT)
+		jit_fail("the side table of window accesses is full");
+	jit_xt[jit.nxt++] = (struct jit_xt){
+		.at = (uint32_t)(at - jit.code),
+		.fix = (uint32_t)(x86_here(&ctx->b) - jit.code),
+	};
+}
+
+/* Called by the mmu's fault handler (a signal handler under process): reads
+ * the side table only, which translation alone changes. */
+bool exec_fault_pc(uintptr_t host_pc, uintptr_t *recovery)
+{
+	if (host_pc < (uintptr_t)jit.code || host_pc >= (uintptr_t)jit.code_next)
+		return false;
+	uint32_t at = (uint32_t)(host_pc - (uintptr_t)jit.code);
+	unsigned lo = 0, hi = jit.nxt;
+	while (lo < hi) {
+		unsigned mid = lo + (hi - lo) / 2;
+		if (jit_xt[mid].at < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == jit.nxt || jit_xt[lo].at != at)
+		return false;
+	*recovery = (uintptr_t)jit.code + jit_xt[lo].fix;
+	return true;
+}
+
+/* The entry of the instruction at pa, added if absent and add (NULL when the
+ * table is full: that instruction keeps its window access). */
+static struct jit_slow *jit_slow_at(uint32_t pa, bool add)
+{
+	uint32_t key = pa | 1u;
+	for (unsigned k = 0, h = (key * 0x9e3779b1u) >> 19; k < JIT_SLOW; k++, h = (h + 1) % JIT_SLOW) {
+		struct jit_slow *e = &jit_slow[h];
+		if (e->key == key)
+			return e;
+		if (!e->key) {
+			if (!add)
+				return NULL;
+			e->key = key;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+static bool jit_site_slow(uint32_t ipa)
+{
+	if (ipa == JIT_NO_PA)
+		return false;
+	const struct jit_slow *e = jit_slow_at(ipa, false);
+	return e && e->on;
+}
+
+/* Learn from a helper's access that carried MMU_SLOW (meta) and returned rc:
+ * a window access the mmu served without a guest abort and not from RAM
+ * makes its instruction slow; a slow one that keeps reaching RAM is
+ * forgotten. Either way its blocks go and are translated again. */
+static void jit_slow_learn(uint32_t ipa, uint32_t meta, int rc)
+{
+	struct jit_slow *e;
+
+	if (ipa == JIT_NO_PA || rc)
+		return;
+	if ((meta & JIT_META_RECOVERED) && !jit.slow_ram) {
+		e = jit_slow_at(ipa, true);
+		if (!e || e->on)
+			return;
+		e->on = true;
+		e->ram = 0;
+		(*jit.n_slow_sites)++;
+	} else if ((meta & JIT_META_SLOWSITE) && jit.slow_ram) {
+		e = jit_slow_at(ipa, false);
+		if (!e || !e->on || e->forgot >= JIT_SLOW_STICKY || ++e->ram < JIT_SLOW_FORGET)
+			return;
+		e->on = false;
+		e->forgot++;
+		(*jit.n_slow_forgot)++;
+	} else {
+		return;
+	}
+	jit_drop(ipa, 1);
+}
+
+/* The mmu served an MMU_SLOW access from RAM (again: took a host fault into
+ * its slow path, which the JIT learns from the helper's flags instead). */
+void exec_note_slow_access(bool again)
+{
+	if (!again)
+		jit.slow_ram = true;
+}
+
+static unsigned jit_slow_flag(uint32_t meta)
+{
+	jit.slow_ram = false;
+	return (meta & (JIT_META_RECOVERED | JIT_META_SLOWSITE)) ? MMU_SLOW : 0;
+}
+
+uint64_t jit_h_ld(struct arm_cpu *cpu, uint32_t addr, uint32_t meta, uint32_t pc, uint32_t ipa)
+{
+	unsigned size = meta & 0xff, fl = (meta >> 8) & 0xff;
 	struct arm_fault f;
 	uint32_t v;
 
 	if (jit_misaligned(cpu, addr, size, fl))
 		return (uint64_t)jit_abort(cpu, FSR_ALIGNMENT, addr, false, pc) << 32;
-	if (mmu_read(cpu, addr, size, &v, MMU_READ | jit_user(cpu, fl), &f))
+	int rc = mmu_read(cpu, addr, size, &v, MMU_READ | jit_user(cpu, fl) | jit_slow_flag(meta), &f);
+	jit_slow_learn(ipa, meta, rc);
+	if (rc)
 		return (uint64_t)jit_abort(cpu, f.fsr, f.addr, false, pc) << 32;
 	return arm_data_endian(cpu, v, size);
 }
 
-uint32_t jit_h_st(struct arm_cpu *cpu, uint32_t addr, uint32_t val, uint32_t meta, uint32_t pc)
+uint32_t jit_h_st(struct arm_cpu *cpu, uint32_t addr, uint32_t val, uint32_t meta, uint32_t pc,
+		  uint32_t ipa)
 {
-	unsigned size = meta & 0xff, fl = meta >> 8;
+	unsigned size = meta & 0xff, fl = (meta >> 8) & 0xff;
 	struct arm_fault f;
 
 	if (jit_misaligned(cpu, addr, size, fl))
 		return jit_abort(cpu, FSR_ALIGNMENT, addr, true, pc);
-	if (mmu_write(cpu, addr, size, arm_data_endian(cpu, val, size), MMU_WRITE | jit_user(cpu, fl), &f))
+	int rc = mmu_write(cpu, addr, size, arm_data_endian(cpu, val, size),
+			   MMU_WRITE | jit_user(cpu, fl) | jit_slow_flag(meta), &f);
+	jit_slow_learn(ipa, meta, rc);
+	if (rc)
 		return jit_abort(cpu, f.fsr, f.addr, true, pc);
 	return 0;
 }
@@ -367,9 +518,9 @@ uint32_t jit_h_probe(struct arm_cpu *cpu, uint32_t addr, uint32_t len, uint32_t 
 {
 	struct arm_fault f;
 
-	if (jit_misaligned(cpu, addr, 4, fl))
+	if (jit_misaligned(cpu, addr, 4, fl & 0xff))
 		return jit_abort(cpu, FSR_ALIGNMENT, addr, true, pc);
-	if (mmu_probe(cpu, addr, len, MMU_WRITE | jit_user(cpu, fl), &f))
+	if (mmu_probe(cpu, addr, len, MMU_WRITE | jit_user(cpu, fl & 0xff) | jit_slow_flag(fl), &f))
 		return jit_abort(cpu, f.fsr, f.addr, true, pc);
 	return 0;
 }
@@ -794,7 +945,9 @@ static void jit_emit_stubs(void)
 	x86_alu_rr(&b, X86_SUB, 64, X86_R12, X86_RDX);
 	x86_mov_mr(&b, 64, x86_mem(X86_RSP, JIT_BUDGET_SLOT), X86_RDX);
 	x86_mov_ri(&b, 64, X86_R14, (uint64_t)(uintptr_t)eng.sh);
-	x86_mov_ri(&b, 64, X86_R15, jit.has_tlb ? (uint64_t)jit.tlb.table : 0);
+	x86_mov_ri(&b, 64, X86_R15,
+		   jit.has_tlb ? (uint64_t)jit.tlb.table :
+		   jit.has_win ? (uint64_t)(uintptr_t)jit.win.base : 0);
 	x86_jmp_r(&b, X86_RSI);
 	jit.epilogue = x86_here(&b);
 	x86_alu_rm(&b, X86_ADD, 64, X86_RAX, x86_mem(X86_RSP, JIT_BUDGET_SLOT));
@@ -880,7 +1033,8 @@ __attribute__((cold, noinline)) static void jit_notify(const struct jit_tb *tb, 
 static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_host, uint32_t key,
 				    const struct arm_insn *given, bool cache)
 {
-	if (jit.ntb == JIT_TBS || jit.code + JIT_CODE_BYTES - jit.code_next < JIT_BLOCK_MAX_BYTES)
+	if (jit.ntb == JIT_TBS || jit.code + JIT_CODE_BYTES - jit.code_next < JIT_BLOCK_MAX_BYTES ||
+	    jit.nxt > JIT_XT - JIT_XT_BLOCK)
 		jit_flush();
 	struct jit_tb *tb = &jit_tbs[jit.ntb++];
 	struct jit_ctx ctx = {
@@ -889,6 +1043,7 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 		.helper_count = jit_counter_disp(jit.n_helpers),
 		.tb = cache ? tb : NULL,
 		.tlb = jit.has_tlb && !(key & JIT_KEY_BE) ? &jit.tlb : NULL,
+		.win = jit.has_win && !(key & JIT_KEY_BE) ? &jit.win : NULL,
 		.key = key,
 		.pc = va,
 		.it = key & 0xff,
@@ -936,6 +1091,8 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 		tb->self_loop = in.op == ARM_OP_B && (uint32_t)(va + (ctx.thumb ? 4 : 8) + in.imm) == va;
 		tb->self_pc = va;
 		ctx.pc = va;
+		ctx.ipa = cache ? (uint32_t)(pa + (va - va0)) : JIT_NO_PA;
+		ctx.slow = ctx.win && jit_site_slow(ctx.ipa);
 		bool more = jit_insn(&ctx, &in, n);
 		if (!x86_buf_ok(&ctx.b))
 			engine_panic("exec=jit: %s translating op %u (encoding 0x%08x at 0x%08x)",
@@ -1013,6 +1170,7 @@ int exec_init(struct arm_cpu *cpu)
 {
 	jit.cpu = cpu;
 	jit.has_tlb = mmu_jit_tlb(&jit.tlb) && jit_tlb_usable(&jit.tlb);
+	jit.has_win = !jit.has_tlb && mmu_jit_window(&jit.win);
 	jit.code = plat_code_alloc(JIT_CODE_BYTES);
 	if (!jit.code)
 		engine_panic("exec=jit: this platform gives the engine no executable memory for its "
@@ -1024,6 +1182,8 @@ int exec_init(struct arm_cpu *cpu)
 	jit.n_lookup_hit = engine_counter("jit_lookup_hits");
 	jit.n_lookup_miss = engine_counter("jit_lookup_misses");
 	jit.n_helpers = engine_counter("jit_helper_calls");
+	jit.n_slow_sites = engine_counter("jit_slow_sites");
+	jit.n_slow_forgot = engine_counter("jit_slow_forgot");
 	jit_emit_stubs();
 	jit_flush();
 	eng.sh->stats.code_flushes = 0;

@@ -91,7 +91,8 @@ struct jit_tb;
  * in blocks already left by this entry (chained jumps add to it) minus the
  * entry's instruction budget (kept in the frame at JIT_BUDGET_SLOT), so a
  * block fits while r12 + its length <= 0; r14 the shared page, r15 the
- * mmu's TLB (when it has an inline fast path, struct mmu_jit_tlb). An exit
+ * mmu's TLB (when it has an inline fast path, struct mmu_jit_tlb) or its
+ * window bases (struct mmu_jit_window). An exit
  * jumps to the epilogue with rax = r12 + the instructions it attempted
  * (the epilogue adds the budget back) and rdx = enum sem_end | the chain
  * site taken (its number + 1) << 8.
@@ -103,10 +104,13 @@ struct jit_ctx {
 	int32_t helper_count;	/* r14-relative: the jit_helper_calls counter */
 	struct jit_tb *tb;	/* being translated */
 	const struct mmu_jit_tlb *tlb;	/* the inline fast path, or NULL */
+	const struct mmu_jit_window *win;	/* or this one, or NULL */
 	uint32_t key;
 	const struct arm_insn *i;
 	uint32_t pc;		/* the instruction's address */
 	uint32_t next_pc;
+	uint32_t ipa;		/* the instruction's physical address, or JIT_NO_PA */
+	bool slow;		/* its accesses go to the helpers (jit_site_slow) */
 	uint32_t it;		/* ITSTATE while it runs (0 outside IT blocks) */
 	unsigned count;		/* instructions attempted when it ends */
 	bool thumb;
@@ -705,8 +709,9 @@ uint32_t jit_h_svc(struct arm_cpu *cpu, uint32_t pc);
 uint32_t jit_h_bkpt(struct arm_cpu *cpu, uint32_t pc);
 uint32_t jit_h_unimpl(struct arm_cpu *cpu, uint32_t pc);
 uint32_t jit_h_align(struct arm_cpu *cpu, uint32_t addr, uint32_t write, uint32_t pc);
-uint64_t jit_h_ld(struct arm_cpu *cpu, uint32_t addr, uint32_t meta, uint32_t pc);
-uint32_t jit_h_st(struct arm_cpu *cpu, uint32_t addr, uint32_t val, uint32_t meta, uint32_t pc);
+uint64_t jit_h_ld(struct arm_cpu *cpu, uint32_t addr, uint32_t meta, uint32_t pc, uint32_t ipa);
+uint32_t jit_h_st(struct arm_cpu *cpu, uint32_t addr, uint32_t val, uint32_t meta, uint32_t pc,
+		  uint32_t ipa);
 uint32_t jit_h_probe(struct arm_cpu *cpu, uint32_t addr, uint32_t len, uint32_t fl, uint32_t pc);
 uint32_t jit_h_cpsr(struct arm_cpu *cpu);
 uint32_t jit_h_spsr(struct arm_cpu *cpu);
@@ -784,15 +789,80 @@ static inline void jb_tlb(struct jit_ctx *ctx, unsigned size, unsigned flags, ui
 	x86_mov_rm(b, 64, X86_RDX, x86_mem(X86_RCX, (int32_t)t->addend_off));
 }
 
-static inline bool jb_inline_mem(const struct jit_ctx *ctx, unsigned fl)
+/*
+ * The window's fast path (struct mmu_jit_window) for an access of size
+ * bytes with flags, the address zero-extended in rax: an unaligned address
+ * jumps to the rel32 left in *miss (the helper checks alignment); else rdx
+ * is the window base to add to it. The access that follows may fault: the
+ * mmu maps and retries it, or continues at the recovery address noted by
+ * jit_fault_site (translated code's side table, jit.c).
+ */
+static inline void jb_win(struct jit_ctx *ctx, unsigned size, unsigned flags, uint8_t **miss)
 {
-	(void)fl;
-	return ctx->tlb != NULL;
+	struct x86_buf *b = &ctx->b;
+
+	*miss = NULL;
+	if (size > 1) {
+		x86_test_ri(b, 32, X86_RAX, (int32_t)(size - 1));
+		*miss = x86_jcc32(b, X86_CC_NE, NULL);
+	}
+	x86_mov_rm(b, 64, X86_RDX, x86_mem(X86_R15, (int32_t)(8 * ((flags & MMU_USER) >> 2))));
+}
+
+/* The access at host address at may fault; recovery (here) redoes it through
+ * the helper: a side-table entry (jit.c). */
+void jit_fault_site(struct jit_ctx *ctx, const uint8_t *at);
+
+/* No instruction's physical address (a one-off translation): T32 and A32
+ * instructions are at least halfword aligned. */
+#define JIT_NO_PA 1u
+/* Helper meta bits beside size | B_MEM_* << 8: the access reached the
+ * helper after the window failed it (a host fault the mmu could not
+ * serve), or its instruction is one jit_site_slow() names. */
+#define JIT_META_RECOVERED (1u << 30)
+#define JIT_META_SLOWSITE (1u << 31)
+
+static inline bool jb_inline_mem(const struct jit_ctx *ctx)
+{
+	return (ctx->tlb || ctx->win) && !ctx->slow;
 }
 
 static inline unsigned jb_mem_flags(const struct jit_ctx *ctx, unsigned kind, unsigned fl)
 {
 	return kind | (((fl & B_MEM_USER) || (ctx->key & JIT_KEY_USER)) ? MMU_USER : 0);
+}
+
+static inline uint32_t jb_meta(const struct jit_ctx *ctx, unsigned size, unsigned fl)
+{
+	return size | (fl << 8) | (ctx->slow ? JIT_META_SLOWSITE : 0);
+}
+
+/* The inline fast path of an access of size with flags, the address in rax;
+ * on a hit rdx + rax is the host address. The rel32s of the jumps to the
+ * slow path are left in miss[0..1] (NULL: none). */
+static inline void jb_fast(struct jit_ctx *ctx, unsigned size, unsigned flags, uint8_t *miss[2])
+{
+	if (ctx->tlb) {
+		jb_tlb(ctx, size, flags, miss);
+		return;
+	}
+	jb_win(ctx, size, flags, &miss[0]);
+	miss[1] = NULL;
+}
+
+/* The slow path starts here: a window access's recovery address, the
+ * target of the fast path's jumps. */
+static inline void jb_slow_here(struct jit_ctx *ctx, uint8_t *const miss[2], const uint8_t *at,
+				jv *meta)
+{
+	if (ctx->win) {
+		jit_fault_site(ctx, at);
+		meta->c |= JIT_META_RECOVERED;
+	}
+	for (unsigned k = 0; k < 2; k++)
+		if (miss[k])
+			jb_label(ctx, miss[k]);
+	ctx->rax_at = NULL;
 }
 
 /* At a TLB miss label rax still holds the address: a slow path passes that
@@ -805,26 +875,26 @@ static inline jv jb_miss_addr(struct jit_ctx *ctx, jv addr)
 
 static inline jv jb_ld(struct jit_ctx *ctx, jv addr, unsigned size, unsigned fl)
 {
-	jv args[] = { addr, jv_c(size | (fl << 8)), jv_c(ctx->pc) };
+	jv args[] = { addr, jv_c(jb_meta(ctx, size, fl)), jv_c(ctx->pc), jv_c(ctx->ipa) };
 
-	if (!jb_inline_mem(ctx, fl))
-		return jb_call_faulting(ctx, (const void *)(uintptr_t)jit_h_ld, 3, args);
+	if (!jb_inline_mem(ctx))
+		return jb_call_faulting(ctx, (const void *)(uintptr_t)jit_h_ld, 4, args);
 	struct x86_buf *b = &ctx->b;
 	uint8_t *miss[2];
 	jv r = jv_slot(ctx);
 	jv_load(ctx, X86_RAX, addr, 32);
-	jb_tlb(ctx, size, jb_mem_flags(ctx, MMU_READ, fl), miss);
+	jb_fast(ctx, size, jb_mem_flags(ctx, MMU_READ, fl), miss);
 	struct x86_mem m = x86_mem_idx(X86_RDX, X86_RAX, 1, 0);
+	uint8_t *at = x86_here(b);
 	if (size == 4)
 		x86_mov_rm(b, 32, X86_RAX, m);
 	else
 		x86_movx_rm(b, X86_MOVZX, 32, size * 8, X86_RAX, m);
 	jv_put(ctx, r, 32, X86_RAX);
 	uint8_t *done = x86_jmp32(b, NULL);
-	jb_label(ctx, miss[0]);
-	jb_label(ctx, miss[1]);
+	jb_slow_here(ctx, miss, at, &args[1]);
 	args[0] = jb_miss_addr(ctx, addr);
-	jb_call(ctx, (const void *)(uintptr_t)jit_h_ld, 3, args);
+	jb_call(ctx, (const void *)(uintptr_t)jit_h_ld, 4, args);
 	x86_bt_ri(b, X86_BT, 64, X86_RAX, 32);
 	uint8_t *ok = x86_jcc32(b, X86_CC_AE, NULL);
 	jb_exit(ctx, SEM_EXC);
@@ -840,46 +910,54 @@ static inline jv jb_ld(struct jit_ctx *ctx, jv addr, unsigned size, unsigned fl)
 
 static inline void jb_st(struct jit_ctx *ctx, jv addr, jv v, unsigned size, unsigned fl)
 {
+	jv meta = jv_c(jb_meta(ctx, size, fl));
+
 	ctx->stores = true;
-	if (!jb_inline_mem(ctx, fl)) {
-		JB_CALL(ctx, jit_h_st, addr, v, jv_c(size | (fl << 8)), jv_c(ctx->pc));
+	if (!jb_inline_mem(ctx)) {
+		JB_CALL(ctx, jit_h_st, addr, v, meta, jv_c(ctx->pc), jv_c(ctx->ipa));
 		jb_exc_if_nonzero(ctx);
 		return;
 	}
 	struct x86_buf *b = &ctx->b;
 	uint8_t *miss[2];
 	jv_load(ctx, X86_RAX, addr, 32);
-	jb_tlb(ctx, size, jb_mem_flags(ctx, MMU_WRITE, fl), miss);
+	jb_fast(ctx, size, jb_mem_flags(ctx, MMU_WRITE, fl), miss);
 	jv_load(ctx, X86_RCX, v, 32);
+	uint8_t *at = x86_here(b);
 	x86_mov_mr(b, size * 8, x86_mem_idx(X86_RDX, X86_RAX, 1, 0), X86_RCX);
 	uint8_t *done = x86_jmp32(b, NULL);
-	jb_label(ctx, miss[0]);
-	jb_label(ctx, miss[1]);
-	JB_CALL(ctx, jit_h_st, jb_miss_addr(ctx, addr), v, jv_c(size | (fl << 8)), jv_c(ctx->pc));
+	jb_slow_here(ctx, miss, at, &meta);
+	JB_CALL(ctx, jit_h_st, jb_miss_addr(ctx, addr), v, meta, jv_c(ctx->pc), jv_c(ctx->ipa));
 	jb_exc_if_nonzero(ctx);
 	jb_label(ctx, done);
 }
 
-/* B_PROBE_ST: inline when the range lies in one page, where a TLB hit for a
- * word store at its start (aligned: the tag compare includes the low bits)
- * is the answer; the helper otherwise. */
+/* B_PROBE_ST: inline when the range lies in one page, where the fast path of
+ * an aligned word store at its start is the answer (under windows, a store
+ * of the byte found there back onto itself: the engine's thread is the only
+ * writer of guest RAM meanwhile); the helper otherwise. */
 static inline void jb_probe(struct jit_ctx *ctx, jv addr, uint32_t len, unsigned fl)
 {
 	struct x86_buf *b = &ctx->b;
 	uint8_t *miss[3], *done = NULL;
+	const unsigned page_shift = ctx->tlb ? ctx->tlb->page_shift : 12;
+	jv lfl = jv_c(fl);
 
-	if (jb_inline_mem(ctx, fl) && len <= (1u << ctx->tlb->page_shift)) {
+	if (jb_inline_mem(ctx) && len <= (1u << page_shift)) {
 		jv_load(ctx, X86_RAX, addr, 32);
 		x86_mov_rr(b, 32, X86_RCX, X86_RAX);
-		x86_alu_ri(b, X86_AND, 32, X86_RCX, (int32_t)((1u << ctx->tlb->page_shift) - 1));
-		x86_alu_ri(b, X86_CMP, 32, X86_RCX, (int32_t)((1u << ctx->tlb->page_shift) - len));
+		x86_alu_ri(b, X86_AND, 32, X86_RCX, (int32_t)((1u << page_shift) - 1));
+		x86_alu_ri(b, X86_CMP, 32, X86_RCX, (int32_t)((1u << page_shift) - len));
 		miss[2] = x86_jcc32(b, X86_CC_A, NULL);
-		jb_tlb(ctx, 4, jb_mem_flags(ctx, MMU_WRITE, fl), miss);
+		jb_fast(ctx, 4, jb_mem_flags(ctx, MMU_WRITE, fl), miss);
+		uint8_t *at = x86_here(b);
+		if (ctx->win)
+			x86_alu_mi(b, X86_OR, 8, x86_mem_idx(X86_RDX, X86_RAX, 1, 0), 0);
 		done = x86_jmp32(b, NULL);
-		for (unsigned k = 0; k < 3; k++)
-			jb_label(ctx, miss[k]);
+		jb_label(ctx, miss[2]);
+		jb_slow_here(ctx, miss, at, &lfl);
 	}
-	JB_CALL(ctx, jit_h_probe, addr, jv_c(len), jv_c(fl), jv_c(ctx->pc));
+	JB_CALL(ctx, jit_h_probe, addr, jv_c(len), lfl, jv_c(ctx->pc));
 	jb_exc_if_nonzero(ctx);
 	if (done)
 		jb_label(ctx, done);

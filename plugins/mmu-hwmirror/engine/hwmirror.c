@@ -1134,11 +1134,15 @@ void mmu_flush_asid(struct arm_cpu *cpu, uint32_t asid)
 	eng.sh->stats.tlb_flushes++;
 }
 
-/* A JIT's access through a window is one host instruction plus a fault
- * path (plugins/mmu-hwmirror/README.md); until the JIT emits that, it calls
- * mmu_read/mmu_write, which this file serves. */
+/* No TLB for a JIT to inline: its accesses go through the windows. */
 bool mmu_jit_tlb(struct mmu_jit_tlb *d)
 {
 	(void)d;
 	return false;
+}
+
+bool mmu_jit_window(struct mmu_jit_window *d)
+{
+	d->base = hwm.base;
+	return true;
 }

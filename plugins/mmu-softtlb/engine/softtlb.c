@@ -575,3 +575,9 @@ void mmu_flush_asid(struct arm_cpu *cpu, uint32_t asid)
 	}
 	eng.sh->stats.tlb_flushes++;
 }
+
+bool mmu_jit_window(struct mmu_jit_window *d)
+{
+	(void)d;
+	return false;
+}
