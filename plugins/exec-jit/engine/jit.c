@@ -1108,7 +1108,7 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 		return NULL;
 	/* Fall-through exit (unreachable after an unconditional end). */
 	ctx.count = n;
-	jit_chain_exit(&ctx, va, (key & (JIT_KEY_THUMB | JIT_KEY_USER | JIT_KEY_BE)) | ctx.it, SEM_NEXT);
+	jit_chain_exit(&ctx, va, (key & (JIT_KEY_THUMB | JIT_KEY_KEPT)) | ctx.it, SEM_NEXT);
 	if (pending) {
 		/* The entry check failed: nothing ran. */
 		jb_label(&ctx, pending);
@@ -1313,7 +1313,8 @@ int exec_run(struct arm_cpu *cpu)
 		bool thumb = cpu->cpsr & CPSR_T, faulted;
 		uint32_t key = (thumb ? JIT_KEY_THUMB | arm_itstate(cpu->cpsr) : 0) |
 			       (debug ? JIT_KEY_SINGLE : 0) | (cpu->mem_user ? JIT_KEY_USER : 0) |
-			       (cpu->cpsr & CPSR_E ? JIT_KEY_BE : 0);
+			       (cpu->cpsr & CPSR_E ? JIT_KEY_BE : 0) |
+			       (cpu->cp15.sctlr & SCTLR_A ? JIT_KEY_ALIGN : 0);
 		struct jit_tb *tb = jit_lookup(cpu, key, &faulted);
 		if (faulted) {
 			done++;

@@ -83,6 +83,10 @@ static const int jit_pool[JIT_POOL] = { X86_RBP, X86_RDI, X86_R8, X86_R9, X86_R1
 #define JIT_KEY_SINGLE 0x200u	/* one instruction, no entry check */
 #define JIT_KEY_USER 0x400u	/* translated for User mode */
 #define JIT_KEY_BE 0x800u	/* CPSR.E set: data big-endian */
+#define JIT_KEY_ALIGN 0x1000u	/* SCTLR.A set: every unaligned access faults */
+/* What the block a branch leads to is translated under, as this one is
+ * (a change of any of them leaves through the dispatcher). */
+#define JIT_KEY_KEPT (JIT_KEY_USER | JIT_KEY_BE | JIT_KEY_ALIGN)
 
 struct jit_tb;
 
@@ -791,18 +795,21 @@ static inline void jb_tlb(struct jit_ctx *ctx, unsigned size, unsigned flags, ui
 
 /*
  * The window's fast path (struct mmu_jit_window) for an access of size
- * bytes with flags, the address zero-extended in rax: an unaligned address
- * jumps to the rel32 left in *miss (the helper checks alignment); else rdx
- * is the window base to add to it. The access that follows may fault: the
- * mmu maps and retries it, or continues at the recovery address noted by
+ * bytes with flags and B_MEM_* fl, the address zero-extended in rax: where
+ * an unaligned address must fault (B_MEM_STRICT, or SCTLR.A in the key) it
+ * jumps to the rel32 left in *miss (the helper raises the fault); rdx is
+ * the window base to add to it. The access that follows may fault (a page
+ * not mapped yet, or an unaligned one reaching into the next): the mmu maps
+ * and retries it, or continues at the recovery address noted by
  * jit_fault_site (translated code's side table, jit.c).
  */
-static inline void jb_win(struct jit_ctx *ctx, unsigned size, unsigned flags, uint8_t **miss)
+static inline void jb_win(struct jit_ctx *ctx, unsigned size, unsigned flags, unsigned fl,
+			  uint8_t **miss)
 {
 	struct x86_buf *b = &ctx->b;
 
 	*miss = NULL;
-	if (size > 1) {
+	if (size > 1 && ((fl & B_MEM_STRICT) || (ctx->key & JIT_KEY_ALIGN))) {
 		x86_test_ri(b, 32, X86_RAX, (int32_t)(size - 1));
 		*miss = x86_jcc32(b, X86_CC_NE, NULL);
 	}
@@ -840,13 +847,16 @@ static inline uint32_t jb_meta(const struct jit_ctx *ctx, unsigned size, unsigne
 /* The inline fast path of an access of size with flags, the address in rax;
  * on a hit rdx + rax is the host address. The rel32s of the jumps to the
  * slow path are left in miss[0..1] (NULL: none). */
-static inline void jb_fast(struct jit_ctx *ctx, unsigned size, unsigned flags, uint8_t *miss[2])
+static inline void jb_fast(struct jit_ctx *ctx, unsigned size, unsigned kind, unsigned fl,
+			   uint8_t *miss[2])
 {
+	unsigned flags = jb_mem_flags(ctx, kind, fl);
+
 	if (ctx->tlb) {
 		jb_tlb(ctx, size, flags, miss);
 		return;
 	}
-	jb_win(ctx, size, flags, &miss[0]);
+	jb_win(ctx, size, flags, fl, &miss[0]);
 	miss[1] = NULL;
 }
 
@@ -883,7 +893,7 @@ static inline jv jb_ld(struct jit_ctx *ctx, jv addr, unsigned size, unsigned fl)
 	uint8_t *miss[2];
 	jv r = jv_slot(ctx);
 	jv_load(ctx, X86_RAX, addr, 32);
-	jb_fast(ctx, size, jb_mem_flags(ctx, MMU_READ, fl), miss);
+	jb_fast(ctx, size, MMU_READ, fl, miss);
 	struct x86_mem m = x86_mem_idx(X86_RDX, X86_RAX, 1, 0);
 	uint8_t *at = x86_here(b);
 	if (size == 4)
@@ -921,7 +931,7 @@ static inline void jb_st(struct jit_ctx *ctx, jv addr, jv v, unsigned size, unsi
 	struct x86_buf *b = &ctx->b;
 	uint8_t *miss[2];
 	jv_load(ctx, X86_RAX, addr, 32);
-	jb_fast(ctx, size, jb_mem_flags(ctx, MMU_WRITE, fl), miss);
+	jb_fast(ctx, size, MMU_WRITE, fl, miss);
 	jv_load(ctx, X86_RCX, v, 32);
 	uint8_t *at = x86_here(b);
 	x86_mov_mr(b, size * 8, x86_mem_idx(X86_RDX, X86_RAX, 1, 0), X86_RCX);
@@ -949,7 +959,7 @@ static inline void jb_probe(struct jit_ctx *ctx, jv addr, uint32_t len, unsigned
 		x86_alu_ri(b, X86_AND, 32, X86_RCX, (int32_t)((1u << page_shift) - 1));
 		x86_alu_ri(b, X86_CMP, 32, X86_RCX, (int32_t)((1u << page_shift) - len));
 		miss[2] = x86_jcc32(b, X86_CC_A, NULL);
-		jb_fast(ctx, 4, jb_mem_flags(ctx, MMU_WRITE, fl), miss);
+		jb_fast(ctx, 4, MMU_WRITE, fl | B_MEM_STRICT, miss);
 		uint8_t *at = x86_here(b);
 		if (ctx->win)
 			x86_alu_mi(b, X86_OR, 8, x86_mem_idx(X86_RDX, X86_RAX, 1, 0), 0);
@@ -1475,7 +1485,7 @@ static inline void jb_exit_indirect(struct jit_ctx *ctx)
 	}
 	jb_writeback(ctx);
 	x86_alu_ri(&ctx->b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
-	x86_mov_ri(&ctx->b, 32, X86_RDX, ctx->key & (JIT_KEY_USER | JIT_KEY_BE));
+	x86_mov_ri(&ctx->b, 32, X86_RDX, ctx->key & JIT_KEY_KEPT);
 	x86_jmp32(&ctx->b, ctx->lookup);
 }
 
@@ -1499,7 +1509,7 @@ static inline void jb_branch(struct jit_ctx *ctx, jv t, bool bx)
 	} else if (t.k == JV_CONST) {
 		jb_it_clear(ctx);
 		jit_chain_exit(ctx, (uint32_t)t.c & (ctx->thumb ? ~1u : ~3u),
-			       ctx->key & (JIT_KEY_THUMB | JIT_KEY_USER | JIT_KEY_BE), SEM_BRANCH);
+			       ctx->key & (JIT_KEY_THUMB | JIT_KEY_KEPT), SEM_BRANCH);
 		return;
 	} else {
 		jv_load(ctx, X86_RAX, t, 32);

@@ -809,14 +809,19 @@ static __attribute__((noinline)) int hwm_slow(struct arm_cpu *cpu, gva_t va, uns
 		if (!write)
 			v |= (uint32_t)b << (8 * i);
 	}
+	bool ram1 = hwm_page_is_ram(r1.pa & ~(gpa_t)(HWM_PAGE_SIZE - 1u));
+	bool ram2 = hwm_page_is_ram(r2.pa & ~(gpa_t)(HWM_PAGE_SIZE - 1u));
 	if (write) {
-		if (hwm_page_is_ram(r1.pa & ~(gpa_t)(HWM_PAGE_SIZE - 1u)))
+		if (ram1)
 			hwm_after_store(r1.pa, first);
-		if (hwm_page_is_ram(r2.pa & ~(gpa_t)(HWM_PAGE_SIZE - 1u)))
+		if (ram2)
 			hwm_after_store(r2.pa, size - first);
 	} else {
 		*val = v;
 	}
+	/* A hinted access that found RAM on both sides: the exec may forget it. */
+	if (hinted && ram1 && ram2 && data && exec_note_slow_access)
+		exec_note_slow_access(false);
 	return 0;
 }
 
