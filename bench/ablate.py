@@ -730,6 +730,15 @@ def predicted_ns(counters, strategy, probe):
     if strategy.get("io") == "barrier":
         c += counters.get("barrier_requests", 0) * ns.get("handoff", 0)
         c += counters.get("barrier_parks", 0) * ns.get("futex_wake", 0)
+    if strategy.get("mmu") == "hwmirror" and strategy.get("backend") != "kvm":
+        # every hwmirror fault is a SIGSEGV round trip; a fill's page is then
+        # touched for the first time; each maintenance call unmaps
+        faults = sum(counters.get("hwm_fault_" + k, 0)
+                     for k in ("fill", "abort", "device", "code", "other"))
+        c += faults * ns.get("segv", 0)
+        c += counters.get("hwm_fault_fill", 0) * ns.get("touch_page", 0)
+        c += sum(counters.get("hwm_calls_tlbi_" + k, 0)
+                 for k in ("mva", "asid", "all")) * ns.get("unmap_page", 0)
     return c
 
 

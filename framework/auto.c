@@ -15,6 +15,11 @@
 /* Above this CPL0/CPL3 ratio of the probe's register loop, KVM is nested
  * (CPL0 emulated) and every trip out of CPL3 is expensive. */
 #define AUTO_NESTED_LOOP_RATIO 100.0
+/* hwmirror (with the JIT, on process) only where a host fault round trip is
+ * at most this: a Linux boot and a fork-heavy workload take ~150,000 faults
+ * (fills and guest aborts), which at the 25-27 us a nested host charges cost
+ * more than the one-instruction accesses save (plugins/mmu-hwmirror/README.md). */
+#define AUTO_HWM_MAX_FAULT_NS 5000.0
 /* An exit dearer than this many hand-offs to a spinning core makes the
  * barrier worth its second core. */
 #define AUTO_BARRIER_FACTOR 4.0
@@ -147,12 +152,12 @@ int auto_resolve(struct captive_config *cfg, struct auto_report *r)
 			if (!auto_is(cfg->strategy_exec) && strcmp(cfg->strategy_exec, execs[j]))
 				continue;
 			/* hwmirror: not under kvm yet (issue 10); with the
-			 * interpreter it measured no faster than softtlb
-			 * (plugins/mmu-hwmirror/README.md), and the JIT does not
-			 * emit its one-instruction access yet (hwmirror-jit calls
-			 * mmu_read: Linux init 12.3 s against softtlb-jit's 7.8 s):
-			 * never chosen by auto for now. */
-			if (auto_is(cfg->strategy_mmu) && !strcmp(mmus[i], "hwmirror"))
+			 * interpreter it measured no faster than softtlb, and
+			 * with the JIT it wins only where host faults are cheap
+			 * (plugins/mmu-hwmirror/README.md). */
+			if (auto_is(cfg->strategy_mmu) && !strcmp(mmus[i], "hwmirror") &&
+			    (!strcmp(sub, "kvm") || strcmp(execs[j], "jit") ||
+			     !(pc.segv > 0 && pc.segv <= AUTO_HWM_MAX_FAULT_NS)))
 				continue;
 			/* jit: no code cache in the native VM yet. */
 			if (auto_is(cfg->strategy_exec) && !strcmp(execs[j], "jit") && !strcmp(sub, "kvm"))
@@ -171,17 +176,23 @@ int auto_resolve(struct captive_config *cfg, struct auto_report *r)
 		return -ENOENT;
 	}
 	if (auto_is(cfg->strategy_mmu)) {
+		char why[160];
+		if (!strcmp(sub, "kvm") && plugins_installed(CAPTIVE_AXIS_MMU, "hwmirror"))
+			snprintf(why, sizeof(why), "not implemented under kvm yet (issue 10)");
+		else if (!plugins_installed(CAPTIVE_AXIS_MMU, "hwmirror"))
+			snprintf(why, sizeof(why), "not installed (no mmu-hwmirror.so)");
+		else if (strcmp(exec, "jit"))
+			snprintf(why, sizeof(why), "installed, but with interp it measured no faster (README)");
+		else
+			snprintf(why, sizeof(why),
+				 "installed, but a host fault costs %.1f us here (probe; it pays only at "
+				 "%.0f us or less)", pc.segv / 1000, AUTO_HWM_MAX_FAULT_NS / 1000);
 		if (!strcmp(mmu, "hwmirror"))
 			auto_set(r, "mmu", cfg->strategy_mmu, mmu,
-				 "guest loads become one host instruction; a miss costs %.1f us here (probe)",
-				 (!strcmp(sub, "kvm") ? pc.pf : pc.segv) / 1000);
+				 "guest accesses become one host instruction in the JIT; a miss costs "
+				 "%.1f us here (probe)", pc.segv / 1000);
 		else
-			auto_set(r, "mmu", cfg->strategy_mmu, mmu, "hwmirror is %s: softtlb",
-				 !strcmp(sub, "kvm") && plugins_installed(CAPTIVE_AXIS_MMU, "hwmirror")
-					 ? "not implemented under kvm yet (issue 10)"
-				 : plugins_installed(CAPTIVE_AXIS_MMU, "hwmirror")
-					 ? "installed, but with interp it measured no faster (README)"
-					 : "not installed (no mmu-hwmirror.so)");
+			auto_set(r, "mmu", cfg->strategy_mmu, mmu, "hwmirror is %s: softtlb", why);
 	}
 	if (auto_is(cfg->strategy_exec)) {
 		if (!strcmp(exec, "jit"))

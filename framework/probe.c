@@ -663,6 +663,110 @@ static int probe_segv_cost(double *ns, char *err)
 	return ret;
 }
 
+/*
+ * What hwmirror's host calls cost (plugins/mmu-hwmirror/README.md): per page
+ * of a memfd mapped into a reserved range, mmap(MAP_FIXED) alone, the host's
+ * minor fault at the first touch of that mapping, mprotect and a remap to
+ * PROT_NONE (hwmirror's unmap) of a touched page, and that remap while
+ * another thread of the process spins on another core (its TLB must be shot
+ * down: an IPI, which a nested host may make expensive).
+ */
+struct probe_spin {
+	atomic_bool stop;
+};
+
+static void *probe_spinner(void *arg)
+{
+	struct probe_spin *s = arg;
+	while (!atomic_load_explicit(&s->stop, memory_order_relaxed))
+		;
+	return NULL;
+}
+
+static int probe_map_costs(struct probe_costs *c, char *err)
+{
+	const size_t page = (size_t)sysconf(_SC_PAGESIZE), n = PROBE_SEGV_PAGES;
+	double t_map[PROBE_TRIALS], t_touch[PROBE_TRIALS], t_prot[PROBE_TRIALS],
+		t_unmap[PROBE_TRIALS], t_shoot[PROBE_TRIALS];
+	int fd = memfd_create("captive-probe", MFD_CLOEXEC), ret = 0;
+
+	if (fd < 0 || ftruncate(fd, (off_t)(n * page)) < 0) {
+		snprintf(err, KVM_ERR_LEN, "memfd: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -errno;
+	}
+	uint8_t *base = mmap(NULL, n * page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+			     -1, 0);
+	if (base == MAP_FAILED) {
+		snprintf(err, KVM_ERR_LEN, "mmap: %s", strerror(errno));
+		close(fd);
+		return -ENOMEM;
+	}
+	struct probe_spin spin;
+	pthread_t th;
+	for (int t = 0; t < PROBE_TRIALS && !ret; t++) {
+		/* every other page, so that no two mappings merge */
+		double t0 = probe_now_ns();
+		for (size_t i = 0; i < n; i += 2)
+			if (mmap(base + i * page, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+				 (off_t)(i * page)) == MAP_FAILED)
+				ret = -errno;
+		double t1 = probe_now_ns();
+		for (size_t i = 0; i < n; i += 2)
+			((volatile uint8_t *)base)[i * page] = 1;
+		double t2 = probe_now_ns();
+		for (size_t i = 0; i < n; i += 2)
+			if (mprotect(base + i * page, page, PROT_READ))
+				ret = -errno;
+		double t3 = probe_now_ns();
+		for (size_t i = 0; i < n; i += 2)
+			if (mmap(base + i * page, page, PROT_NONE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED)
+				ret = -errno;
+		double t4 = probe_now_ns();
+		t_map[t] = (t1 - t0) / (double)(n / 2);
+		t_touch[t] = (t2 - t1) / (double)(n / 2);
+		t_prot[t] = (t3 - t2) / (double)(n / 2);
+		t_unmap[t] = (t4 - t3) / (double)(n / 2);
+
+		/* again, the last step with a spinning thread beside it */
+		for (size_t i = 0; i < n; i += 2) {
+			if (mmap(base + i * page, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+				 (off_t)(i * page)) == MAP_FAILED)
+				ret = -errno;
+			((volatile uint8_t *)base)[i * page] = 1;
+		}
+		atomic_store(&spin.stop, false);
+		int e = pthread_create(&th, NULL, probe_spinner, &spin);
+		if (e) {
+			snprintf(err, KVM_ERR_LEN, "pthread_create: %s", strerror(e));
+			ret = -e;
+			break;
+		}
+		double t6 = probe_now_ns();
+		for (size_t i = 0; i < n; i += 2)
+			if (mmap(base + i * page, page, PROT_NONE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED)
+				ret = -errno;
+		t_shoot[t] = (probe_now_ns() - t6) / (double)(n / 2);
+		atomic_store(&spin.stop, true);
+		pthread_join(th, NULL);
+	}
+	if (ret && !err[0])
+		snprintf(err, KVM_ERR_LEN, "mmap/mprotect of one page: %s", strerror(-ret));
+	munmap(base, n * page);
+	close(fd);
+	if (!ret) {
+		c->map_page = probe_median(t_map, PROBE_TRIALS);
+		c->touch_page = probe_median(t_touch, PROBE_TRIALS);
+		c->protect_page = probe_median(t_prot, PROBE_TRIALS);
+		c->unmap_page = probe_median(t_unmap, PROBE_TRIALS);
+		c->unmap_spinning = probe_median(t_shoot, PROBE_TRIALS);
+	}
+	return ret;
+}
+
 /* syscall may kill the VM that tries it: each variant gets a VM of its own. */
 static int probe_syscall(const uint8_t *handler, double overhead_ns, double *ns,
 			 enum probe_outcome *outcome, char *err)
@@ -851,6 +955,8 @@ int probe_measure(struct probe_costs *c, FILE *out)
 		snprintf(c->kvm_reason, sizeof(c->kvm_reason), "%s", err);
 	sret = probe_segv_cost(&c->segv, serr);
 	if (!sret)
+		sret = probe_map_costs(c, serr);
+	if (!sret)
 		sret = probe_handoff_cost(false, &c->handoff, serr);
 	if (!sret)
 		sret = probe_handoff_cost(true, &c->futex_wake, serr);
@@ -876,6 +982,14 @@ int probe_measure(struct probe_costs *c, FILE *out)
 		}
 		if (!sret) {
 			probe_row(out, "process: SIGSEGV + mmap(MAP_FIXED) round trip", c->segv);
+			probe_row(out, "process: mmap(MAP_FIXED) of one memfd page", c->map_page);
+			probe_row(out, "process: first touch of that page (host minor fault)",
+				  c->touch_page);
+			probe_row(out, "process: mprotect of one touched page", c->protect_page);
+			probe_row(out, "process: unmap (PROT_NONE remap) of one touched page",
+				  c->unmap_page);
+			probe_row(out, "process: the same, another thread spinning (shootdown)",
+				  c->unmap_spinning);
 			probe_row(out, "process: request answered by a spinning thread", c->handoff);
 			probe_row(out, "process: request answered by a parked thread (futex)",
 				  c->futex_wake);
@@ -911,7 +1025,8 @@ int probe_run(FILE *out, const char *json_path)
 /* The numeric fields, in the JSON's order. */
 #define PROBE_FIELDS(X) \
 	X(io0) X(io3) X(mmio3) X(ud) X(pf) X(cr3) X(invlpg) X(loop0) X(loop3) X(empty0) \
-	X(sysret) X(sysiret) X(segv) X(handoff) X(futex_wake)
+	X(sysret) X(sysiret) X(segv) X(map_page) X(touch_page) X(protect_page) X(unmap_page) \
+	X(unmap_spinning) X(handoff) X(futex_wake)
 
 int probe_write_json(const struct probe_costs *c, const char *path)
 {

@@ -13,7 +13,7 @@
 
 /* Bumped whenever a field is added or changes meaning; a cached file of
  * another version is measured again. */
-#define PROBE_FORMAT 1
+#define PROBE_FORMAT 2
 
 /* Every measurement in nanoseconds (medians of repeated trials). */
 struct probe_costs {
@@ -23,6 +23,11 @@ struct probe_costs {
 	double sysret, sysiret;
 	int sysret_outcome, sysiret_outcome;	/* 0: ran; else unusable here */
 	double segv;		/* process: SIGSEGV + mmap(MAP_FIXED) */
+	double map_page;	/* process: mmap(MAP_FIXED) of one memfd page */
+	double touch_page;	/* process: first touch of it (host minor fault) */
+	double protect_page;	/* process: mprotect of one touched page */
+	double unmap_page;	/* process: PROT_NONE remap of one touched page */
+	double unmap_spinning;	/* process: the same, another thread spinning */
 	double handoff;		/* process: request/answer between two spinning threads */
 	double futex_wake;	/* process: request/answer waking a parked thread */
 	int cpus;		/* online host CPUs */

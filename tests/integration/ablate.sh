@@ -27,7 +27,7 @@ export CAPTIVE_PROBE_CACHE="$tmp/probe-cache.json"
 
 # ---- captive: auto and the probe's JSON
 if "$CAPTIVE" --probe --stats-json "$tmp/probe.json" >"$tmp/probe.txt" 2>"$tmp/err" &&
-	grep -q '"handoff"' "$tmp/probe.json" && grep -q '"format": 1' "$tmp/probe.json"; then
+	grep -q '"handoff"' "$tmp/probe.json" && grep -q '"format": 2' "$tmp/probe.json" && grep -q '"unmap_spinning"' "$tmp/probe.json"; then
 	pass "ablate: captive --probe --stats-json writes the probe's numbers"
 else
 	fail "ablate: captive --probe --stats-json: $(tail -3 "$tmp/err" | tr '\n' ' ')"
@@ -40,6 +40,26 @@ if timeout 60 "$CAPTIVE" -c configs/auto.ini --kernel tests/guest/build/hello.el
 	pass "ablate: configs/auto.ini resolved, printed ($(grep -c '^captive: auto: strategy' "$tmp/err") axes), in the stats JSON, probe cached"
 else
 	fail "ablate: configs/auto.ini: $(tail -4 "$tmp/err" | tr '\n' ' ')"
+fi
+# auto's mmu follows the probe: hwmirror with the JIT on process only where a
+# host fault is cheap (a cached probe saying 1 us), softtlb where it is not
+# (30 us); both read from the cache, measured nothing.
+if [ -f "$BUILD/plugins/mmu-hwmirror.so" ] && [ -f "$BUILD/plugins/exec-jit.so" ] &&
+	[ -f "$BUILD/engine/process/hwmirror-jit.so" ] && [ -s "$CAPTIVE_PROBE_CACHE" ]; then
+	mmu_for() {
+		sed -E "s/\"segv\": [0-9.]+/\"segv\": $1/" "$tmp/probe-cache.json.real" >"$CAPTIVE_PROBE_CACHE"
+		timeout 60 "$CAPTIVE" -c configs/auto.ini --set strategy.backend=process \
+			--kernel tests/guest/build/hello.elf </dev/null 2>&1 >/dev/null |
+			sed -n 's/^captive: auto: strategy.mmu = \([a-z]*\).*/\1/p'
+	}
+	cp "$CAPTIVE_PROBE_CACHE" "$tmp/probe-cache.json.real"
+	cheap=$(mmu_for 1000.0) dear=$(mmu_for 30000.0)
+	cp "$tmp/probe-cache.json.real" "$CAPTIVE_PROBE_CACHE"
+	if [ "$cheap" = hwmirror ] && [ "$dear" = softtlb ]; then
+		pass "ablate: auto picks hwmirror where a host fault costs 1 us, softtlb at 30 us"
+	else
+		fail "ablate: auto's mmu by the probe's fault cost: 1 us gave '$cheap', 30 us gave '$dear'"
+	fi
 fi
 if "$CAPTIVE" --set strategy.irq=sometimes --dump-config >/dev/null 2>"$tmp/err" ||
 	! grep -q 'allowed: per-insn|per-block|auto' "$tmp/err"; then
