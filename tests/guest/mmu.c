@@ -2,7 +2,9 @@
  * Short-descriptor MMU: sections, a coarse table with 4 KiB small pages and a
  * 64 KiB large page, remapping with TLBIMVA, ASID-tagged mappings switched
  * with CONTEXTIDR and flushed with TLBIASID, translation, permission and
- * domain faults, an execute-never prefetch abort, and user-mode accesses.
+ * domain faults, an execute-never prefetch abort, user-mode accesses, and
+ * unaligned accesses: within a page, across pages, across an unmapped page,
+ * across the 2^32 wrap, and the ones that must fault (LDRD, SCTLR.A).
  *
  * Only architecturally defined outcomes are printed: every read after a
  * page-table change follows the TLB maintenance that makes it defined.
@@ -34,6 +36,8 @@ static uint32_t l1_a[4096] __attribute__((aligned(16384)));
 static uint32_t l1_b[4096] __attribute__((aligned(16384)));
 static uint32_t l2_test[256] __attribute__((aligned(1024)));
 static uint32_t l2_alt[256] __attribute__((aligned(1024)));
+static uint32_t l2_top[256] __attribute__((aligned(1024)));  /* VA 0xFFF00000 */
+static uint32_t l2_zero[256] __attribute__((aligned(1024))); /* VA 0x00000000 */
 static uint32_t page_a[1024] __attribute__((aligned(4096)));
 static uint32_t page_b[1024] __attribute__((aligned(4096)));
 static uint32_t page_c[1024] __attribute__((aligned(4096)));
@@ -189,6 +193,12 @@ static void build_tables(void)
 	l2_test[(VA_USER_RO >> 12) & 0xFF] = small_page(page_b, AP_USER_RO, 0);
 	l2_test[(VA_EXEC >> 12) & 0xFF] = small_page(page_code, AP_FULL, 0);
 	l2_test[(VA_ASID >> 12) & 0xFF] = small_page(page_a, AP_FULL, L2_NG);
+
+	/* The last page of the address space and the first, for the wrap. */
+	l1_a[0xFFF] = (uint32_t)l2_top | L1_COARSE | L1_DOMAIN(0);
+	l2_top[0xFF] = small_page(page_c, AP_FULL, 0);
+	l1_a[0x000] = (uint32_t)l2_zero | L1_COARSE | L1_DOMAIN(0);
+	l2_zero[0x00] = small_page(page_b, AP_FULL, 0);
 
 	l1_a[VA_DOMAIN1 >> 20] = PA_DOMAIN1 | L1_SECTION | L1_B | L1_C | L1_AP(AP_PRIV_RO) | L1_DOMAIN(1);
 
@@ -357,6 +367,83 @@ static void test_user(void)
 	rt_check("user-ro page unchanged after strt", try_read(VA_USER_RO), 0xBBBB0000);
 }
 
+static uint32_t ldr_unaligned(uint32_t va)
+{
+	uint32_t v = 0xDEAD;
+
+	__asm__ volatile("ldr %0, [%1]" : "+r"(v) : "r"(va) : "memory");
+	return v;
+}
+
+static uint32_t ldrh_unaligned(uint32_t va)
+{
+	uint32_t v = 0xDEAD;
+
+	__asm__ volatile("ldrh %0, [%1]" : "+r"(v) : "r"(va) : "memory");
+	return v;
+}
+
+static void set_sctlr_a(uint32_t on)
+{
+	uint32_t sctlr;
+
+	__asm__ volatile("mrc p15, 0, %0, c1, c0, 0" : "=r"(sctlr));
+	sctlr = on ? sctlr | 2u : sctlr & ~2u;
+	__asm__ volatile("mcr p15, 0, %0, c1, c0, 0\n\tisb" : : "r"(sctlr) : "memory");
+}
+
+/* Each case runs three times, so a translating exec also runs it from its
+ * translation after the first pass has mapped what it needs. */
+static void test_unaligned(void)
+{
+	uint32_t before = dabt_count;
+
+	rt_puts("unaligned accesses:\n");
+	for (unsigned pass = 0; pass < 3; pass++) {
+		rt_check("ldr within a page", ldr_unaligned(VA_PAGE_A + 0x101),
+			 (0xAAAA0040u >> 8) | (0xAAAA0041u << 24));
+		rt_check("ldr across two mapped pages", ldr_unaligned(VA_PAGE_B - 2),
+			 (0xAAAA03FFu >> 16) | (0xBBBB0000u << 16));
+		rt_check("ldr at the top of memory", read32(0xFFFFFFFCu), 0xCCCC03FFu);
+		rt_check("ldr across the 2^32 wrap", ldr_unaligned(0xFFFFFFFEu),
+			 (0xCCCC03FFu >> 16) | (0xBBBB0000u << 16));
+		rt_check("ldrh across the 2^32 wrap", ldrh_unaligned(0xFFFFFFFFu),
+			 (0xCCCC03FFu >> 24) | ((0xBBBB0000u & 0xFFu) << 8));
+	}
+	/* A store across the wrap changes both pages; one into an unmapped
+	 * page aborts and writes nothing. */
+	__asm__ volatile("str %0, [%1]" : : "r"(0xA4A3A2A1u), "r"(0xFFFFFFFDu) : "memory");
+	rt_check("str across the wrap, last page", page_c[1023], 0xA3A2A1FFu);
+	rt_check("str across the wrap, first page", page_b[0], 0xBBBB00A4u);
+	page_c[1023] = 0xCCCC03FFu;
+	page_b[0] = 0xBBBB0000u;
+	for (unsigned pass = 0; pass < 3; pass++) {
+		try_write(VA_UNMAPPED - 2, 0x12345678u);
+		rt_check("str into an unmapped page wrote nothing", page_a[1023], 0xAAAA03FFu);
+	}
+	/* LDRD needs word alignment whatever SCTLR.A says. */
+	for (unsigned pass = 0; pass < 3; pass++) {
+		register uint32_t lo __asm__("r2") = 0xDEAD;
+		register uint32_t hi __asm__("r3") = 0xDEAD;
+		__asm__ volatile("ldrd %0, %1, [%2]"
+				 : "+r"(lo), "+r"(hi)
+				 : "r"(VA_PAGE_A + 2)
+				 : "memory");
+		rt_check("ldrd at a halfword boundary", lo + hi, 2 * 0xDEAD);
+	}
+	/* SCTLR.A: every unaligned access faults; a byte access never does. */
+	set_sctlr_a(1);
+	for (unsigned pass = 0; pass < 3; pass++) {
+		rt_check("ldr with SCTLR.A", ldr_unaligned(VA_PAGE_A + 0x101), 0xDEAD);
+		rt_check("ldrh with SCTLR.A", ldrh_unaligned(VA_PAGE_A + 0x101), 0xDEAD);
+		rt_check("aligned ldr with SCTLR.A", ldr_unaligned(VA_PAGE_A + 0x100), 0xAAAA0040u);
+	}
+	set_sctlr_a(0);
+	rt_check("unaligned ldr again without SCTLR.A", ldr_unaligned(VA_PAGE_A + 0x102),
+		 (0xAAAA0040u >> 16) | (0xAAAA0041u << 16));
+	rt_check("unaligned aborts", dabt_count - before, 12);
+}
+
 int main(void)
 {
 	uint32_t sctlr;
@@ -374,6 +461,7 @@ int main(void)
 	test_asid();
 	test_faults();
 	test_user();
+	test_unaligned();
 	mmu_disable();
 	__asm__ volatile("mrc p15, 0, %0, c1, c0, 0" : "=r"(sctlr));
 	rt_check("SCTLR.M after disable", sctlr & 1u, 0);
