@@ -154,7 +154,7 @@ static struct {
 	bool has_win;
 	unsigned nxt;		/* side-table entries */
 	bool slow_ram;		/* exec_note_slow_access(false) since the helper began */
-	uint64_t *n_slow_sites, *n_slow_forgot;
+	uint64_t *n_slow_sites, *n_slow_forgot, *n_loops;
 } jit;
 
 static struct jit_xt jit_xt[JIT_XT];
@@ -263,6 +263,51 @@ static void jit_drop(gpa_t pa, uint32_t len)
 	}
 }
 
+/*
+ * A branch back to the start of its own block, translated as a loop (the
+ * block's second translation, jit_translate): the guest registers stay in
+ * the host registers they were preloaded into at entry, so an iteration
+ * jumps to the loop head after the block's entry check, done here inline
+ * (and with exec_exit: a block dropped meanwhile must not go on running).
+ * Only where the register cache is as the loop head expects it (the same
+ * homes, nothing dirty the head does not assume dirty); false otherwise.
+ */
+static bool jit_loop_back(struct jit_ctx *ctx, int status)
+{
+	struct x86_buf *b = &ctx->b;
+
+	if (!ctx->loop_head || ctx->nbudget > JIT_LOOP_EXITS ||
+	    memcmp(ctx->home, ctx->loop_home, sizeof(ctx->home)))
+		return false;
+	for (unsigned n = 0; n < 15; n++)
+		if (ctx->home[n] >= 0 && ctx->dirty[n] && !ctx->loop_dirty[n])
+			return false;
+	x86_alu_ri(b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
+	x86_mov_rm(b, 32, X86_RAX,
+		   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, irq_line)));
+	x86_alu_rm(b, X86_AND, 32, X86_RAX, JCPU(irq_enable));
+	x86_alu_rm(b, X86_OR, 32, X86_RAX,
+		   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, stop_request)));
+	x86_alu_rm(b, X86_OR, 32, X86_RAX, JCPU(exec_exit));
+	uint8_t *pending = x86_jcc32(b, X86_CC_NE, NULL);
+	x86_alu_ri(b, X86_CMP, 64, X86_R12, -0x7fffffff);
+	uint8_t *imm = x86_here(b) - 4;
+	uint8_t *over = x86_jcc32(b, X86_CC_G, NULL);
+	x86_jmp32(b, ctx->loop_head);
+	if (!b->dry)
+		ctx->budget[ctx->nbudget++] = imm;
+	jb_label(ctx, pending);
+	jb_label(ctx, over);
+	jb_writeback(ctx);
+	x86_mov_mi(b, 32, JREG(15), (int32_t)ctx->va0);
+	x86_mov_rr(b, 64, X86_RAX, X86_R12);
+	x86_mov_ri(b, 32, X86_RDX, (uint32_t)status);
+	x86_jmp32(b, ctx->epilogue);
+	if (!b->dry)
+		(*jit.n_loops)++;
+	return true;
+}
+
 void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int status)
 {
 	struct x86_buf *b = &ctx->b;
@@ -282,6 +327,16 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 		else
 			jb_exit(ctx, status);
 		return;
+	}
+	if (target == ctx->va0 && key == ctx->key) {
+		/* What a loop translation must keep cached up to here. */
+		if (__builtin_popcount(ctx->touched) <= JIT_POOL) {
+			ctx->back_edge = true;
+			ctx->loop_touched = ctx->touched;
+			ctx->loop_written = ctx->written;
+		}
+		if (jit_loop_back(ctx, status))
+			return;
 	}
 	struct jit_site *site = &jit.sites[jit.nsites];
 	jb_writeback(ctx);
@@ -1030,13 +1085,8 @@ __attribute__((cold, noinline)) static void jit_notify(const struct jit_tb *tb, 
  * under key. A one-off translation (code outside RAM or straddling a page)
  * is made the same way and not entered in the lookup structures.
  */
-static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_host, uint32_t key,
-				    const struct arm_insn *given, bool cache)
+static struct jit_ctx jit_ctx_for(struct jit_tb *tb, uint32_t va, uint32_t key, bool cache)
 {
-	if (jit.ntb == JIT_TBS || jit.code + JIT_CODE_BYTES - jit.code_next < JIT_BLOCK_MAX_BYTES ||
-	    jit.nxt > JIT_XT - JIT_XT_BLOCK)
-		jit_flush();
-	struct jit_tb *tb = &jit_tbs[jit.ntb++];
 	struct jit_ctx ctx = {
 		.epilogue = jit.epilogue,
 		.lookup = jit.lookup,
@@ -1046,39 +1096,57 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 		.win = jit.has_win && !(key & JIT_KEY_BE) ? &jit.win : NULL,
 		.key = key,
 		.pc = va,
+		.va0 = va,
 		.it = key & 0xff,
 		.thumb = key & JIT_KEY_THUMB,
 		.per_insn = eng.sh->config.irq_strategy == CAPTIVE_IRQ_PER_INSN,
 	};
-	unsigned max = (key & JIT_KEY_SINGLE) || given ? 1 : JIT_MAX_INSNS, n = 0;
-	const uint32_t va0 = va;
-
 	memset(ctx.home, -1, sizeof(ctx.home));
 	memset(ctx.guest, -1, sizeof(ctx.guest));
 	x86_buf_init(&ctx.b, jit.code_next, JIT_BLOCK_MAX_BYTES);
-	tb->pa = pa;
-	tb->va = va;
-	tb->key = key;
-	tb->code = jit.code_next;
-	tb->self_loop = false;
-	tb->live = cache;
-	tb->nin = 0;
+	return ctx;
+}
+
+/*
+ * Emit the block at ctx->va0 (physical pa, its page's bytes at page_host;
+ * given: a one-off's instruction) and return how many instructions it has.
+ * preload: a loop block (jit_loop_back): the guest registers to cache at
+ * entry, of which written are assumed dirty from the loop head on.
+ */
+static unsigned jit_emit(struct jit_ctx *ctx, struct jit_tb *tb, gpa_t pa, const uint8_t *page_host,
+			 const struct arm_insn *given, uint16_t preload, uint16_t written)
+{
+	const uint32_t va0 = ctx->va0, key = ctx->key;
+	unsigned max = (key & JIT_KEY_SINGLE) || given ? 1 : JIT_MAX_INSNS, n = 0;
+	uint32_t va = va0;
+
 	/* The entry check, for every entry but the dispatcher's single steps:
 	 * leave for the dispatcher if an interrupt or a stop is pending, or if
 	 * the block does not fit in this entry's budget. */
-	uint8_t *budget = NULL, *pending = NULL, *over = NULL;
+	uint8_t *pending = NULL, *over = NULL;
 	if (!(key & JIT_KEY_SINGLE) && !given) {
-		x86_mov_rm(&ctx.b, 32, X86_RAX,
+		x86_mov_rm(&ctx->b, 32, X86_RAX,
 			   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, irq_line)));
-		x86_alu_rm(&ctx.b, X86_AND, 32, X86_RAX, JCPU(irq_enable));
-		x86_alu_rm(&ctx.b, X86_OR, 32, X86_RAX,
+		x86_alu_rm(&ctx->b, X86_AND, 32, X86_RAX, JCPU(irq_enable));
+		x86_alu_rm(&ctx->b, X86_OR, 32, X86_RAX,
 			   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, stop_request)));
-		pending = x86_jcc32(&ctx.b, X86_CC_NE, NULL);
+		pending = x86_jcc32(&ctx->b, X86_CC_NE, NULL);
 		/* over budget: r12 + length > 0, i.e. r12 > -length (imm32
 		 * forced, patched with the block's length at the end) */
-		x86_alu_ri(&ctx.b, X86_CMP, 64, X86_R12, -0x7fffffff);
-		budget = x86_here(&ctx.b) - 4;
-		over = x86_jcc32(&ctx.b, X86_CC_G, NULL);
+		x86_alu_ri(&ctx->b, X86_CMP, 64, X86_R12, -0x7fffffff);
+		ctx->budget[ctx->nbudget++] = x86_here(&ctx->b) - 4;
+		over = x86_jcc32(&ctx->b, X86_CC_G, NULL);
+	}
+	if (preload) {
+		for (unsigned r = 0; r < 15; r++)
+			if ((preload >> r) & 1)
+				jb_cache(ctx, r, true);
+		for (unsigned r = 0; r < 15; r++)
+			ctx->dirty[r] = ctx->home[r] >= 0 && ((written >> r) & 1);
+		memcpy(ctx->loop_home, ctx->home, sizeof(ctx->home));
+		memcpy(ctx->loop_dirty, ctx->dirty, sizeof(ctx->dirty));
+		ctx->loop_head = x86_here(&ctx->b);
+		ctx->rax_at = NULL;
 	}
 	for (;;) {
 		struct arm_insn in;
@@ -1086,44 +1154,79 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 
 		if (given)
 			in = *given;
-		else if (!jit_decode(page_host, off, ctx.thumb, &in))
+		else if (!jit_decode(page_host, off, ctx->thumb, &in))
 			break; /* straddles the page end: the next block runs it */
-		tb->self_loop = in.op == ARM_OP_B && (uint32_t)(va + (ctx.thumb ? 4 : 8) + in.imm) == va;
+		tb->self_loop = in.op == ARM_OP_B && (uint32_t)(va + (ctx->thumb ? 4 : 8) + in.imm) == va;
 		tb->self_pc = va;
-		ctx.pc = va;
-		ctx.ipa = cache ? (uint32_t)(pa + (va - va0)) : JIT_NO_PA;
-		ctx.slow = ctx.win && jit_site_slow(ctx.ipa);
-		bool more = jit_insn(&ctx, &in, n);
-		if (!x86_buf_ok(&ctx.b))
+		ctx->pc = va;
+		ctx->ipa = ctx->tb ? (uint32_t)(pa + (va - va0)) : JIT_NO_PA;
+		ctx->slow = ctx->win && jit_site_slow(ctx->ipa);
+		bool more = jit_insn(ctx, &in, n);
+		if (!x86_buf_ok(&ctx->b))
 			engine_panic("exec=jit: %s translating op %u (encoding 0x%08x at 0x%08x)",
-				     ctx.b.invalid ? "an unencodable x86 operand" : "code buffer overflow",
+				     ctx->b.invalid ? "an unencodable x86 operand" : "code buffer overflow",
 				     in.op, in.raw, va);
 		n++;
-		va = ctx.next_pc;
+		va = ctx->next_pc;
 		if (!more || n == max || !(va & (JIT_PAGE_SIZE - 1)) ||
-		    ctx.b.end - ctx.b.p < (ptrdiff_t)(JIT_BLOCK_MAX_BYTES / 2))
+		    ctx->b.end - ctx->b.p < (ptrdiff_t)(JIT_BLOCK_MAX_BYTES / 2))
 			break;
 	}
 	if (n == 0)
-		return NULL;
+		return 0;
 	/* Fall-through exit (unreachable after an unconditional end). */
-	ctx.count = n;
-	jit_chain_exit(&ctx, va, (key & (JIT_KEY_THUMB | JIT_KEY_KEPT)) | ctx.it, SEM_NEXT);
+	ctx->count = n;
+	jit_chain_exit(ctx, va, (key & (JIT_KEY_THUMB | JIT_KEY_KEPT)) | ctx->it, SEM_NEXT);
 	if (pending) {
 		/* The entry check failed: nothing ran. */
-		jb_label(&ctx, pending);
-		jb_label(&ctx, over);
-		x86_mov_mi(&ctx.b, 32, JREG(15), (int32_t)va0);
-		x86_mov_rr(&ctx.b, 64, X86_RAX, X86_R12);
-		x86_mov_ri(&ctx.b, 32, X86_RDX, SEM_NEXT);
-		x86_jmp32(&ctx.b, ctx.epilogue);
+		jb_label(ctx, pending);
+		jb_label(ctx, over);
+		x86_mov_mi(&ctx->b, 32, JREG(15), (int32_t)va0);
+		x86_mov_rr(&ctx->b, 64, X86_RAX, X86_R12);
+		x86_mov_ri(&ctx->b, 32, X86_RDX, SEM_NEXT);
+		x86_jmp32(&ctx->b, ctx->epilogue);
 		int32_t len = -(int32_t)n;
-		memcpy(budget, &len, 4);
+		for (unsigned k = 0; k < ctx->nbudget; k++)
+			memcpy(ctx->budget[k], &len, 4);
 	}
+	return n;
+}
+
+static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_host, uint32_t key,
+				    const struct arm_insn *given, bool cache)
+{
+	if (jit.ntb == JIT_TBS || jit.code + JIT_CODE_BYTES - jit.code_next < JIT_BLOCK_MAX_BYTES ||
+	    jit.nxt > JIT_XT - JIT_XT_BLOCK)
+		jit_flush();
+	struct jit_tb *tb = &jit_tbs[jit.ntb++];
+	const unsigned nsites = jit.nsites, nxt = jit.nxt;
+	struct jit_ctx ctx = jit_ctx_for(tb, va, key, cache);
+	const uint32_t va0 = va;
+
+	tb->pa = pa;
+	tb->va = va;
+	tb->key = key;
+	tb->code = jit.code_next;
+	tb->self_loop = false;
+	tb->live = cache;
+	tb->nin = 0;
+	unsigned n = jit_emit(&ctx, tb, pa, page_host, given, 0, 0);
+	/* A block that branches back to its own start, using at most a pool's
+	 * worth of guest registers up to that branch: translated again as a
+	 * loop, those registers cached across iterations (jit_loop_back). */
+	if (n && ctx.back_edge) {
+		uint16_t touched = ctx.loop_touched, written = ctx.loop_written;
+		jit.nsites = nsites;
+		jit.nxt = nxt;
+		ctx = jit_ctx_for(tb, va, key, cache);
+		n = jit_emit(&ctx, tb, pa, page_host, given, touched, written);
+	}
+	if (n == 0)
+		return NULL;
 	if (!x86_buf_ok(&ctx.b))
 		jit_fail("a block overflowed its code buffer");
 	tb->ninsn = (uint16_t)n;
-	tb->bytes = va - va0;
+	tb->bytes = ctx.next_pc - va0; /* the last instruction's end */
 	jit.code_next = (uint8_t *)(((uintptr_t)ctx.b.p + 15) & ~(uintptr_t)15);
 	eng.sh->stats.decode_cache_misses++;
 	(*jit.n_blocks)++;
@@ -1184,6 +1287,7 @@ int exec_init(struct arm_cpu *cpu)
 	jit.n_helpers = engine_counter("jit_helper_calls");
 	jit.n_slow_sites = engine_counter("jit_slow_sites");
 	jit.n_slow_forgot = engine_counter("jit_slow_forgot");
+	jit.n_loops = engine_counter("jit_loop_edges");
 	jit_emit_stubs();
 	jit_flush();
 	eng.sh->stats.code_flushes = 0;

@@ -71,6 +71,7 @@ typedef jv b_val64;
 #define JIT_PATCHES 64
 #define JIT_GREG_VERS 4
 #define JIT_POOL 8		/* host registers caching guest registers */
+#define JIT_LOOP_EXITS 4	/* back edges of one block that loop inside it */
 
 /* The pool: registers no emitted sequence uses as scratch while guest
  * registers are cached (rax, rcx, rdx are; rbx, r12, r14 and r15 hold the
@@ -112,6 +113,7 @@ struct jit_ctx {
 	uint32_t key;
 	const struct arm_insn *i;
 	uint32_t pc;		/* the instruction's address */
+	uint32_t va0;		/* the block's */
 	uint32_t next_pc;
 	uint32_t ipa;		/* the instruction's physical address, or JIT_NO_PA */
 	bool slow;		/* its accesses go to the helpers (jit_site_slow) */
@@ -139,6 +141,15 @@ struct jit_ctx {
 	uint32_t tick;
 	bool fixed;		/* no allocation: conditional code (see jb_pin) */
 	bool slot_read[JIT_SLOTS];	/* the dry pass read this slot from memory */
+	/* loops (jit_loop_back in jit.c) */
+	uint16_t touched, written;	/* guest registers cached, written */
+	bool back_edge;		/* a branch to va0 was translated, with... */
+	uint16_t loop_touched, loop_written;	/* ...these registers cached, written before it */
+	uint8_t *loop_head;	/* where an iteration starts, registers cached */
+	int8_t loop_home[15];	/* the register cache there */
+	bool loop_dirty[15];
+	uint8_t *budget[JIT_LOOP_EXITS + 1];	/* imm32s of -length, patched at the end */
+	unsigned nbudget;
 	bool in_call;		/* loading helper arguments: registers are in memory */
 	/* rax still holds the slot value stored at rax_at (the next emission
 	 * point, so nothing has touched rax since) */
@@ -546,6 +557,7 @@ static inline int jb_cache(struct jit_ctx *ctx, unsigned n, bool load)
 	}
 	ctx->guest[k] = (int8_t)n;
 	ctx->home[n] = (int8_t)k;
+	ctx->touched |= (uint16_t)(1u << n);
 	ctx->dirty[n] = false;
 	ctx->used[k] = ++ctx->tick;
 	if (load)
@@ -610,6 +622,7 @@ static inline void jb_w(struct jit_ctx *ctx, unsigned n, jv v)
 	}
 	jv_load(ctx, jit_pool[k], v, 32);
 	ctx->dirty[n] = true;
+	ctx->written |= (uint16_t)(1u << n);
 }
 
 /* A jump target here: rax may hold anything on arrival. */
