@@ -69,6 +69,7 @@
 #define JIT_SLOW 8192
 #define JIT_SLOW_FORGET 256	/* RAM accesses of a slow site before it is forgotten */
 #define JIT_SLOW_STICKY 4	/* forgotten this often: slow for good */
+#define JIT_SLOW_ABORTS 8	/* guest aborts through the window before a site is slow */
 #define JIT_IN 8			/* chained jumps into one block */
 /* Instructions one entry may run before the dispatcher's safe point. */
 #define JIT_CHAIN_BUDGET (1u << 20)
@@ -116,15 +117,20 @@ struct jit_xt {
  * An instruction (by physical address) whose window access ended in the
  * mmu's slow path without a guest abort: a device, most likely. Its blocks
  * are retranslated with its accesses calling the helpers (MMU_SLOW: no host
- * fault first), the in-place adaptation of papers/004. A slow site that then
- * keeps reaching RAM is forgotten (retranslated with the window access
- * again), at most JIT_SLOW_STICKY times.
+ * fault first), the in-place adaptation of papers/004. So does one that took
+ * the guest's abort JIT_SLOW_ABORTS times (a guest aborting in a loop; Linux's
+ * demand paging aborts once per page at a memset's store, which then reaches
+ * RAM and is soon forgotten). A slow site that keeps reaching RAM is
+ * forgotten (retranslated with the window access again), at most
+ * JIT_SLOW_STICKY times unless aborts made it slow.
  */
 struct jit_slow {
 	uint32_t key;		/* pa | 1; 0: empty */
 	uint16_t ram;		/* RAM accesses since it became slow */
 	uint8_t forgot;
+	uint8_t aborts;		/* guest aborts its window access took since */
 	bool on;
+	bool by_abort;		/* made slow by aborts: forgetting it is not counted */
 };
 
 static struct {
@@ -495,28 +501,33 @@ static bool jit_site_slow(uint32_t ipa)
 }
 
 /* Learn from a helper's access that carried MMU_SLOW (meta) and returned rc:
- * a window access the mmu served without a guest abort and not from RAM
- * makes its instruction slow; a slow one that keeps reaching RAM is
- * forgotten. Either way its blocks go and are translated again. */
+ * a window access the mmu served without a guest abort and not from RAM, or
+ * one that took the guest's abort often enough, makes its instruction slow;
+ * a slow one that keeps reaching RAM is forgotten. Either way its blocks go
+ * and are translated again. */
 static void jit_slow_learn(uint32_t ipa, uint32_t meta, int rc)
 {
 	struct jit_slow *e;
 
-	if (ipa == JIT_NO_PA || rc)
+	if (ipa == JIT_NO_PA)
 		return;
 	if ((meta & JIT_META_RECOVERED) && !jit.slow_ram) {
 		e = jit_slow_at(ipa, true);
-		if (!e || e->on)
+		if (!e || e->on || (rc && ++e->aborts < JIT_SLOW_ABORTS))
 			return;
 		e->on = true;
+		e->by_abort = rc != 0;
 		e->ram = 0;
+		e->aborts = 0;
 		(*jit.n_slow_sites)++;
-	} else if ((meta & JIT_META_SLOWSITE) && jit.slow_ram) {
+	} else if (!rc && (meta & JIT_META_SLOWSITE) && jit.slow_ram) {
 		e = jit_slow_at(ipa, false);
-		if (!e || !e->on || e->forgot >= JIT_SLOW_STICKY || ++e->ram < JIT_SLOW_FORGET)
+		if (!e || !e->on || (!e->by_abort && e->forgot >= JIT_SLOW_STICKY) ||
+		    ++e->ram < JIT_SLOW_FORGET)
 			return;
 		e->on = false;
-		e->forgot++;
+		if (!e->by_abort)
+			e->forgot++;
 		(*jit.n_slow_forgot)++;
 	} else {
 		return;
