@@ -270,11 +270,46 @@ static void jit_drop(gpa_t pa, uint32_t len)
 }
 
 /*
+ * The check at a block's entry, and at a loop's back edge (exec_exit: there
+ * a block dropped meanwhile must not go on running): jump to *pending if an
+ * interrupt or a stop is waiting, to *over if the block does not fit in the
+ * entry's budget: r12 + length > 0, i.e. r12 > -length (an imm32 noted in
+ * ctx->budget, patched with the block's length at the end).
+ */
+static void jit_entry_check(struct jit_ctx *ctx, bool exec_exit, uint8_t **pending, uint8_t **over)
+{
+	struct x86_buf *b = &ctx->b;
+
+	x86_mov_rm(b, 32, X86_RAX,
+		   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, irq_line)));
+	x86_alu_rm(b, X86_AND, 32, X86_RAX, JCPU(irq_enable));
+	x86_alu_rm(b, X86_OR, 32, X86_RAX,
+		   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, stop_request)));
+	if (exec_exit)
+		x86_alu_rm(b, X86_OR, 32, X86_RAX, JCPU(exec_exit));
+	*pending = x86_jcc32(b, X86_CC_NE, NULL);
+	x86_alu_ri(b, X86_CMP, 64, X86_R12, -0x7fffffff);
+	uint8_t *imm = x86_here(b) - 4;
+	*over = x86_jcc32(b, X86_CC_G, NULL);
+	if (!b->dry)
+		ctx->budget[ctx->nbudget++] = imm;
+}
+
+/* Leave for the dispatcher to run the block again from its start, r12
+ * counting what ran. */
+static void jit_leave_at_start(struct jit_ctx *ctx, int status)
+{
+	x86_mov_mi(&ctx->b, 32, JREG(15), (int32_t)ctx->va0);
+	x86_mov_rr(&ctx->b, 64, X86_RAX, X86_R12);
+	x86_mov_ri(&ctx->b, 32, X86_RDX, (uint32_t)status);
+	x86_jmp32(&ctx->b, ctx->epilogue);
+}
+
+/*
  * A branch back to the start of its own block, translated as a loop (the
  * block's second translation, jit_translate): the guest registers stay in
  * the host registers they were preloaded into at entry, so an iteration
- * jumps to the loop head after the block's entry check, done here inline
- * (and with exec_exit: a block dropped meanwhile must not go on running).
+ * jumps to the loop head after the block's entry check, done here inline.
  * Only where the register cache is as the loop head expects it (the same
  * homes, nothing dirty the head does not assume dirty); false otherwise.
  */
@@ -288,27 +323,14 @@ static bool jit_loop_back(struct jit_ctx *ctx, int status)
 	for (unsigned n = 0; n < 15; n++)
 		if (ctx->home[n] >= 0 && ctx->dirty[n] && !ctx->loop_dirty[n])
 			return false;
+	uint8_t *pending, *over;
 	x86_alu_ri(b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
-	x86_mov_rm(b, 32, X86_RAX,
-		   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, irq_line)));
-	x86_alu_rm(b, X86_AND, 32, X86_RAX, JCPU(irq_enable));
-	x86_alu_rm(b, X86_OR, 32, X86_RAX,
-		   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, stop_request)));
-	x86_alu_rm(b, X86_OR, 32, X86_RAX, JCPU(exec_exit));
-	uint8_t *pending = x86_jcc32(b, X86_CC_NE, NULL);
-	x86_alu_ri(b, X86_CMP, 64, X86_R12, -0x7fffffff);
-	uint8_t *imm = x86_here(b) - 4;
-	uint8_t *over = x86_jcc32(b, X86_CC_G, NULL);
+	jit_entry_check(ctx, true, &pending, &over);
 	x86_jmp32(b, ctx->loop_head);
-	if (!b->dry)
-		ctx->budget[ctx->nbudget++] = imm;
 	jb_label(ctx, pending);
 	jb_label(ctx, over);
 	jb_writeback(ctx);
-	x86_mov_mi(b, 32, JREG(15), (int32_t)ctx->va0);
-	x86_mov_rr(b, 64, X86_RAX, X86_R12);
-	x86_mov_ri(b, 32, X86_RDX, (uint32_t)status);
-	x86_jmp32(b, ctx->epilogue);
+	jit_leave_at_start(ctx, status);
 	if (!b->dry)
 		(*jit.n_loops)++;
 	return true;
@@ -337,7 +359,6 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 	if (target == ctx->va0 && key == ctx->key) {
 		/* What a loop translation must keep cached up to here. */
 		if (__builtin_popcount(ctx->touched) <= JIT_POOL) {
-			ctx->back_edge = true;
 			ctx->loop_touched = ctx->touched;
 			ctx->loop_written = ctx->written;
 		}
@@ -1131,23 +1152,10 @@ static unsigned jit_emit(struct jit_ctx *ctx, struct jit_tb *tb, gpa_t pa, const
 	unsigned max = (key & JIT_KEY_SINGLE) || given ? 1 : JIT_MAX_INSNS, n = 0;
 	uint32_t va = va0;
 
-	/* The entry check, for every entry but the dispatcher's single steps:
-	 * leave for the dispatcher if an interrupt or a stop is pending, or if
-	 * the block does not fit in this entry's budget. */
+	/* The entry check, for every entry but the dispatcher's single steps. */
 	uint8_t *pending = NULL, *over = NULL;
-	if (!(key & JIT_KEY_SINGLE) && !given) {
-		x86_mov_rm(&ctx->b, 32, X86_RAX,
-			   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, irq_line)));
-		x86_alu_rm(&ctx->b, X86_AND, 32, X86_RAX, JCPU(irq_enable));
-		x86_alu_rm(&ctx->b, X86_OR, 32, X86_RAX,
-			   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, stop_request)));
-		pending = x86_jcc32(&ctx->b, X86_CC_NE, NULL);
-		/* over budget: r12 + length > 0, i.e. r12 > -length (imm32
-		 * forced, patched with the block's length at the end) */
-		x86_alu_ri(&ctx->b, X86_CMP, 64, X86_R12, -0x7fffffff);
-		ctx->budget[ctx->nbudget++] = x86_here(&ctx->b) - 4;
-		over = x86_jcc32(&ctx->b, X86_CC_G, NULL);
-	}
+	if (!(key & JIT_KEY_SINGLE) && !given)
+		jit_entry_check(ctx, false, &pending, &over);
 	if (preload) {
 		for (unsigned r = 0; r < 15; r++)
 			if ((preload >> r) & 1)
@@ -1192,10 +1200,7 @@ static unsigned jit_emit(struct jit_ctx *ctx, struct jit_tb *tb, gpa_t pa, const
 		/* The entry check failed: nothing ran. */
 		jb_label(ctx, pending);
 		jb_label(ctx, over);
-		x86_mov_mi(&ctx->b, 32, JREG(15), (int32_t)va0);
-		x86_mov_rr(&ctx->b, 64, X86_RAX, X86_R12);
-		x86_mov_ri(&ctx->b, 32, X86_RDX, SEM_NEXT);
-		x86_jmp32(&ctx->b, ctx->epilogue);
+		jit_leave_at_start(ctx, SEM_NEXT);
 		int32_t len = -(int32_t)n;
 		for (unsigned k = 0; k < ctx->nbudget; k++)
 			memcpy(ctx->budget[k], &len, 4);
@@ -1225,7 +1230,7 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	/* A block that branches back to its own start, using at most a pool's
 	 * worth of guest registers up to that branch: translated again as a
 	 * loop, those registers cached across iterations (jit_loop_back). */
-	if (n && ctx.back_edge) {
+	if (n && ctx.loop_touched) {
 		uint16_t touched = ctx.loop_touched, written = ctx.loop_written;
 		jit.nsites = nsites;
 		jit.nxt = nxt;

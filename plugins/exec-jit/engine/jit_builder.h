@@ -143,8 +143,9 @@ struct jit_ctx {
 	bool slot_read[JIT_SLOTS];	/* the dry pass read this slot from memory */
 	/* loops (jit_loop_back in jit.c) */
 	uint16_t touched, written;	/* guest registers cached, written */
-	bool back_edge;		/* a branch to va0 was translated, with... */
-	uint16_t loop_touched, loop_written;	/* ...these registers cached, written before it */
+	/* registers cached and written before a branch back to va0 (none: no
+	 * such branch, or one with more registers than the pool) */
+	uint16_t loop_touched, loop_written;
 	uint8_t *loop_head;	/* where an iteration starts, registers cached */
 	int8_t loop_home[15];	/* the register cache there */
 	bool loop_dirty[15];
@@ -963,6 +964,7 @@ static inline void jb_probe(struct jit_ctx *ctx, jv addr, uint32_t len, unsigned
 {
 	struct x86_buf *b = &ctx->b;
 	uint8_t *miss[3], *done = NULL;
+	/* windows map whole guest pages, 4 KiB at the least */
 	const unsigned page_shift = ctx->tlb ? ctx->tlb->page_shift : 12;
 	jv lfl = jv_c(fl);
 
