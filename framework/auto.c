@@ -105,6 +105,26 @@ static bool auto_is(const char *v)
 	return !strcmp(v, "auto");
 }
 
+/* Why auto does not take hwmirror with exec on backend sub, written into
+ * why; NULL when it may. */
+static const char *auto_hwm_refusal(const char *sub, const char *exec, const struct probe_costs *pc,
+				    char *why, size_t n)
+{
+	if (!plugins_installed(CAPTIVE_AXIS_MMU, "hwmirror"))
+		snprintf(why, n, "not installed (no mmu-hwmirror.so)");
+	else if (!strcmp(sub, "kvm"))
+		snprintf(why, n, "not implemented under kvm yet (issue 10)");
+	else if (strcmp(exec, "jit"))
+		snprintf(why, n, "installed, but with interp it measured no faster (README)");
+	else if (!(pc->segv > 0 && pc->segv <= AUTO_HWM_MAX_FAULT_NS))
+		snprintf(why, n,
+			 "installed, but a host fault costs %.1f us here (probe; it pays only at "
+			 "%.0f us or less)", pc->segv / 1000, AUTO_HWM_MAX_FAULT_NS / 1000);
+	else
+		return NULL;
+	return why;
+}
+
 int auto_resolve(struct captive_config *cfg, struct auto_report *r)
 {
 	struct probe_costs pc;
@@ -145,6 +165,7 @@ int auto_resolve(struct captive_config *cfg, struct auto_report *r)
 	static const char *const mmus[] = { "hwmirror", "softtlb" };
 	static const char *const execs[] = { "jit", "interp" };
 	const char *mmu = NULL, *exec = NULL;
+	char why[160];
 	for (int i = 0; i < 2 && !mmu; i++) {
 		if (!auto_is(cfg->strategy_mmu) && strcmp(cfg->strategy_mmu, mmus[i]))
 			continue;
@@ -156,8 +177,7 @@ int auto_resolve(struct captive_config *cfg, struct auto_report *r)
 			 * with the JIT it wins only where host faults are cheap
 			 * (plugins/mmu-hwmirror/README.md). */
 			if (auto_is(cfg->strategy_mmu) && !strcmp(mmus[i], "hwmirror") &&
-			    (!strcmp(sub, "kvm") || strcmp(execs[j], "jit") ||
-			     !(pc.segv > 0 && pc.segv <= AUTO_HWM_MAX_FAULT_NS)))
+			    auto_hwm_refusal(sub, execs[j], &pc, why, sizeof(why)))
 				continue;
 			/* jit: no code cache in the native VM yet. */
 			if (auto_is(cfg->strategy_exec) && !strcmp(execs[j], "jit") && !strcmp(sub, "kvm"))
@@ -176,23 +196,14 @@ int auto_resolve(struct captive_config *cfg, struct auto_report *r)
 		return -ENOENT;
 	}
 	if (auto_is(cfg->strategy_mmu)) {
-		char why[160];
-		if (!strcmp(sub, "kvm") && plugins_installed(CAPTIVE_AXIS_MMU, "hwmirror"))
-			snprintf(why, sizeof(why), "not implemented under kvm yet (issue 10)");
-		else if (!plugins_installed(CAPTIVE_AXIS_MMU, "hwmirror"))
-			snprintf(why, sizeof(why), "not installed (no mmu-hwmirror.so)");
-		else if (strcmp(exec, "jit"))
-			snprintf(why, sizeof(why), "installed, but with interp it measured no faster (README)");
-		else
-			snprintf(why, sizeof(why),
-				 "installed, but a host fault costs %.1f us here (probe; it pays only at "
-				 "%.0f us or less)", pc.segv / 1000, AUTO_HWM_MAX_FAULT_NS / 1000);
+		const char *no = auto_hwm_refusal(sub, exec, &pc, why, sizeof(why));
 		if (!strcmp(mmu, "hwmirror"))
 			auto_set(r, "mmu", cfg->strategy_mmu, mmu,
 				 "guest accesses become one host instruction in the JIT; a miss costs "
 				 "%.1f us here (probe)", pc.segv / 1000);
 		else
-			auto_set(r, "mmu", cfg->strategy_mmu, mmu, "hwmirror is %s: softtlb", why);
+			auto_set(r, "mmu", cfg->strategy_mmu, mmu, "hwmirror is %s: softtlb",
+				 no ? no : "installed, but has no engine build for this pair");
 	}
 	if (auto_is(cfg->strategy_exec)) {
 		if (!strcmp(exec, "jit"))
