@@ -78,6 +78,15 @@ int mmu_translate_fetch(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa
  */
 void mmu_code_page_added(gpa_t pa);
 
+/*
+ * The exec strategy holds no code decoded from the RAM page holding pa any
+ * more (its last translation went): stores to the page need not reach
+ * exec_invalidate_*() until mmu_code_page_added() names it again. A hint an
+ * mmu may use to give the page its fast stores back; an exec that does not
+ * know when a page empties (the interpreter) never calls it.
+ */
+void mmu_code_page_removed(gpa_t pa);
+
 /* log2 of the size of the mapping (12, 16, 20 or 24: page, large page,
  * section, supersection) that the last successful mmu_translate_fetch()
  * translated through, so that an exec caching fetch translations knows
@@ -93,9 +102,14 @@ int mmu_translate(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa,
  * an mmu strategy, and no mmu emits host code): a direct-mapped TLB indexed
  * by the va's page number, whose entry serves an access of size bytes with
  * flags (kind | MMU_USER) when
- *     tag[flags] == (va & (page mask | (size - 1))) | *(uint32_t *)(table + key_or_off)
+ *     tag[flags] == ((va + size - 1) & page mask) | *(uint32_t *)(table + key_or_off)
  *     and ((DACR | dmask_always) & dmask) != 0
- * and then reaches host address addend + va. Anything else goes through
+ * and then reaches host address addend + va: the page of the access's last
+ * byte is compared, so an unaligned access within the page hits and one
+ * crossing into the next page (another index) misses. Tags have the bits
+ * below the page clear, so a JIT that must fault unaligned accesses compares
+ * (va & (page mask | (size - 1))) | key instead and sends them to the
+ * helper, where the alignment check is. Anything else goes through
  * mmu_read/mmu_write, which stay the whole contract: a fast path only
  * repeats what their own hit path does, except counting the hit (an
  * increment in memory on every access cost the JIT a fifth of its speed),
@@ -125,8 +139,10 @@ bool mmu_jit_tlb(struct mmu_jit_tlb *d);
  * (exec_fault_pc) whether the faulting host PC is such an access, maps what
  * the guest's tables allow and retries it, or continues at the exec's
  * recovery address, which must redo the access through mmu_read/mmu_write
- * (with MMU_SLOW: the window has just failed it). An unaligned access goes
- * to mmu_read/mmu_write at once (the alignment checks live there).
+ * (with MMU_SLOW: the window has just failed it). An unaligned access that
+ * must fault goes to the exec's helper at once (the alignment check is
+ * there); any other goes through the window, and a page it crosses into is
+ * one more fault the mmu serves.
  */
 struct mmu_jit_window {
 	const uintptr_t *base; /* [0] privileged, [1] unprivileged */

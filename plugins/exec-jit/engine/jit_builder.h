@@ -773,12 +773,26 @@ static inline jv jb_call_faulting(struct jit_ctx *ctx, const void *fn, unsigned 
 	return jv_store(ctx, X86_RAX, 32);
 }
 
+/* Whether an unaligned access of size with B_MEM_* fl takes an alignment
+ * fault: always for B_MEM_STRICT (LDRD, LDM, exclusives), any access when
+ * SCTLR.A is set (in the block key). */
+static inline bool jb_align_faults(const struct jit_ctx *ctx, unsigned size, unsigned fl)
+{
+	return size > 1 && ((fl & B_MEM_STRICT) || (ctx->key & JIT_KEY_ALIGN));
+}
+
 /*
- * The mmu's inline fast path for an access of size bytes with flags, the
- * address zero-extended in rax: on a hit rdx holds the host base to add to
- * it; on a miss it jumps to the rel32s left in miss[0..1]. Clobbers rcx.
+ * The mmu's inline fast path for an access of size bytes with flags and
+ * B_MEM_* fl, the address zero-extended in rax: on a hit rdx holds the host
+ * base to add to it; on a miss it jumps to the rel32s left in miss[0..1].
+ * Clobbers rcx. The tag compare takes the page of the access's last byte,
+ * so an unaligned access within the page hits (a page-crossing one, whose
+ * last byte is in a page of another index, misses); where an unaligned
+ * address must fault, the address's low bits are kept in the compare
+ * instead, and the tags have them clear.
  */
-static inline void jb_tlb(struct jit_ctx *ctx, unsigned size, unsigned flags, uint8_t *miss[2])
+static inline void jb_tlb(struct jit_ctx *ctx, unsigned size, unsigned flags, unsigned fl,
+			  uint8_t *miss[2])
 {
 	const struct mmu_jit_tlb *t = ctx->tlb;
 	struct x86_buf *b = &ctx->b;
@@ -794,8 +808,14 @@ static inline void jb_tlb(struct jit_ctx *ctx, unsigned size, unsigned flags, ui
 		x86_shift_ri(b, X86_SHL, 32, X86_RCX, (uint8_t)t->entry_shift);
 	}
 	x86_alu_rr(b, X86_ADD, 64, X86_RCX, X86_R15);
-	x86_mov_rr(b, 32, X86_RDX, X86_RAX);
-	x86_alu_ri(b, X86_AND, 32, X86_RDX, (int32_t)(~((1u << t->page_shift) - 1) | (size - 1)));
+	if (jb_align_faults(ctx, size, fl) || size == 1) {
+		x86_mov_rr(b, 32, X86_RDX, X86_RAX);
+		x86_alu_ri(b, X86_AND, 32, X86_RDX,
+			   (int32_t)(~((1u << t->page_shift) - 1) | (size - 1)));
+	} else {
+		x86_lea(b, 32, X86_RDX, x86_mem(X86_RAX, (int32_t)(size - 1)));
+		x86_alu_ri(b, X86_AND, 32, X86_RDX, (int32_t)~((1u << t->page_shift) - 1));
+	}
 	x86_alu_rm(b, X86_OR, 32, X86_RDX, x86_mem(X86_R15, t->key_or_off));
 	x86_alu_rm(b, X86_CMP, 32, X86_RDX, x86_mem(X86_RCX, (int32_t)(t->tag_off + 4 * flags)));
 	miss[0] = x86_jcc32(b, X86_CC_NE, NULL);
@@ -823,7 +843,7 @@ static inline void jb_win(struct jit_ctx *ctx, unsigned size, unsigned flags, un
 	struct x86_buf *b = &ctx->b;
 
 	*miss = NULL;
-	if (size > 1 && ((fl & B_MEM_STRICT) || (ctx->key & JIT_KEY_ALIGN))) {
+	if (jb_align_faults(ctx, size, fl)) {
 		x86_test_ri(b, 32, X86_RAX, (int32_t)(size - 1));
 		*miss = x86_jcc32(b, X86_CC_NE, NULL);
 	}
@@ -867,7 +887,7 @@ static inline void jb_fast(struct jit_ctx *ctx, unsigned size, unsigned kind, un
 	unsigned flags = jb_mem_flags(ctx, kind, fl);
 
 	if (ctx->tlb) {
-		jb_tlb(ctx, size, flags, miss);
+		jb_tlb(ctx, size, flags, fl, miss);
 		return;
 	}
 	jb_win(ctx, size, flags, fl, &miss[0]);

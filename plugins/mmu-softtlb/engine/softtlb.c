@@ -7,9 +7,12 @@
  * 4 KiB pieces) and serves both privilege levels. For each access flags value
  * (kind | MMU_USER) it holds a quick tag: the lookup key on which the fast path
  * may serve that access, or STLB_TAG_INVALID. The key is
- *   va page | (size - 1 bits of va, i.e. misalignment) | ASID << 4
- * so a hit is one compare (misaligned accesses and other ASIDs never match),
- * then one DACR test, then an add. A tag is valid only when a client domain
+ *   page of the access's last byte (va + size - 1) | ASID << 4
+ * so a hit is one compare (page-crossing accesses, whose last byte lies in a
+ * page of another index, and other ASIDs never match), then one DACR test,
+ * then an add; an unaligned access within a page hits (alignment faults are
+ * the caller's: a JIT that must raise them puts va's low bits in its key,
+ * which the tags never have). A tag is valid only when a client domain
  * allows the access and the page is RAM, and for writes when the page holds no
  * code; everything else (device pages, manager domains, code pages, global
  * entries filled under another ASID, page-crossing accesses) goes to the slow
@@ -25,10 +28,13 @@
  * from (mmu_translate_fetch, or mmu_read with MMU_FETCH); from then on no
  * entry for it has a write tag, so every store to it takes the slow path,
  * which calls exec_invalidate_range() when exec_page_has_code() says so. Fetch
- * tags exist only on code pages. The mark is sticky (exec.h has no hook that
- * tells us a page lost its code), which is cheap for guests that keep code and
- * data on separate pages, as Linux does. The exec strategy must not decode
- * from a page whose host pointer it did not get from this MMU's fetch paths.
+ * tags exist only on code pages. The mark goes when the exec says the page's
+ * last translation went (mmu_code_page_removed: Linux reuses page frames of
+ * freed code for data, and every store to such a page took the slow path for
+ * good before); entries keep their withdrawn write tags until a store reaches
+ * the slow path through them, which rebuilds them. The exec strategy must not
+ * decode from a page whose host pointer it did not get from this MMU's fetch
+ * paths.
  *
  * One guest CPU: the TLB is a single static table.
  */
@@ -97,7 +103,7 @@ static inline struct stlb_entry *stlb_slot(gva_t va)
 static inline bool stlb_fast(const struct arm_cpu *cpu, const struct stlb_entry *e, gva_t va,
 			     unsigned size, unsigned flags)
 {
-	uint32_t key = (va & (STLB_PAGE_MASK | (size - 1u))) | stlb.asid_key;
+	uint32_t key = ((va + size - 1u) & STLB_PAGE_MASK) | stlb.asid_key;
 	return __builtin_expect(e->tag[flags & 7u] == key, 1) &&
 	       __builtin_expect((((uint64_t)cpu->cp15.dacr | STLB_DMASK_FLAT) & e->dmask) != 0, 1);
 }
@@ -204,6 +210,14 @@ void mmu_code_page_added(gpa_t pa)
 		stlb_mark_code(pa & ~(gpa_t)(STLB_PAGE_SIZE - 1u));
 }
 
+void mmu_code_page_removed(gpa_t pa)
+{
+	if (!engine_pa_is_ram(pa))
+		return;
+	uint64_t i = stlb_code_index(pa);
+	stlb.code[i >> 6] &= ~(1ull << (i & 63u));
+}
+
 /* True when e holds a translation of va usable under the current ASID. */
 static bool stlb_match(const struct stlb_entry *e, gva_t va)
 {
@@ -253,7 +267,11 @@ static int stlb_resolve(struct arm_cpu *cpu, gva_t va, unsigned flags, struct st
 	struct stlb_entry *e = stlb_slot(va);
 	if (stlb_match(e, va)) {
 		stlb_count_hit();
-		if ((e->vpage & STLB_ASID_MASK) != stlb.asid)
+		/* A global entry last tagged under another ASID; or one whose
+		 * write tags went with code its page no longer holds. */
+		if ((e->vpage & STLB_ASID_MASK) != stlb.asid ||
+		    ((flags & MMU_KIND_MASK) == MMU_WRITE && e->tag[flags & 7u] == STLB_TAG_INVALID &&
+		     (e->flags & STLB_RAM) && !stlb_is_code(e->pa)))
 			stlb_set_tags(e);
 	} else {
 		int rc = stlb_fill(cpu, e, va, flags, fault);
