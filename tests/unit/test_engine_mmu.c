@@ -513,6 +513,46 @@ START_TEST(test_store_to_fetched_page)
 }
 END_TEST
 
+/* Whether a TLB fast path (mmu_jit_tlb) would serve a store to va now. */
+static bool fast_store(const struct mmu_jit_tlb *t, uint32_t va)
+{
+	uintptr_t e = t->table + (((va >> t->page_shift) & ((1u << t->index_bits) - 1u))
+				  << t->entry_shift);
+	uint32_t key = (va & ~((1u << t->page_shift) - 1u)) |
+		       *(const uint32_t *)(t->table + (intptr_t)t->key_or_off);
+	return *(const uint32_t *)(e + t->tag_off + 4u * MMU_WRITE) == key;
+}
+
+/* A page that stops holding code gets its fast stores back (at its next
+ * slow store), and loses them again when it holds code again; stores in
+ * between still land. */
+START_TEST(test_code_page_removed)
+{
+	map_page(0x00300000u, small(DATA, AP_ALL_RW, 0));
+	gpa_t pa;
+	const uint8_t *host;
+	struct arm_fault f;
+	ck_assert_int_eq(mmu_translate_fetch(&cpu, 0x00300040u, 0, &pa, &host, &f), 0);
+	mmu_code_page_added(DATA);
+	struct mmu_jit_tlb t;
+	bool tlb = mmu_jit_tlb(&t);
+	wr(0x00300040u, 4, 1, 0);
+	if (tlb)
+		ck_assert(!fast_store(&t, 0x00300040u));
+	mmu_code_page_removed(DATA);
+	wr(0x00300044u, 4, 2, 0);
+	if (tlb)
+		ck_assert(fast_store(&t, 0x00300040u));
+	mmu_code_page_added(DATA);
+	if (tlb)
+		ck_assert(!fast_store(&t, 0x00300040u));
+	wr(0x00300048u, 4, 3, 0);
+	ck_assert_uint_eq(get(DATA + 0x40u), 1);
+	ck_assert_uint_eq(get(DATA + 0x44u), 2);
+	ck_assert_uint_eq(get(DATA + 0x48u), 3);
+}
+END_TEST
+
 START_TEST(test_probe)
 {
 	map_page(0x00500000u, small(DATA, AP_ALL_RW, 0));
@@ -749,6 +789,7 @@ static Suite *mmu_suite(void)
 	tcase_add_test(tc, test_device_page);
 	tcase_add_test(tc, test_translate_fetch);
 	tcase_add_test(tc, test_store_to_fetched_page);
+	tcase_add_test(tc, test_code_page_removed);
 	tcase_add_test(tc, test_probe);
 	tcase_add_test(tc, test_mmu_enable_takes_effect);
 	tcase_add_test(tc, test_access_flag);

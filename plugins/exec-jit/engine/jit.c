@@ -50,10 +50,10 @@
 #define JIT_PAGE_SHIFT 12
 #define JIT_PAGE_SIZE (1u << JIT_PAGE_SHIFT)
 #define JIT_PHYS_PAGES (1u << (32 - JIT_PAGE_SHIFT))
-#define JIT_CODE_BYTES (64u << 20)
+#define JIT_CODE_BYTES (256u << 20)
 #define JIT_BLOCK_MAX_BYTES (64u << 10)	/* room kept free for one translation */
-#define JIT_TBS 65536
-#define JIT_HASH 262144		/* buckets of the block and page hashes */
+#define JIT_TBS 262144
+#define JIT_HASH 524288		/* buckets of the block and page hashes */
 #define JIT_JC 65536			/* the dispatcher's lookup cache */
 #define JIT_MAX_INSNS 128
 #define JIT_STUB_BYTES 512		/* entry, epilogue and lookup stubs */
@@ -63,7 +63,7 @@
 
 #define JIT_SITES (4 * JIT_TBS)	/* chainable exits */
 /* Window accesses that may fault (hwmirror): more than 8 bytes of code each. */
-#define JIT_XT (1u << 20)
+#define JIT_XT (1u << 22)
 #define JIT_XT_BLOCK (JIT_BLOCK_MAX_BYTES / 8)
 /* Instructions whose accesses go straight to the helpers (jit_site_slow). */
 #define JIT_SLOW 8192
@@ -207,6 +207,14 @@ static struct jit_jc *jit_jc_at(uint32_t va, uint32_t key)
 	return &jit.jc[((va >> 1) ^ (key << 4)) % JIT_JC];
 }
 
+/* The page numbered pn holds no translation any more: the mmu may give its
+ * stores their fast path back. */
+static void jit_page_emptied(uint64_t pn)
+{
+	jit_code_bitmap[pn >> 3] &= (uint8_t)~(1u << (pn & 7));
+	mmu_code_page_removed((gpa_t)pn << JIT_PAGE_SHIFT);
+}
+
 /* Empty the code cache; the lookup cache with it, as block slots are reused. */
 static void jit_flush(void)
 {
@@ -216,7 +224,10 @@ static void jit_flush(void)
 	}
 	memset(jit.hash, 0, sizeof(jit.hash));
 	memset(jit.page_hash, 0, sizeof(jit.page_hash));
-	memset(jit_code_bitmap, 0, sizeof(jit_code_bitmap));
+	for (uint64_t byte = 0; byte < JIT_PHYS_PAGES / 8; byte++)
+		for (unsigned bit = 0; jit_code_bitmap[byte]; bit++)
+			if ((jit_code_bitmap[byte] >> bit) & 1)
+				jit_page_emptied(byte * 8 + bit);
 	jit.ntb = 0;
 	jit.nsites = 0;
 	jit.nxt = 0;
@@ -225,18 +236,20 @@ static void jit_flush(void)
 }
 
 /* Unlink from the lookup hash every block of the page that overlaps
- * [off, off + len) (all of them for len 0). */
+ * [off, off + len) (all of them for len 0); a page left without blocks
+ * is no longer a code page. */
 static void jit_drop(gpa_t pa, uint32_t len)
 {
 	gpa_t page = pa & ~(gpa_t)(JIT_PAGE_SIZE - 1);
 	struct jit_tb **pp = &jit.page_hash[jit_page_hash(page)];
-	bool any = false;
+	bool any = false, kept = false;
 
 	while (*pp) {
 		struct jit_tb *tb = *pp;
-		bool hit = (tb->pa & ~(gpa_t)(JIT_PAGE_SIZE - 1)) == page &&
-			   (!len || (tb->pa < pa + len && pa < tb->pa + tb->bytes));
+		bool same = (tb->pa & ~(gpa_t)(JIT_PAGE_SIZE - 1)) == page;
+		bool hit = same && (!len || (tb->pa < pa + len && pa < tb->pa + tb->bytes));
 		if (!hit) {
+			kept |= same;
 			pp = &tb->pnext;
 			continue;
 		}
@@ -261,6 +274,8 @@ static void jit_drop(gpa_t pa, uint32_t len)
 		tb->nin = 0;
 		any = true;
 	}
+	if (!kept && exec_page_has_code(page))
+		jit_page_emptied(page >> JIT_PAGE_SHIFT);
 	if (any) {
 		/* It may be the block running now, or one it is chained to:
 		 * leave translated code after this instruction. */
@@ -427,10 +442,6 @@ static void jit_jc_mark(const struct arm_cpu *cpu, uint32_t va, unsigned span)
 
 void exec_invalidate_page(gpa_t pa)
 {
-	uint64_t pn = pa >> JIT_PAGE_SHIFT;
-
-	if (pn < JIT_PHYS_PAGES)
-		jit_code_bitmap[pn >> 3] &= (uint8_t)~(1u << (pn & 7));
 	jit_drop(pa, 0);
 }
 

@@ -1008,6 +1008,14 @@ void mmu_code_page_added(gpa_t pa)
 		hwm_mark_code(page);
 }
 
+/* hwmirror takes a page's code mark away itself, at the first store that
+ * drops its code (hwm_after_store); a page whose code went another way
+ * stays read-only until that store, one fault later. */
+void mmu_code_page_removed(gpa_t pa)
+{
+	(void)pa;
+}
+
 int mmu_translate(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa,
 		  struct arm_fault *fault)
 {
