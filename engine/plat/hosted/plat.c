@@ -31,21 +31,38 @@ int plat_mmio(gpa_t pa, unsigned size, uint32_t *val, bool write)
 	return io->status;
 }
 
-/* mmap(NULL, size, RWX, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), by system call:
- * the hosted engine links no libc. */
-void *plat_code_alloc(size_t size)
+static long plat_syscall6(long nr, long a, long b, long c, long d, long e, long f)
 {
-	register long r10 __asm__("r10") = 0x22; /* MAP_PRIVATE | MAP_ANONYMOUS */
-	register long r8 __asm__("r8") = -1;
-	register long r9 __asm__("r9") = 0;
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = f;
 	long ret;
 
 	__asm__ volatile("syscall"
 			 : "=a"(ret)
-			 : "a"(9L /* SYS_mmap */), "D"(0L), "S"(size), "d"(7L /* RWX */), "r"(r10),
-			   "r"(r8), "r"(r9)
+			 : "a"(nr), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
 			 : "rcx", "r11", "memory");
-	return (unsigned long)ret > -4096ul ? NULL : (void *)ret;
+	return ret;
+}
+
+/*
+ * mmap(NULL, size, RWX, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), by system call
+ * (the hosted engine links no libc), 2 MiB aligned and advised
+ * MADV_HUGEPAGE: code is written once into fresh memory, and on a nested
+ * host the first touch of each 4 KiB page costs ~11 us (a boot plus a
+ * fork-heavy workload writes ~250 MiB of code, ~0.7 s of faults); where the
+ * host has transparent huge pages one fault covers 2 MiB.
+ */
+void *plat_code_alloc(size_t size)
+{
+	const size_t huge = 2ul << 20;
+	long ret = plat_syscall6(9 /* SYS_mmap */, 0, (long)(size + huge), 7 /* RWX */,
+				 0x22 /* MAP_PRIVATE | MAP_ANONYMOUS */, -1, 0);
+	if ((unsigned long)ret > -4096ul)
+		return NULL;
+	uintptr_t p = ((uintptr_t)ret + huge - 1) & ~(huge - 1);
+	plat_syscall6(28 /* SYS_madvise */, (long)p, (long)size, 14 /* MADV_HUGEPAGE */, 0, 0, 0);
+	return (void *)p;
 }
 
 _Noreturn void plat_finish(int reason)
