@@ -43,3 +43,46 @@ mmu_user_access:
 	svc	#0
 	pop	{r4-r11, pc}
 	.size mmu_user_access, . - mmu_user_access
+
+/*
+ * Position-independent code that mmu.c copies into its code page, which is
+ * mapped at two virtual addresses: entered with r0 = its own address, it
+ * returns what its pc-relative values say about where it runs, so it must
+ * return the same at both (translations shared between the mappings of one
+ * physical page must not keep the first one's addresses):
+ *   bits 0-7   adr of its start, minus the entry address (0)
+ *   bits 8-15  BL's return address, minus the entry address
+ *   bits 16-23 a literal loaded pc-relative (0x5A)
+ *   bit 24     set after a jump through add pc, pc, ... (a computed branch)
+ */
+	.global alias_code
+	.global alias_ret
+	.global alias_code_end
+	.type alias_code, %function
+alias_code:
+	push	{r4-r6, lr}
+	mov	r4, r0
+	adr	r1, alias_code
+	sub	r1, r1, r4
+	bl	alias_leaf
+alias_ret:
+	sub	r2, r2, r4
+	ldr	r3, alias_lit
+	mov	r5, #1
+	mov	r6, #0
+	add	pc, pc, r5, lsl #2
+	nop
+	b	alias_out
+	mov	r6, #1
+alias_out:
+	add	r0, r1, r2, lsl #8
+	orr	r0, r0, r3, lsl #16
+	orr	r0, r0, r6, lsl #24
+	pop	{r4-r6, pc}
+alias_leaf:
+	mov	r2, lr
+	bx	lr
+alias_lit:
+	.word	0x5A
+alias_code_end:
+	.size alias_code, . - alias_code

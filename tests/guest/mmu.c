@@ -26,6 +26,7 @@
 #define VA_UNMAPPED (TEST_VA + 0x23000)
 #define VA_USER_RO (TEST_VA + 0x24000)
 #define VA_EXEC (TEST_VA + 0x30000)
+#define VA_EXEC2 (TEST_VA + 0x31000) /* the same code page again */
 #define VA_ASID (TEST_VA + 0x40000)
 /* A section in domain 1, and a section with no mapping at all. */
 #define VA_DOMAIN1 0x90000000u
@@ -48,6 +49,9 @@ static uint32_t large_buf[16384] __attribute__((aligned(65536)));
 uint32_t mmu_call(uint32_t addr);
 uint32_t mmu_user_access(uint32_t addr, uint32_t write);
 extern const uint32_t mmu_call_recover[];
+extern const uint32_t alias_code[], alias_ret[], alias_code_end[];
+/* Where mmu.c puts alias_code in the code page. */
+#define ALIAS_OFF 0x100u
 
 static volatile uint32_t dabt_count, pabt_count;
 
@@ -192,6 +196,7 @@ static void build_tables(void)
 	l2_test[(VA_PRIV >> 12) & 0xFF] = small_page(page_a, AP_PRIV_RW, 0);
 	l2_test[(VA_USER_RO >> 12) & 0xFF] = small_page(page_b, AP_USER_RO, 0);
 	l2_test[(VA_EXEC >> 12) & 0xFF] = small_page(page_code, AP_FULL, 0);
+	l2_test[(VA_EXEC2 >> 12) & 0xFF] = small_page(page_code, AP_FULL, 0);
 	l2_test[(VA_ASID >> 12) & 0xFF] = small_page(page_a, AP_FULL, L2_NG);
 
 	/* The last page of the address space and the first, for the wrap. */
@@ -211,14 +216,17 @@ static void build_tables(void)
 	/* A routine for the code pages: mov r0, #0x5A; bx lr. */
 	page_code[0] = 0xE3A0005Au;
 	page_code[1] = 0xE12FFF1Eu;
+	memcpy((uint8_t *)page_code + ALIAS_OFF, alias_code,
+	       (uint32_t)alias_code_end - (uint32_t)alias_code);
 	/* Make the new code visible to instruction fetch. */
-	__asm__ volatile("mcr p15, 0, %0, c7, c11, 1\n\t"
-			 "dsb\n\t"
-			 "mcr p15, 0, %1, c7, c5, 0\n\t"
-			 "mcr p15, 0, %1, c7, c5, 6\n\t"
+	for (i = 0; i < 1024; i += 8)
+		__asm__ volatile("mcr p15, 0, %0, c7, c11, 1" : : "r"(&page_code[i]) : "memory");
+	__asm__ volatile("dsb\n\t"
+			 "mcr p15, 0, %0, c7, c5, 0\n\t"
+			 "mcr p15, 0, %0, c7, c5, 6\n\t"
 			 "dsb\n\tisb"
 			 :
-			 : "r"(page_code), "r"(0)
+			 : "r"(0)
 			 : "memory");
 
 	*(volatile uint32_t *)(PA_DOMAIN1 + 0x10) = 0xD0D0D0D0u;
@@ -264,6 +272,12 @@ static void test_mappings(void)
 	page_b[4] = 0xBBBB0004u;
 	v = mmu_call(VA_EXEC);
 	rt_check("code runs from a mapped page", v, 0x5A);
+	/* One physical code page at two addresses, each run twice. */
+	uint32_t want = ((uint32_t)alias_ret - (uint32_t)alias_code) << 8 | 0x5Au << 16 | 1u << 24;
+	rt_check("pc-relative values at the first alias", mmu_call(VA_EXEC + ALIAS_OFF), want);
+	rt_check("pc-relative values at the second alias", mmu_call(VA_EXEC2 + ALIAS_OFF), want);
+	rt_check("pc-relative values at the first alias again", mmu_call(VA_EXEC + ALIAS_OFF), want);
+	rt_check("pc-relative values at the second alias again", mmu_call(VA_EXEC2 + ALIAS_OFF), want);
 }
 
 static void test_remap(void)

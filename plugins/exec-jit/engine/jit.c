@@ -57,9 +57,9 @@
 #define JIT_JC 65536			/* the dispatcher's lookup cache */
 #define JIT_MAX_INSNS 128
 #define JIT_STUB_BYTES 512		/* entry, epilogue and lookup stubs */
-/* The frame: slots plus the 8 bytes that realign rsp after six pushes,
- * which hold the entry's budget (JIT_BUDGET_SLOT). */
-#define JIT_FRAME (8 * JIT_SLOTS + 8)
+/* The frame: slots, the entry's budget (JIT_BUDGET_SLOT) and delta
+ * (JIT_DELTA_SLOT), and 8 bytes that realign rsp after six pushes. */
+#define JIT_FRAME (8 * JIT_SLOTS + 24)
 
 #define JIT_SITES (4 * JIT_TBS)	/* chainable exits */
 /* Window accesses that may fault (hwmirror): more than 8 bytes of code each. */
@@ -76,7 +76,8 @@
 
 struct jit_tb {
 	gpa_t pa;
-	uint32_t va;		/* translated code embeds its addresses */
+	uint32_t base;		/* the address it was translated at (JV_PCREL) */
+	uint32_t va;		/* the first it ran at: its name in logs */
 	uint32_t key;
 	uint32_t bytes;		/* guest bytes covered from pa */
 	uint16_t ninsn;
@@ -102,7 +103,8 @@ struct jit_site {
 
 struct jit_jc {
 	uint32_t va, key, epoch, dacr;	/* va JIT_JC_NONE: empty */
-	struct jit_tb *tb;
+	uint32_t delta;			/* va - tb->base */
+	struct jit_tb *tb;		/* only if live: dropped blocks stay */
 };
 
 /* The side table of window accesses: host offsets from jit.code, in the
@@ -259,13 +261,9 @@ static void jit_drop(gpa_t pa, uint32_t len)
 			hp = &(*hp)->hnext;
 		if (*hp)
 			*hp = tb->hnext;
+		/* The lookup cache may hold it at any address its page is
+		 * mapped at: its hits check live. */
 		tb->live = false;
-		/* The lookup cache holds a block only at its own va and key. */
-		struct jit_jc *jc = jit_jc_at(tb->va, tb->key);
-		if (jc->tb == tb) {
-			jc->va = JIT_JC_NONE;
-			jc->tb = NULL;
-		}
 		/* Jumps chained into it go back to their stubs. */
 		for (unsigned k = 0; k < tb->nin; k++) {
 			struct jit_site *site = &jit.sites[tb->in[k]];
@@ -314,7 +312,7 @@ static void jit_entry_check(struct jit_ctx *ctx, bool exec_exit, uint8_t **pendi
  * counting what ran. */
 static void jit_leave_at_start(struct jit_ctx *ctx, int status)
 {
-	x86_mov_mi(&ctx->b, 32, JREG(15), (int32_t)ctx->va0);
+	jb_set_pc(ctx, ctx->va0);
 	x86_mov_rr(&ctx->b, 64, X86_RAX, X86_R12);
 	x86_mov_ri(&ctx->b, 32, X86_RDX, (uint32_t)status);
 	x86_jmp32(&ctx->b, ctx->epilogue);
@@ -361,7 +359,7 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 	bool other_page = (target ^ ctx->pc) & ~(JIT_PAGE_SIZE - 1);
 	if ((ctx->key & JIT_KEY_SINGLE) || other_page || target == ctx->pc ||
 	    jit.nsites == JIT_SITES || !ctx->tb) {
-		x86_mov_mi(b, 32, JREG(15), (int32_t)target);
+		jb_set_pc(ctx, target);
 		/* Another page: its translation may change under the same
 		 * address, so the inline lookup (which checks the fetch
 		 * translation) finds the block, not a patched jump. */
@@ -387,7 +385,7 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 	site->stub = x86_here(b);
 	if (!b->dry)
 		x86_patch_rel32(site->jmp, site->stub);
-	x86_mov_mi(b, 32, JREG(15), (int32_t)target);
+	jb_set_pc(ctx, target);
 	x86_mov_rr(b, 64, X86_RAX, X86_R12);
 	x86_mov_ri(b, 32, X86_RDX, (uint32_t)status | ((jit.nsites + 1) << 8));
 	x86_jmp32(b, ctx->epilogue);
@@ -989,7 +987,7 @@ static bool jit_insn_pass(struct jit_ctx *ctx, struct arm_insn *in, unsigned ind
 		/* The store removed this block: leave before the next instruction. */
 		x86_alu_mi(&ctx->b, X86_CMP, 32, JCPU(exec_exit), 0);
 		uint8_t *ok = x86_jcc32(&ctx->b, X86_CC_E, NULL);
-		x86_mov_mi(&ctx->b, 32, JREG(15), (int32_t)ctx->next_pc);
+		jb_set_pc(ctx, ctx->next_pc);
 		jb_exit(ctx, SEM_NEXT);
 		jb_label(ctx, ok);
 	}
@@ -1001,7 +999,7 @@ static bool jit_insn_pass(struct jit_ctx *ctx, struct arm_insn *in, unsigned ind
 		x86_mov_ri(&ctx->b, 64, X86_RCX, (uint64_t)(uintptr_t)&sh->stop_request);
 		x86_alu_rm(&ctx->b, X86_OR, 32, X86_RAX, x86_mem(X86_RCX, 0));
 		uint8_t *ok = x86_jcc32(&ctx->b, X86_CC_E, NULL);
-		x86_mov_mi(&ctx->b, 32, JREG(15), (int32_t)ctx->next_pc);
+		jb_set_pc(ctx, ctx->next_pc);
 		jb_exit(ctx, SEM_NEXT);
 		jb_label(ctx, ok);
 	}
@@ -1042,6 +1040,7 @@ static void jit_emit_stubs(void)
 	x86_alu_rr(&b, X86_XOR, 32, X86_R12, X86_R12);
 	x86_alu_rr(&b, X86_SUB, 64, X86_R12, X86_RDX);
 	x86_mov_mr(&b, 64, x86_mem(X86_RSP, JIT_BUDGET_SLOT), X86_RDX);
+	x86_mov_mr(&b, 32, x86_mem(X86_RSP, JIT_DELTA_SLOT), X86_RCX);
 	x86_mov_ri(&b, 64, X86_R14, (uint64_t)(uintptr_t)eng.sh);
 	x86_mov_ri(&b, 64, X86_R15,
 		   jit.has_tlb ? (uint64_t)jit.tlb.table :
@@ -1059,9 +1058,10 @@ static void jit_emit_stubs(void)
 	 * block just left and edx = its key's USER and BE bits: the
 	 * dispatcher's lookup cache (jit_lookup) probed inline. A hit is an
 	 * entry the dispatcher filled under the same fetch translation
-	 * (xlat_epoch, DACR; the key holds the privilege); entries of dropped
-	 * blocks are emptied, so a hit is live: jump into it (its entry check
-	 * comes first). Otherwise leave for the dispatcher with SEM_BRANCH.
+	 * (xlat_epoch, DACR; the key holds the privilege) for a block still
+	 * live (a dropped one may sit at several addresses): set the frame's
+	 * delta for that address and jump into it (its entry check comes
+	 * first). Otherwise leave for the dispatcher with SEM_BRANCH.
 	 */
 	jit.lookup = x86_here(&b);
 	x86_mov_rm(&b, 32, X86_RAX, JCPU(cpsr));
@@ -1078,7 +1078,7 @@ static void jit_emit_stubs(void)
 	x86_imul_rri(&b, 64, X86_RCX, X86_RCX, (int32_t)sizeof(struct jit_jc));
 	x86_mov_ri(&b, 64, X86_RSI, (uint64_t)(uintptr_t)jit.jc);
 	x86_alu_rr(&b, X86_ADD, 64, X86_RCX, X86_RSI);
-	uint8_t *miss[4];
+	uint8_t *miss[5];
 	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, va)));
 	miss[0] = x86_jcc32(&b, X86_CC_NE, NULL);
 	x86_alu_rm(&b, X86_CMP, 32, X86_RDX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, key)));
@@ -1089,10 +1089,14 @@ static void jit_emit_stubs(void)
 	x86_mov_rm(&b, 32, X86_RAX, JCPU(cp15.dacr));
 	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, dacr)));
 	miss[3] = x86_jcc32(&b, X86_CC_NE, NULL);
+	x86_mov_rm(&b, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, delta)));
 	x86_mov_rm(&b, 64, X86_RCX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, tb)));
+	x86_alu_mi(&b, X86_CMP, 8, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_tb, live)), 0);
+	miss[4] = x86_jcc32(&b, X86_CC_E, NULL);
+	x86_mov_mr(&b, 32, x86_mem(X86_RSP, JIT_DELTA_SLOT), X86_RAX);
 	x86_unop_m(&b, X86_INC, 64, x86_mem(X86_R14, jit_counter_disp(jit.n_lookup_hit)));
 	x86_jmp_m(&b, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_tb, code)));
-	for (unsigned k = 0; k < 4; k++)
+	for (unsigned k = 0; k < 5; k++)
 		x86_patch_rel32(miss[k], x86_here(&b));
 	x86_unop_m(&b, X86_INC, 64, x86_mem(X86_R14, jit_counter_disp(jit.n_lookup_miss)));
 	x86_mov_rr(&b, 64, X86_RAX, X86_R12);
@@ -1227,10 +1231,13 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 		jit_flush();
 	struct jit_tb *tb = &jit_tbs[jit.ntb++];
 	const unsigned nsites = jit.nsites, nxt = jit.nxt;
-	struct jit_ctx ctx = jit_ctx_for(tb, va, key, cache);
-	const uint32_t va0 = va;
+	/* A cached block is translated as if at its physical address, and runs
+	 * wherever its page is mapped (JV_PCREL); a one-off at its own. */
+	const uint32_t va0 = cache ? (uint32_t)pa : va;
+	struct jit_ctx ctx = jit_ctx_for(tb, va0, key, cache);
 
 	tb->pa = pa;
+	tb->base = va0;
 	tb->va = va;
 	tb->key = key;
 	tb->code = jit.code_next;
@@ -1245,7 +1252,7 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 		uint16_t touched = ctx.loop_touched, written = ctx.loop_written;
 		jit.nsites = nsites;
 		jit.nxt = nxt;
-		ctx = jit_ctx_for(tb, va, key, cache);
+		ctx = jit_ctx_for(tb, va0, key, cache);
 		n = jit_emit(&ctx, tb, pa, page_host, given, touched, written);
 	}
 	if (n == 0)
@@ -1278,11 +1285,11 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	return tb;
 }
 
-static struct jit_tb *jit_find(gpa_t pa, uint32_t va, uint32_t key)
+static struct jit_tb *jit_find(gpa_t pa, uint32_t key)
 {
 	struct jit_tb *tb = jit.hash[jit_hash(pa, key)];
 
-	while (tb && (tb->pa != pa || tb->va != va || tb->key != key))
+	while (tb && (tb->pa != pa || tb->key != key))
 		tb = tb->hnext;
 	return tb;
 }
@@ -1349,7 +1356,7 @@ static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulte
 	*faulted = false;
 	/* A dropped block leaves the cache (jit_drop), a flush empties it. */
 	if (jc->va == va && jc->key == key && jc->epoch == cpu->xlat_epoch &&
-	    jc->dacr == cpu->cp15.dacr)
+	    jc->dacr == cpu->cp15.dacr && jc->tb->live)
 		return jc->tb;
 	if (mmu_translate_fetch(cpu, va, MMU_FETCH | cpu->mem_user, &pa, &host, &f)) {
 		arm_prefetch_abort(cpu, &f, va);
@@ -1375,7 +1382,7 @@ static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulte
 		return jit_translate(va, pa, NULL, key, &in, false);
 	}
 	unsigned span = mmu_fetch_span_log2();
-	struct jit_tb *tb = jit_find(pa, va, key);
+	struct jit_tb *tb = jit_find(pa, key);
 	if (!tb) {
 		/* The page may have lost its code (and the mmu its write
 		 * tracking with it) since the fetch translation: say so first. */
@@ -1388,6 +1395,7 @@ static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulte
 	jc->key = key;
 	jc->epoch = cpu->xlat_epoch;
 	jc->dacr = cpu->cp15.dacr;
+	jc->delta = va - tb->base;
 	jc->tb = tb;
 	return tb;
 fault:
@@ -1401,15 +1409,18 @@ struct jit_ret {
 	uint64_t status;	/* enum sem_end | (chain site + 1) << 8 */
 };
 
-typedef struct jit_ret (*jit_entry_fn)(struct arm_cpu *cpu, const void *code, uint64_t budget);
+typedef struct jit_ret (*jit_entry_fn)(struct arm_cpu *cpu, const void *code, uint64_t budget,
+				       uint32_t delta);
 
 /* The block just left through chain site s for tb: make the jump go
- * straight to tb from now on, when tb is what that exit always leads to. */
-static void jit_link(uint32_t s, struct jit_tb *tb, uint32_t va)
+ * straight to tb from now on, when tb is what that exit always leads to
+ * (the site's target is an address as its block was translated, and both
+ * blocks are of one page, translated at their physical addresses). */
+static void jit_link(uint32_t s, struct jit_tb *tb)
 {
 	struct jit_site *site = &jit.sites[s];
 
-	if (!tb->live || !site->owner->live || tb->key != site->key || site->target != va ||
+	if (!tb->live || !site->owner->live || tb->key != site->key || site->target != tb->base ||
 	    ((tb->pa ^ site->owner->pa) & ~(gpa_t)(JIT_PAGE_SIZE - 1)) || tb->nin == JIT_IN)
 		return;
 	if (x86_patch_jmp_atomic(site->jmp, tb->code)) {
@@ -1459,15 +1470,16 @@ int exec_run(struct arm_cpu *cpu)
 		if (!tb)
 			jit_fail("no block at a fetchable address");
 		if (site && !(key & JIT_KEY_SINGLE))
-			jit_link(site - 1, tb, cpu->r[15]);
+			jit_link(site - 1, tb);
 		cpu->exec_exit = 0;
 		uint64_t budget = limit - done < JIT_CHAIN_BUDGET ? limit - done : JIT_CHAIN_BUDGET;
-		struct jit_ret ret = enter(cpu, tb->code, budget);
+		const uint32_t delta = cpu->r[15] - tb->base;
+		struct jit_ret ret = enter(cpu, tb->code, budget, delta);
 		int r = (int)(ret.status & 0xff);
 		site = (uint32_t)(ret.status >> 8);
 		done += ret.count;
 		if (r == SEM_BRANCH)
-			hung = tb->self_loop && cpu->r[15] == tb->self_pc &&
+			hung = tb->self_loop && cpu->r[15] == tb->self_pc + delta &&
 			       (cpu->cpsr & (CPSR_I | CPSR_F)) == (CPSR_I | CPSR_F);
 		else if (r == SEM_WFI)
 			jit_wfi(sh);

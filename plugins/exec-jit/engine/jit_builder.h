@@ -10,7 +10,15 @@
  *             while such a value is still held, B_W first copies the old
  *             value to a frame slot that the stale version then reads;
  *   JV_SLOT   a frame slot (8 bytes at [rsp + 8 * n], `off` 0 or 4 so that
- *             B_LO/B_HI of a 64-bit value cost nothing).
+ *             B_LO/B_HI of a 64-bit value cost nothing);
+ *   JV_PCREL  an address in the block's code, c as the block was translated:
+ *             translations are shared by every virtual address their
+ *             physical page is mapped at (a block is translated as if at its
+ *             physical address), and at run time the value is c plus the
+ *             entry's delta (virtual - translated address of the page, a
+ *             multiple of 4 KiB, in the frame at JIT_DELTA_SLOT). Adding a
+ *             constant, and an AND or OR that leaves bits 12 and up alone,
+ *             fold; anything else first makes it a slot (jv_flat).
  * Values never live across instructions: the slots are reused from the
  * next instruction on. Each instruction is emitted twice (jit.c, jit_insn):
  * the first, dry pass notes which slots are ever read back from memory, and
@@ -52,14 +60,14 @@
 #include "arm/vfp.h"
 #include "x86_emit.h"
 
-enum { JV_CONST, JV_GREG, JV_SLOT };
+enum { JV_CONST, JV_GREG, JV_SLOT, JV_PCREL };
 
 typedef struct {
 	uint8_t k;
 	uint8_t ver;	/* JV_GREG: the register's version when it was read */
 	uint8_t off;	/* JV_SLOT: byte offset in the slot (B_HI) */
 	uint16_t n;	/* register or slot number */
-	uint64_t c;	/* JV_CONST */
+	uint64_t c;	/* JV_CONST, JV_PCREL */
 } jv;
 
 typedef jv b_val;
@@ -67,6 +75,7 @@ typedef jv b_val64;
 
 #define JIT_SLOTS 160		/* frame slots per instruction */
 #define JIT_BUDGET_SLOT (8 * JIT_SLOTS)	/* rsp offset of the entry's budget */
+#define JIT_DELTA_SLOT (JIT_BUDGET_SLOT + 8)	/* and of its delta (JV_PCREL) */
 #define JIT_IF_DEPTH 4
 #define JIT_PATCHES 64
 #define JIT_GREG_VERS 4
@@ -168,6 +177,12 @@ static inline jv jv_c(uint64_t c)
 	return (jv){ .k = JV_CONST, .c = c };
 }
 
+/* The address of this instruction plus off, as a value (JV_PCREL). */
+static inline jv jb_pc(const struct jit_ctx *ctx, uint32_t off)
+{
+	return (jv){ .k = JV_PCREL, .c = (uint32_t)(ctx->pc + off) };
+}
+
 static inline jv jv_slot(struct jit_ctx *ctx)
 {
 	if (ctx->nslots == JIT_SLOTS)
@@ -195,6 +210,8 @@ static inline struct x86_mem jv_mem(struct jit_ctx *ctx, jv v)
 {
 	if (jv_hreg(ctx, v) >= 0)
 		jit_fail("a cached register used as a memory operand");
+	if (v.k == JV_PCREL)
+		jit_fail("a pc-relative value used as a memory operand");
 	if (v.k == JV_GREG) {
 		if (v.ver == ctx->ver[v.n])
 			return JREG(v.n);
@@ -219,7 +236,11 @@ static inline void jv_load(struct jit_ctx *ctx, int reg, jv v, unsigned size)
 
 	if (v.k == JV_CONST)
 		x86_mov_ri(&ctx->b, size == 64 ? 64 : 32, reg, size == 64 ? v.c : (uint32_t)v.c);
-	else if (jv_in_rax(ctx, v, size >= 32 ? size : 0)) {
+	else if (v.k == JV_PCREL) {
+		x86_mov_rm(&ctx->b, 32, reg, x86_mem(X86_RSP, JIT_DELTA_SLOT));
+		if ((uint32_t)v.c)
+			x86_alu_ri(&ctx->b, X86_ADD, 32, reg, (int32_t)(uint32_t)v.c);
+	} else if (jv_in_rax(ctx, v, size >= 32 ? size : 0)) {
 		if (reg != X86_RAX)
 			x86_mov_rr(&ctx->b, size == 64 ? 64 : 32, reg, X86_RAX);
 	} else if (h >= 0) {
@@ -241,9 +262,29 @@ static inline jv jv_store(struct jit_ctx *ctx, int reg, unsigned size)
 	return r;
 }
 
+/* r[15] = pc-relative address at (an exit's: clobbers rax). */
+static inline void jb_set_pc(struct jit_ctx *ctx, uint32_t at)
+{
+	jv_load(ctx, X86_RAX, (jv){ .k = JV_PCREL, .c = at }, 32);
+	x86_mov_mr(&ctx->b, 32, JREG(15), X86_RAX);
+	ctx->rax_at = NULL;
+}
+
+/* v, made a slot if it is pc-relative: for operations that take it as an
+ * x86 operand. Only before an operation emits anything (it uses rax). */
+static inline jv jv_flat(struct jit_ctx *ctx, jv v)
+{
+	if (v.k != JV_PCREL)
+		return v;
+	jv_load(ctx, X86_RAX, v, 32);
+	return jv_store(ctx, X86_RAX, 32);
+}
+
 /* An ALU operation dst op= v, by immediate when v is a constant that fits. */
 static inline void jv_alu(struct jit_ctx *ctx, enum x86_alu op, unsigned size, int dst, jv v)
 {
+	if (v.k == JV_PCREL)
+		jit_fail("a pc-relative operand not made a slot first");
 	if (v.k == JV_CONST && (size == 32 || x86_fits32((int64_t)v.c)))
 		x86_alu_ri(&ctx->b, op, size, dst, (int32_t)v.c);
 	else if (v.k == JV_CONST) {
@@ -311,6 +352,23 @@ static inline jv jb_bin(struct jit_ctx *ctx, enum jit_binop op, jv a, jv b)
 
 	if (a.k == JV_CONST && b.k == JV_CONST)
 		return jv_c(jit_fold(op, a.c, b.c));
+	if (a.k == JV_PCREL || b.k == JV_PCREL) {
+		/* The delta is a multiple of 4 KiB: these commute with adding it. */
+		if (op == JB_ADD && b.k == JV_PCREL && a.k == JV_CONST) {
+			jv t = a;
+			a = b;
+			b = t;
+		}
+		if (a.k == JV_PCREL && b.k == JV_CONST &&
+		    (op == JB_ADD || op == JB_SUB ||
+		     (op == JB_AND && ((uint32_t)b.c | 0xfffu) == 0xffffffffu) ||
+		     (op == JB_OR && (uint32_t)b.c < 0x1000u)))
+			return (jv){ .k = JV_PCREL, .c = jit_fold(op, a.c, b.c) };
+		if (op == JB_SUB && a.k == JV_PCREL && b.k == JV_PCREL)
+			return jv_c(jit_fold(op, a.c, b.c));
+		a = jv_flat(ctx, a);
+		b = jv_flat(ctx, b);
+	}
 	/* Identities that keep a value as it is. */
 	if (b.k == JV_CONST && (uint32_t)b.c == 0 &&
 	    (op == JB_ADD || op == JB_SUB || op == JB_OR || op == JB_XOR || op == JB_SHL ||
@@ -482,8 +540,8 @@ static inline jv jb_half(struct jit_ctx *ctx, jv x, bool hi)
 	(void)ctx;
 	if (x.k == JV_CONST)
 		return jv_c(hi ? x.c >> 32 : (uint32_t)x.c);
-	if (x.k == JV_GREG)
-		jit_fail("B_LO/B_HI of a 32-bit register");
+	if (x.k == JV_GREG || x.k == JV_PCREL)
+		jit_fail("B_LO/B_HI of a 32-bit value");
 	if (hi)
 		x.off = 4;
 	return x;
@@ -583,7 +641,7 @@ static inline void jb_pin(struct jit_ctx *ctx, const struct arm_insn *i)
 static inline jv jb_r(struct jit_ctx *ctx, unsigned n)
 {
 	if (n == 15)
-		return jv_c(ctx->pc + (ctx->thumb ? 4u : 8u));
+		return jb_pc(ctx, ctx->thumb ? 4u : 8u);
 	jb_cache(ctx, n, true);
 	ctx->held[n] = true;
 	return (jv){ .k = JV_GREG, .n = (uint16_t)n, .ver = ctx->ver[n] };
@@ -919,7 +977,7 @@ static inline jv jb_miss_addr(struct jit_ctx *ctx, jv addr)
 
 static inline jv jb_ld(struct jit_ctx *ctx, jv addr, unsigned size, unsigned fl)
 {
-	jv args[] = { addr, jv_c(jb_meta(ctx, size, fl)), jv_c(ctx->pc), jv_c(ctx->ipa) };
+	jv args[] = { addr, jv_c(jb_meta(ctx, size, fl)), jb_pc(ctx, 0), jv_c(ctx->ipa) };
 
 	if (!jb_inline_mem(ctx))
 		return jb_call_faulting(ctx, (const void *)(uintptr_t)jit_h_ld, 4, args);
@@ -958,7 +1016,7 @@ static inline void jb_st(struct jit_ctx *ctx, jv addr, jv v, unsigned size, unsi
 
 	ctx->stores = true;
 	if (!jb_inline_mem(ctx)) {
-		JB_CALL(ctx, jit_h_st, addr, v, meta, jv_c(ctx->pc), jv_c(ctx->ipa));
+		JB_CALL(ctx, jit_h_st, addr, v, meta, jb_pc(ctx, 0), jv_c(ctx->ipa));
 		jb_exc_if_nonzero(ctx);
 		return;
 	}
@@ -971,7 +1029,7 @@ static inline void jb_st(struct jit_ctx *ctx, jv addr, jv v, unsigned size, unsi
 	x86_mov_mr(b, size * 8, x86_mem_idx(X86_RDX, X86_RAX, 1, 0), X86_RCX);
 	uint8_t *done = x86_jmp32(b, NULL);
 	jb_slow_here(ctx, miss, at, &meta);
-	JB_CALL(ctx, jit_h_st, jb_miss_addr(ctx, addr), v, meta, jv_c(ctx->pc), jv_c(ctx->ipa));
+	JB_CALL(ctx, jit_h_st, jb_miss_addr(ctx, addr), v, meta, jb_pc(ctx, 0), jv_c(ctx->ipa));
 	jb_exc_if_nonzero(ctx);
 	jb_label(ctx, done);
 }
@@ -1002,7 +1060,7 @@ static inline void jb_probe(struct jit_ctx *ctx, jv addr, uint32_t len, unsigned
 		jb_label(ctx, miss[2]);
 		jb_slow_here(ctx, miss, at, &lfl);
 	}
-	JB_CALL(ctx, jit_h_probe, addr, jv_c(len), lfl, jv_c(ctx->pc));
+	JB_CALL(ctx, jit_h_probe, addr, jv_c(len), lfl, jb_pc(ctx, 0));
 	jb_exc_if_nonzero(ctx);
 	if (done)
 		jb_label(ctx, done);
@@ -1017,12 +1075,12 @@ static inline void jb_check_align(struct jit_ctx *ctx, jv addr, unsigned n, bool
 		jv_load(ctx, X86_RAX, addr, 32);
 		x86_test_ri(&ctx->b, 32, X86_RAX, (int32_t)(n - 1));
 		uint8_t *ok = x86_jcc32(&ctx->b, X86_CC_E, NULL);
-		JB_CALL(ctx, jit_h_align, addr, jv_c(write), jv_c(ctx->pc));
+		JB_CALL(ctx, jit_h_align, addr, jv_c(write), jb_pc(ctx, 0));
 		jb_exit(ctx, SEM_EXC);
 		jb_label(ctx, ok);
 		return;
 	}
-	JB_CALL(ctx, jit_h_align, addr, jv_c(write), jv_c(ctx->pc));
+	JB_CALL(ctx, jit_h_align, addr, jv_c(write), jb_pc(ctx, 0));
 	jb_exit(ctx, SEM_EXC);
 }
 
@@ -1073,6 +1131,7 @@ static inline jv jb_adcs(struct jit_ctx *ctx, jv a, jv b, jv cin, bool sub)
 {
 	struct x86_buf *xb = &ctx->b;
 
+	b = jv_flat(ctx, b);
 	jv_load(ctx, X86_RAX, a, 32);
 	if (cin.k == JV_CONST) {
 		/* add: cin 0 is ADD, 1 is ADD + 1; sub: cin 1 is SUB */
@@ -1207,7 +1266,7 @@ static inline void jb_endif(struct jit_ctx *ctx)
 #define B_W(n, v) jb_w(ctx, (n), (v))
 #define B_RU(n) JB_VAL(ctx, jit_h_ru, jv_c(n))
 #define B_WU(n, v) JB_CALL(ctx, jit_h_wu, jv_c(n), (v))
-#define B_PC() jv_c(ctx->pc)
+#define B_PC() jb_pc(ctx, 0)
 #define B_VAR(x) jv x = jv_slot(ctx)
 #define B_SET(x, v)                                      \
 	do {                                             \
@@ -1237,7 +1296,7 @@ static inline void jb_endif(struct jit_ctx *ctx)
 #define B_CP15_READ(dst) ((dst) = jb_cp15_read(ctx, i->raw))
 #define B_CP15_WRITE(v)                                                                    \
 	do {                                                                               \
-		JB_CALL(ctx, jit_h_cp15_write, jv_c(i->raw), (v), jv_c(ctx->pc));          \
+		JB_CALL(ctx, jit_h_cp15_write, jv_c(i->raw), (v), jb_pc(ctx, 0));          \
 		jb_exc_if_nonzero(ctx);                                                    \
 	} while (0)
 #define B_EXCL_SET(addr)                                          \
@@ -1301,7 +1360,7 @@ static inline jv jb_cp15_read(struct jit_ctx *ctx, uint32_t raw)
 
 	if (off >= 0)
 		return jb_field(ctx, x86_mem(X86_RBX, off));
-	jv a[] = { jv_c(raw), jv_c(ctx->pc) };
+	jv a[] = { jv_c(raw), jb_pc(ctx, 0) };
 	return jb_call_faulting(ctx, (const void *)(uintptr_t)jit_h_cp15_read, 2, a);
 }
 
@@ -1504,7 +1563,7 @@ static inline jv jb_fop(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv c)
 /* The ends. Each emits its exit; at depth 0 it also returns. */
 static inline void jb_end_pc_exit(struct jit_ctx *ctx, int status)
 {
-	x86_mov_mi(&ctx->b, 32, JREG(15), (int32_t)ctx->next_pc);
+	jb_set_pc(ctx, ctx->next_pc);
 	jb_it_next(ctx);
 	jb_exit(ctx, status);
 }
@@ -1541,7 +1600,7 @@ static inline void jb_branch(struct jit_ctx *ctx, jv t, bool bx)
 		x86_alu_mi(xb, X86_AND, 32, JCPU(cpsr), (int32_t)~CPSR_T);
 		jb_label(ctx, set);
 		x86_mov_mr(xb, 32, JREG(15), X86_RAX);
-	} else if (t.k == JV_CONST) {
+	} else if (t.k == JV_PCREL) {
 		jb_it_clear(ctx);
 		jit_chain_exit(ctx, (uint32_t)t.c & (ctx->thumb ? ~1u : ~3u),
 			       ctx->key & (JIT_KEY_THUMB | JIT_KEY_KEPT), SEM_BRANCH);
@@ -1585,10 +1644,10 @@ static inline void jb_helper_exit(struct jit_ctx *ctx, const void *fn, unsigned 
 	JB_END(kind, jb_helper_exit(ctx, (const void *)(uintptr_t)(fn), (n), (a), (b), (kind)))
 #define B_END_EXC_RETURN(t) JB_HELPER_END(SEM_XRET, jit_h_exc_return, 1, (t), jv_c(0))
 #define B_END_RFE(t, psr) JB_HELPER_END(SEM_XRET, jit_h_rfe, 2, (t), (psr))
-#define B_END_UNDEF() JB_HELPER_END(SEM_EXC, jit_h_undef, 1, jv_c(ctx->pc), jv_c(0))
-#define B_END_SVC() JB_HELPER_END(SEM_EXC, jit_h_svc, 1, jv_c(ctx->pc), jv_c(0))
-#define B_END_BKPT() JB_HELPER_END(SEM_EXC, jit_h_bkpt, 1, jv_c(ctx->pc), jv_c(0))
+#define B_END_UNDEF() JB_HELPER_END(SEM_EXC, jit_h_undef, 1, jb_pc(ctx, 0), jv_c(0))
+#define B_END_SVC() JB_HELPER_END(SEM_EXC, jit_h_svc, 1, jb_pc(ctx, 0), jv_c(0))
+#define B_END_BKPT() JB_HELPER_END(SEM_EXC, jit_h_bkpt, 1, jb_pc(ctx, 0), jv_c(0))
 #define B_END_WFI() JB_END(SEM_WFI, jb_end_pc_exit(ctx, SEM_WFI))
-#define B_END_UNIMPL() JB_HELPER_END(SEM_STOP, jit_h_unimpl, 1, jv_c(ctx->pc), jv_c(0))
+#define B_END_UNIMPL() JB_HELPER_END(SEM_STOP, jit_h_unimpl, 1, jb_pc(ctx, 0), jv_c(0))
 
 #endif
