@@ -1308,7 +1308,10 @@ int exec_init(struct arm_cpu *cpu)
 	jit.cpu = cpu;
 	jit.has_tlb = mmu_jit_tlb(&jit.tlb) && jit_tlb_usable(&jit.tlb);
 	jit.has_win = !jit.has_tlb && mmu_jit_window(&jit.win);
-	jit.code = plat_code_alloc(JIT_CODE_BYTES);
+	/* Once per process: an engine started again (the test suites start
+	 * thousands) reuses it, its stubs emitted again below. */
+	if (!jit.code)
+		jit.code = plat_code_alloc(JIT_CODE_BYTES);
 	if (!jit.code)
 		engine_panic("exec=jit: this platform gives the engine no executable memory for its "
 			     "code cache (the kvm half of exec=jit is not built yet)");
