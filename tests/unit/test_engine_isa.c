@@ -58,6 +58,33 @@ static const uint32_t prog_flags[] = {
 	0xe10fc000, /* 30  mrs ip, CPSR */
 	0xeafffffe, /* 34  b 34 <.text+0x34> */
 };
+/* Flags set, read by a condition or a carry-in, set again, all in one
+ * block: a JIT that leaves out stores of flags nothing reads (flag
+ * liveness) must still keep every one that is read. */
+static const uint32_t prog_flag_live[] = {
+	0xe3a00001u, /* mov r0, #1 */
+	0xe3a01002u, /* mov r1, #2 */
+	0xe1500001u, /* cmp r0, r1: N */
+	0xb3a02005u, /* movlt r2, #5: reads N and V */
+	0xa3a02006u, /* movge r2, #6 */
+	0xe0903001u, /* adds r3, r0, r1: every flag written again */
+	0xe3e04000u, /* mvn r4, #0 */
+	0xe0945000u, /* adds r5, r4, r0: Z C */
+	0xe0106000u, /* ands r6, r0, r0: N Z, C unchanged (LSL #0) */
+	0xe0a07000u, /* adc r7, r0, r0: reads the C of adds r5 */
+	0xe1500000u, /* cmp r0, r0: Z C */
+	0x40908000u, /* addsmi r8, r0, r0: not executed, flags unchanged */
+	0x03a09007u, /* moveq r9, #7: reads the Z of cmp */
+	0xe0a01000u, /* adc r1, r0, r0: reads the C of cmp */
+	0xe1b0a080u, /* lsls r10, r0, #1: C = 0 */
+	0xe1a0b064u, /* rrx r11, r4: reads that C */
+	0xe3740001u, /* cmn r4, #1: Z C again */
+	0xe01c0090u, /* muls r12, r0, r0: N Z, C and V unchanged */
+	0xe0a03000u, /* adc r3, r0, r0: reads the C of cmn */
+	0xe2500001u, /* subs r0, r0, #1: Z C, live at the block's end */
+	B_SELF,
+};
+
 static const uint32_t prog_mem[] = {
 	0xe59f0028, /* 0   ldr r0, [pc, #40] @ 30 <.text+0x30> */
 	0xe59f1028, /* 4   ldr r1, [pc, #40] @ 34 <.text+0x34> */
@@ -298,6 +325,26 @@ START_TEST(flags_and_shifter_carry)
 	ck_assert_uint_eq(sh->state.r[11], 0);
 	ck_assert_uint_eq(sh->state.r[12], 0x400001d3u); /* LSL by 33: C = 0 */
 	ck_assert_uint_eq(sh->state.r[15], CODE + 13 * 4);
+}
+END_TEST
+
+START_TEST(flags_read_between_writes)
+{
+	LOAD(prog_flag_live);
+	/* one more than the straight line: the whole block fits the budget */
+	run(21);
+	ck_assert_uint_eq(sh->state.r[2], 5);
+	ck_assert_uint_eq(sh->state.r[5], 0);
+	ck_assert_uint_eq(sh->state.r[7], 3);
+	ck_assert_uint_eq(sh->state.r[8], 0);
+	ck_assert_uint_eq(sh->state.r[9], 7);
+	ck_assert_uint_eq(sh->state.r[1], 3);
+	ck_assert_uint_eq(sh->state.r[10], 2);
+	ck_assert_uint_eq(sh->state.r[11], 0x7fffffffu);
+	ck_assert_uint_eq(sh->state.r[12], 1);
+	ck_assert_uint_eq(sh->state.r[3], 3);
+	ck_assert_uint_eq(sh->state.r[0], 0);
+	ck_assert_uint_eq(sh->state.cpsr >> 28, 0x6u); /* Z C */
 }
 END_TEST
 
@@ -547,6 +594,7 @@ static Suite *isa_suite(void)
 	TCase *tc = tcase_create("a32");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, flags_and_shifter_carry);
+	tcase_add_test(tc, flags_read_between_writes);
 	tcase_add_test(tc, multiword_accesses_wrap_at_4g);
 	tcase_add_test(tc, addressing_modes);
 	tcase_add_test(tc, svc_enters_svc_mode_at_vbar);

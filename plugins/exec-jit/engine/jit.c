@@ -55,7 +55,6 @@
 #define JIT_TBS 262144
 #define JIT_HASH 524288		/* buckets of the block and page hashes */
 #define JIT_JC 65536			/* the dispatcher's lookup cache */
-#define JIT_MAX_INSNS 128
 #define JIT_STUB_BYTES 512		/* entry, epilogue and lookup stubs */
 /* The frame: slots, the entry's budget (JIT_BUDGET_SLOT) and delta
  * (JIT_DELTA_SLOT), and 8 bytes that realign rsp after six pushes. */
@@ -941,6 +940,117 @@ static bool jit_decode(const uint8_t *host, uint32_t off, bool thumb, struct arm
 	return true;
 }
 
+/* The flags condition cond reads. */
+static unsigned jit_cond_reads(unsigned cond)
+{
+	static const uint8_t reads[8] = {
+		JIT_FLAG_Z, JIT_FLAG_C, JIT_FLAG_N, JIT_FLAG_V, JIT_FLAG_C | JIT_FLAG_Z,
+		JIT_FLAG_N | JIT_FLAG_V, JIT_FLAG_N | JIT_FLAG_Z | JIT_FLAG_V, 0,
+	};
+	return reads[(cond >> 1) & 7];
+}
+
+/*
+ * Whether in only computes (no memory access, helper, branch or other way
+ * out of the block, so the flags need not be exact after it): data
+ * processing not writing the PC, multiplies, moves, bit-field and extend
+ * operations. For those, the flags it reads, those it always writes (defs)
+ * and those it may write (mays: a logical op's C from the shifter, any flag
+ * of a conditional instruction).
+ */
+static bool jit_flags_of(const struct arm_insn *in, unsigned *reads, unsigned *defs,
+			 unsigned *mays)
+{
+	unsigned op = in->op, r = 0, w = 0, maybe = 0;
+	bool s = in->flags & ARM_F_S;
+
+	if (op >= ARM_OP_DP) {
+		unsigned dp = op - ARM_OP_DP, opc = dp >> 3, form = (dp >> 1) & 3;
+		bool compare = opc >= ARM_DP_TST && opc <= ARM_DP_CMN;
+		bool logical = (opc == ARM_DP_ORN && (in->flags & ARM_F_THUMB)) ||
+			       opc == ARM_DP_AND || opc == ARM_DP_EOR || opc == ARM_DP_TST ||
+			       opc == ARM_DP_TEQ || opc == ARM_DP_ORR || opc == ARM_DP_MOV ||
+			       opc == ARM_DP_BIC || opc == ARM_DP_MVN;
+		s = dp & 1;
+		if (in->rd == 15 && !compare)
+			return false;
+		if (!logical && (opc == ARM_DP_ADC || opc == ARM_DP_SBC || opc == ARM_DP_RSC))
+			r |= JIT_FLAG_C;
+		if (form == ARM_FORM_SHI && ARM_SHIFT_TYPE(in->shift) == ARM_SHIFT_ROR &&
+		    ARM_SHIFT_AMOUNT(in->shift) == 0)
+			r |= JIT_FLAG_C; /* RRX */
+		if (s && logical) {
+			w = JIT_FLAG_N | JIT_FLAG_Z;
+			maybe = JIT_FLAG_C;
+		} else if (s) {
+			w = JIT_FLAGS_ALL;
+		}
+	} else {
+		switch (op) {
+		case ARM_OP_MUL: case ARM_OP_MLA: case ARM_OP_UMULL: case ARM_OP_UMLAL:
+		case ARM_OP_SMULL: case ARM_OP_SMLAL:
+			w = s ? JIT_FLAG_N | JIT_FLAG_Z : 0;
+			break;
+		case ARM_OP_NOP: case ARM_OP_MOVW: case ARM_OP_MOVT: case ARM_OP_MLS:
+		case ARM_OP_UMAAL: case ARM_OP_CLZ: case ARM_OP_REV: case ARM_OP_REV16:
+		case ARM_OP_REVSH: case ARM_OP_RBIT: case ARM_OP_SXTB: case ARM_OP_SXTH:
+		case ARM_OP_UXTB: case ARM_OP_UXTH: case ARM_OP_UBFX: case ARM_OP_SBFX:
+		case ARM_OP_BFI: case ARM_OP_BFC:
+			break;
+		default:
+			return false;
+		}
+		if (op != ARM_OP_NOP && in->rd == 15)
+			return false;
+	}
+	if (in->cond != ARM_COND_AL) {
+		r |= jit_cond_reads(in->cond);
+		maybe |= w;
+		w = 0;
+	}
+	*reads = r;
+	*defs = w;
+	*mays = w | maybe;
+	return true;
+}
+
+/*
+ * Flag liveness over the block at off of its page (host): for each of its
+ * first JIT_MAX_INSNS instructions, ctx->dead_of[] gets the flags it writes
+ * that no later instruction reads before writing them again. Flags are live
+ * at the block's end and before anything that is not a pure computation
+ * (jit_flags_of), which may leave the block or take an exception that saves
+ * them; an IT block anywhere (its instructions' flag writes depend on
+ * ITSTATE) or per-instruction interrupt checks turn it off.
+ */
+static void jit_flags_dead(struct jit_ctx *ctx, const uint8_t *host, uint32_t off, unsigned max)
+{
+	struct arm_insn in[JIT_MAX_INSNS];
+	unsigned n = 0;
+
+	memset(ctx->dead_of, 0, sizeof(ctx->dead_of));
+	if (ctx->it || ctx->per_insn)
+		return;
+	while (n < max && jit_decode(host, off, ctx->thumb, &in[n])) {
+		if (in[n].op == ARM_OP_IT)
+			return;
+		off += jit_len(&in[n]);
+		n++;
+		if (off >= JIT_PAGE_SIZE)
+			break;
+	}
+	unsigned live = JIT_FLAGS_ALL;
+	while (n-- > 0) {
+		unsigned reads, defs, mays;
+		if (!jit_flags_of(&in[n], &reads, &defs, &mays)) {
+			live = JIT_FLAGS_ALL;
+			continue;
+		}
+		ctx->dead_of[n] = (uint8_t)(mays & ~live);
+		live = (live & ~defs) | reads;
+	}
+}
+
 /* Emit one instruction in; returns false when the block ends after it. */
 static bool jit_insn_pass(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
 {
@@ -950,6 +1060,7 @@ static bool jit_insn_pass(struct jit_ctx *ctx, struct arm_insn *in, unsigned ind
 	ctx->i = in;
 	ctx->next_pc = ctx->pc + jit_len(in);
 	ctx->count = index + 1;
+	ctx->dead = index < JIT_MAX_INSNS ? ctx->dead_of[index] : 0;
 	ctx->nslots = 0;
 	ctx->depth = 0;
 	ctx->nto_end = 0;
@@ -1147,6 +1258,7 @@ static struct jit_ctx jit_ctx_for(struct jit_tb *tb, uint32_t va, uint32_t key, 
 		.it = key & 0xff,
 		.thumb = key & JIT_KEY_THUMB,
 		.per_insn = eng.sh->config.irq_strategy == CAPTIVE_IRQ_PER_INSN,
+		.liveness = true,
 	};
 	memset(ctx.home, -1, sizeof(ctx.home));
 	memset(ctx.guest, -1, sizeof(ctx.guest));
@@ -1167,6 +1279,10 @@ static unsigned jit_emit(struct jit_ctx *ctx, struct jit_tb *tb, gpa_t pa, const
 	unsigned max = (key & JIT_KEY_SINGLE) || given ? 1 : JIT_MAX_INSNS, n = 0;
 	uint32_t va = va0;
 
+	if (given || !ctx->liveness)
+		memset(ctx->dead_of, 0, sizeof(ctx->dead_of));
+	else
+		jit_flags_dead(ctx, page_host, va0 & (JIT_PAGE_SIZE - 1), max);
 	/* The entry check, for every entry but the dispatcher's single steps. */
 	uint8_t *pending = NULL, *over = NULL;
 	if (!(key & JIT_KEY_SINGLE) && !given)
@@ -1179,6 +1295,10 @@ static unsigned jit_emit(struct jit_ctx *ctx, struct jit_tb *tb, gpa_t pa, const
 			ctx->dirty[r] = ctx->home[r] >= 0 && ((written >> r) & 1);
 		memcpy(ctx->loop_home, ctx->home, sizeof(ctx->home));
 		memcpy(ctx->loop_dirty, ctx->dirty, sizeof(ctx->dirty));
+		/* Every iteration jumps here: a 32-byte aligned target (the
+		 * padding runs once per entry; unaligned, the compute benchmark's
+		 * inner loop ran up to a third slower in some placements). */
+		x86_nop(&ctx->b, (unsigned)(-(uintptr_t)x86_here(&ctx->b) & 31));
 		ctx->loop_head = x86_here(&ctx->b);
 		ctx->rax_at = NULL;
 	}
@@ -1202,9 +1322,13 @@ static unsigned jit_emit(struct jit_ctx *ctx, struct jit_tb *tb, gpa_t pa, const
 				     in.op, in.raw, va);
 		n++;
 		va = ctx->next_pc;
-		if (!more || n == max || !(va & (JIT_PAGE_SIZE - 1)) ||
-		    ctx->b.end - ctx->b.p < (ptrdiff_t)(JIT_BLOCK_MAX_BYTES / 2))
+		if (!more || n == max || !(va & (JIT_PAGE_SIZE - 1)))
 			break;
+		if (ctx->b.end - ctx->b.p < (ptrdiff_t)(JIT_BLOCK_MAX_BYTES / 2)) {
+			/* an end the flag liveness did not see coming */
+			ctx->cut = true;
+			break;
+		}
 	}
 	if (n == 0)
 		return 0;
@@ -1234,7 +1358,7 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	/* A cached block is translated as if at its physical address, and runs
 	 * wherever its page is mapped (JV_PCREL); a one-off at its own. */
 	const uint32_t va0 = cache ? (uint32_t)pa : va;
-	struct jit_ctx ctx = jit_ctx_for(tb, va0, key, cache);
+	struct jit_ctx ctx;
 
 	tb->pa = pa;
 	tb->base = va0;
@@ -1244,16 +1368,34 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	tb->self_loop = false;
 	tb->live = cache;
 	tb->nin = 0;
-	unsigned n = jit_emit(&ctx, tb, pa, page_host, given, 0, 0);
-	/* A block that branches back to its own start, using at most a pool's
-	 * worth of guest registers up to that branch: translated again as a
-	 * loop, those registers cached across iterations (jit_loop_back). */
-	if (n && ctx.loop_touched) {
-		uint16_t touched = ctx.loop_touched, written = ctx.loop_written;
+	/*
+	 * Emitted again (from the same place) when the first try says so: a
+	 * block that branches back to its own start, using at most a pool's
+	 * worth of guest registers up to that branch, as a loop with those
+	 * registers cached across iterations (jit_loop_back); a block cut short
+	 * by code space without flag liveness, as the flags must be exact at
+	 * an end it did not see coming.
+	 */
+	bool liveness = true, looped = false;
+	uint16_t touched = 0, written = 0;
+	unsigned n;
+	for (;;) {
 		jit.nsites = nsites;
 		jit.nxt = nxt;
 		ctx = jit_ctx_for(tb, va0, key, cache);
+		ctx.liveness = liveness;
 		n = jit_emit(&ctx, tb, pa, page_host, given, touched, written);
+		if (n && ctx.cut && liveness) {
+			liveness = false;
+			continue;
+		}
+		if (n && ctx.loop_touched && !looped) {
+			looped = true;
+			touched = ctx.loop_touched;
+			written = ctx.loop_written;
+			continue;
+		}
+		break;
 	}
 	if (n == 0)
 		return NULL;

@@ -81,6 +81,14 @@ typedef jv b_val64;
 #define JIT_GREG_VERS 4
 #define JIT_POOL 8		/* host registers caching guest registers */
 #define JIT_LOOP_EXITS 4	/* back edges of one block that loop inside it */
+#define JIT_MAX_INSNS 128	/* instructions of one block */
+
+/* NZCV as masks of flag liveness (jit.c, jit_flags_dead). */
+#define JIT_FLAG_N 8u
+#define JIT_FLAG_Z 4u
+#define JIT_FLAG_C 2u
+#define JIT_FLAG_V 1u
+#define JIT_FLAGS_ALL 15u
 
 /* The pool: registers no emitted sequence uses as scratch while guest
  * registers are cached (rax, rcx, rdx are; rbx, r12, r14 and r15 hold the
@@ -155,6 +163,11 @@ struct jit_ctx {
 	/* registers cached and written before a branch back to va0 (none: no
 	 * such branch, or one with more registers than the pool) */
 	uint16_t loop_touched, loop_written;
+	/* flags the instruction being emitted writes that nothing reads before
+	 * they are written again (its stores are left out), by instruction */
+	uint8_t dead, dead_of[JIT_MAX_INSNS];
+	bool liveness;		/* flag liveness is on (jit_flags_dead) */
+	bool cut;		/* the block ended early for want of code space */
 	uint8_t *loop_head;	/* where an iteration starts, registers cached */
 	int8_t loop_home[15];	/* the register cache there */
 	bool loop_dirty[15];
@@ -694,9 +707,25 @@ static inline void jb_label(struct jit_ctx *ctx, uint8_t *rel32)
 
 /* ---- helper calls ---------------------------------------------------------- */
 
+/* What translated code does when a helper returns: go on, or leave when its
+ * result reports an exception (bit 32 set, or non-zero), or leave always. */
+enum jb_after { JB_GO_ON, JB_EXC_BIT32, JB_EXC_NONZERO, JB_LEAVE };
+
+/* Leave right after a helper call: cpu->r[] is exact (written back before
+ * the call, and the helper may have switched banks since), so the cached
+ * registers are neither reloaded nor written back. */
+static inline void jb_exit_after_call(struct jit_ctx *ctx, int status)
+{
+	x86_lea(&ctx->b, 64, X86_RAX, x86_mem(X86_R12, (int32_t)ctx->count));
+	x86_mov_ri(&ctx->b, 32, X86_RDX, (uint32_t)status);
+	x86_jmp32(&ctx->b, ctx->epilogue);
+}
+
 /* Up to five 32-bit arguments after cpu (rdi), then call fn: the result is in
- * rax. The frame keeps rsp 16-byte aligned. */
-static inline void jb_call(struct jit_ctx *ctx, const void *fn, unsigned nargs, const jv *args)
+ * rax; then as after says (status: JB_LEAVE's exit). The frame keeps rsp
+ * 16-byte aligned. */
+static inline void jb_call_then(struct jit_ctx *ctx, const void *fn, unsigned nargs, const jv *args,
+				enum jb_after after, int status)
 {
 	static const int regs[] = { X86_RSI, X86_RDX, X86_RCX, X86_R8, X86_R9 };
 
@@ -708,8 +737,29 @@ static inline void jb_call(struct jit_ctx *ctx, const void *fn, unsigned nargs, 
 	x86_mov_ri(&ctx->b, 64, X86_RAX, (uint64_t)(uintptr_t)fn);
 	x86_call_r(&ctx->b, X86_RAX);
 	ctx->in_call = false;
-	jb_reload(ctx);
 	x86_unop_m(&ctx->b, X86_INC, 64, x86_mem(X86_R14, ctx->helper_count));
+	if (after == JB_LEAVE) {
+		jb_exit_after_call(ctx, status);
+		return;
+	}
+	if (after != JB_GO_ON) {
+		uint8_t *ok;
+		if (after == JB_EXC_BIT32) {
+			x86_bt_ri(&ctx->b, X86_BT, 64, X86_RAX, 32);
+			ok = x86_jcc32(&ctx->b, X86_CC_AE, NULL);
+		} else {
+			x86_test_rr(&ctx->b, 32, X86_RAX, X86_RAX);
+			ok = x86_jcc32(&ctx->b, X86_CC_E, NULL);
+		}
+		jb_exit_after_call(ctx, SEM_EXC);
+		jb_label(ctx, ok);
+	}
+	jb_reload(ctx);
+}
+
+static inline void jb_call(struct jit_ctx *ctx, const void *fn, unsigned nargs, const jv *args)
+{
+	jb_call_then(ctx, fn, nargs, args, JB_GO_ON, 0);
 }
 
 #define JB_CALL(ctx, fn, ...)                                                             \
@@ -717,6 +767,14 @@ static inline void jb_call(struct jit_ctx *ctx, const void *fn, unsigned nargs, 
 		const jv _args[] = { __VA_ARGS__ };                                       \
 		jb_call((ctx), (const void *)(uintptr_t)(fn), sizeof(_args) / sizeof(_args[0]), \
 			_args);                                                           \
+	} while (0)
+
+/* The same for a helper whose non-zero result reports an exception. */
+#define JB_CALL_EXC(ctx, fn, ...)                                                         \
+	do {                                                                              \
+		const jv _args[] = { __VA_ARGS__ };                                       \
+		jb_call_then((ctx), (const void *)(uintptr_t)(fn),                        \
+			     sizeof(_args) / sizeof(_args[0]), _args, JB_EXC_NONZERO, 0); \
 	} while (0)
 
 /* ---- exits ------------------------------------------------------------------ */
@@ -741,16 +799,6 @@ static inline void jb_to_end(struct jit_ctx *ctx, enum x86_cond cc, bool always)
 	if (ctx->nto_end == JIT_PATCHES)
 		jit_fail("too many jumps to the end of one instruction");
 	ctx->to_end[ctx->nto_end++] = always ? x86_jmp32(&ctx->b, NULL) : x86_jcc32(&ctx->b, cc, NULL);
-}
-
-/* If the helper just called returned non-zero in eax, an exception was
- * taken: leave with SEM_EXC. */
-static inline void jb_exc_if_nonzero(struct jit_ctx *ctx)
-{
-	x86_test_rr(&ctx->b, 32, X86_RAX, X86_RAX);
-	uint8_t *ok = x86_jcc32(&ctx->b, X86_CC_E, NULL);
-	jb_exit(ctx, SEM_EXC);
-	jb_label(ctx, ok);
 }
 
 /* ITSTATE leaves the block with: a branch clears it. */
@@ -823,11 +871,7 @@ static inline jv jb_call_val(struct jit_ctx *ctx, const void *fn, unsigned nargs
 /* A helper that returns a 64-bit value whose bit 32 reports an exception. */
 static inline jv jb_call_faulting(struct jit_ctx *ctx, const void *fn, unsigned nargs, const jv *args)
 {
-	jb_call(ctx, fn, nargs, args);
-	x86_bt_ri(&ctx->b, X86_BT, 64, X86_RAX, 32);
-	uint8_t *ok = x86_jcc32(&ctx->b, X86_CC_AE, NULL);
-	jb_exit(ctx, SEM_EXC);
-	jb_label(ctx, ok);
+	jb_call_then(ctx, fn, nargs, args, JB_EXC_BIT32, 0);
 	return jv_store(ctx, X86_RAX, 32);
 }
 
@@ -996,11 +1040,7 @@ static inline jv jb_ld(struct jit_ctx *ctx, jv addr, unsigned size, unsigned fl)
 	uint8_t *done = x86_jmp32(b, NULL);
 	jb_slow_here(ctx, miss, at, &args[1]);
 	args[0] = jb_miss_addr(ctx, addr);
-	jb_call(ctx, (const void *)(uintptr_t)jit_h_ld, 4, args);
-	x86_bt_ri(b, X86_BT, 64, X86_RAX, 32);
-	uint8_t *ok = x86_jcc32(b, X86_CC_AE, NULL);
-	jb_exit(ctx, SEM_EXC);
-	jb_label(ctx, ok);
+	jb_call_then(ctx, (const void *)(uintptr_t)jit_h_ld, 4, args, JB_EXC_BIT32, 0);
 	jv_put(ctx, r, 32, X86_RAX);
 	jb_label(ctx, done);
 	/* both paths arrive with the value in eax */
@@ -1016,8 +1056,7 @@ static inline void jb_st(struct jit_ctx *ctx, jv addr, jv v, unsigned size, unsi
 
 	ctx->stores = true;
 	if (!jb_inline_mem(ctx)) {
-		JB_CALL(ctx, jit_h_st, addr, v, meta, jb_pc(ctx, 0), jv_c(ctx->ipa));
-		jb_exc_if_nonzero(ctx);
+		JB_CALL_EXC(ctx, jit_h_st, addr, v, meta, jb_pc(ctx, 0), jv_c(ctx->ipa));
 		return;
 	}
 	struct x86_buf *b = &ctx->b;
@@ -1029,8 +1068,7 @@ static inline void jb_st(struct jit_ctx *ctx, jv addr, jv v, unsigned size, unsi
 	x86_mov_mr(b, size * 8, x86_mem_idx(X86_RDX, X86_RAX, 1, 0), X86_RCX);
 	uint8_t *done = x86_jmp32(b, NULL);
 	jb_slow_here(ctx, miss, at, &meta);
-	JB_CALL(ctx, jit_h_st, jb_miss_addr(ctx, addr), v, meta, jb_pc(ctx, 0), jv_c(ctx->ipa));
-	jb_exc_if_nonzero(ctx);
+	JB_CALL_EXC(ctx, jit_h_st, jb_miss_addr(ctx, addr), v, meta, jb_pc(ctx, 0), jv_c(ctx->ipa));
 	jb_label(ctx, done);
 }
 
@@ -1060,8 +1098,7 @@ static inline void jb_probe(struct jit_ctx *ctx, jv addr, uint32_t len, unsigned
 		jb_label(ctx, miss[2]);
 		jb_slow_here(ctx, miss, at, &lfl);
 	}
-	JB_CALL(ctx, jit_h_probe, addr, jv_c(len), lfl, jb_pc(ctx, 0));
-	jb_exc_if_nonzero(ctx);
+	JB_CALL_EXC(ctx, jit_h_probe, addr, jv_c(len), lfl, jb_pc(ctx, 0));
 	if (done)
 		jb_label(ctx, done);
 }
@@ -1075,32 +1112,45 @@ static inline void jb_check_align(struct jit_ctx *ctx, jv addr, unsigned n, bool
 		jv_load(ctx, X86_RAX, addr, 32);
 		x86_test_ri(&ctx->b, 32, X86_RAX, (int32_t)(n - 1));
 		uint8_t *ok = x86_jcc32(&ctx->b, X86_CC_E, NULL);
-		JB_CALL(ctx, jit_h_align, addr, jv_c(write), jb_pc(ctx, 0));
-		jb_exit(ctx, SEM_EXC);
+		const jv args[] = { addr, jv_c(write), jb_pc(ctx, 0) };
+		jb_call_then(ctx, (const void *)(uintptr_t)jit_h_align, 3, args, JB_LEAVE, SEM_EXC);
 		jb_label(ctx, ok);
 		return;
 	}
-	JB_CALL(ctx, jit_h_align, addr, jv_c(write), jb_pc(ctx, 0));
-	jb_exit(ctx, SEM_EXC);
+	const jv args[] = { addr, jv_c(write), jb_pc(ctx, 0) };
+	jb_call_then(ctx, (const void *)(uintptr_t)jit_h_align, 3, args, JB_LEAVE, SEM_EXC);
 }
 
 /* ---- flags ------------------------------------------------------------------ */
 
+static inline bool jb_flag_live(const struct jit_ctx *ctx, unsigned flag)
+{
+	return !(ctx->dead & flag);
+}
+
 static inline void jb_set_nz(struct jit_ctx *ctx, jv r)
 {
+	if ((ctx->dead & (JIT_FLAG_N | JIT_FLAG_Z)) == (JIT_FLAG_N | JIT_FLAG_Z))
+		return;
 	jv_load(ctx, X86_RAX, r, 32);
-	x86_mov_mr(&ctx->b, 32, JCPU(nf), X86_RAX);
-	x86_mov_mr(&ctx->b, 32, JCPU(zf), X86_RAX);
+	if (jb_flag_live(ctx, JIT_FLAG_N))
+		x86_mov_mr(&ctx->b, 32, JCPU(nf), X86_RAX);
+	if (jb_flag_live(ctx, JIT_FLAG_Z))
+		x86_mov_mr(&ctx->b, 32, JCPU(zf), X86_RAX);
 }
 
 static inline void jb_set_nz64(struct jit_ctx *ctx, jv x)
 {
+	if ((ctx->dead & (JIT_FLAG_N | JIT_FLAG_Z)) == (JIT_FLAG_N | JIT_FLAG_Z))
+		return;
 	jv_load(ctx, X86_RAX, x, 64);
 	x86_mov_rr(&ctx->b, 64, X86_RDX, X86_RAX);
 	x86_shift_ri(&ctx->b, X86_SHR, 64, X86_RDX, 32);
-	x86_mov_mr(&ctx->b, 32, JCPU(nf), X86_RDX);
+	if (jb_flag_live(ctx, JIT_FLAG_N))
+		x86_mov_mr(&ctx->b, 32, JCPU(nf), X86_RDX);
 	x86_alu_rr(&ctx->b, X86_OR, 32, X86_RDX, X86_RAX);
-	x86_mov_mr(&ctx->b, 32, JCPU(zf), X86_RDX);
+	if (jb_flag_live(ctx, JIT_FLAG_Z))
+		x86_mov_mr(&ctx->b, 32, JCPU(zf), X86_RDX);
 }
 
 /* arm_flags_set_nzcv() of v. */
@@ -1152,13 +1202,19 @@ static inline jv jb_adcs(struct jit_ctx *ctx, jv a, jv b, jv cin, bool sub)
 		jv_alu(ctx, sub ? X86_SBB : X86_ADC, 32, X86_RAX, b);
 	}
 	/* cf is always 0 or 1, so its upper bytes stay 0; V goes to bit 31
-	 * from bit 0 of edx (the shift drops the rest). */
-	x86_setcc_m(xb, sub ? X86_CC_AE : X86_CC_B, JCPU(cf));
-	x86_setcc_r(xb, X86_CC_O, X86_RDX);
-	x86_shift_ri(xb, X86_SHL, 32, X86_RDX, 31);
-	x86_mov_mr(xb, 32, JCPU(vf), X86_RDX);
-	x86_mov_mr(xb, 32, JCPU(nf), X86_RAX);
-	x86_mov_mr(xb, 32, JCPU(zf), X86_RAX);
+	 * from bit 0 of edx (the shift drops the rest). Flags nothing reads
+	 * before they are written again are not stored (jit_flags_dead). */
+	if (jb_flag_live(ctx, JIT_FLAG_C))
+		x86_setcc_m(xb, sub ? X86_CC_AE : X86_CC_B, JCPU(cf));
+	if (jb_flag_live(ctx, JIT_FLAG_V)) {
+		x86_setcc_r(xb, X86_CC_O, X86_RDX);
+		x86_shift_ri(xb, X86_SHL, 32, X86_RDX, 31);
+		x86_mov_mr(xb, 32, JCPU(vf), X86_RDX);
+	}
+	if (jb_flag_live(ctx, JIT_FLAG_N))
+		x86_mov_mr(xb, 32, JCPU(nf), X86_RAX);
+	if (jb_flag_live(ctx, JIT_FLAG_Z))
+		x86_mov_mr(xb, 32, JCPU(zf), X86_RAX);
 	return jv_store(ctx, X86_RAX, 32);
 }
 
@@ -1255,7 +1311,11 @@ static inline void jb_endif(struct jit_ctx *ctx)
 #define B_FLAG_C() jb_field(ctx, JCPU(cf))
 #define B_SET_NZ(r) jb_set_nz(ctx, (r))
 #define B_SET_NZ64(x) jb_set_nz64(ctx, (x))
-#define B_SET_C(c) jb_set_field(ctx, JCPU(cf), (c))
+#define B_SET_C(c)                                             \
+	do {                                                   \
+		if (jb_flag_live(ctx, JIT_FLAG_C))             \
+			jb_set_field(ctx, JCPU(cf), (c));      \
+	} while (0)
 #define B_SET_NZCV(v) jb_set_nzcv(ctx, (v))
 #define B_ADCS(a, b, cin) jb_adcs(ctx, (a), (b), (cin), false)
 #define B_SBCS(a, b, cin) jb_adcs(ctx, (a), (b), (cin), true)
@@ -1296,8 +1356,7 @@ static inline void jb_endif(struct jit_ctx *ctx)
 #define B_CP15_READ(dst) ((dst) = jb_cp15_read(ctx, i->raw))
 #define B_CP15_WRITE(v)                                                                    \
 	do {                                                                               \
-		JB_CALL(ctx, jit_h_cp15_write, jv_c(i->raw), (v), jb_pc(ctx, 0));          \
-		jb_exc_if_nonzero(ctx);                                                    \
+		JB_CALL_EXC(ctx, jit_h_cp15_write, jv_c(i->raw), (v), jb_pc(ctx, 0));      \
 	} while (0)
 #define B_EXCL_SET(addr)                                          \
 	do {                                                      \
@@ -1619,8 +1678,7 @@ static inline void jb_helper_exit(struct jit_ctx *ctx, const void *fn, unsigned 
 				  int status)
 {
 	const jv args[] = { a, b };
-	jb_call(ctx, fn, nargs, args);
-	jb_exit(ctx, status);
+	jb_call_then(ctx, fn, nargs, args, JB_LEAVE, status);
 }
 
 #define JB_END(kind, emit)                      \

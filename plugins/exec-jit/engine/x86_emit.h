@@ -240,29 +240,33 @@ static inline bool x86_fits32(int64_t v)
 	return v == (int32_t)v;
 }
 
-/* One instruction being assembled, committed whole or not at all. */
+/* One instruction being assembled, committed whole or not at all. Its bytes
+ * are written 8 at a time: room for the longest (15) plus an overrun. */
 struct x86_ins {
-	uint8_t byte[15];
+	uint8_t byte[24];
 	uint8_t len;
 	bool bad;
 };
 
-/* Append the low n bytes of v, little-endian; too long an instruction is bad. */
+/* Append the low n (<= 8) bytes of v, little-endian (the host's order); too
+ * long an instruction is bad. */
 static inline void x86_put(struct x86_ins *i, uint64_t v, unsigned n)
 {
-	for (unsigned k = 0; k < n; k++) {
-		if (i->len == sizeof(i->byte)) {
-			i->bad = true;
-			return;
-		}
-		i->byte[i->len++] = (uint8_t)(v >> (8 * k));
+	if (i->len > 15) {
+		i->bad = true;
+		return;
 	}
+	__builtin_memcpy(&i->byte[i->len], &v, 8);
+	i->len = (uint8_t)(i->len + n);
 }
 
-/* Copy i into the buffer; returns where it went, or NULL when nothing was written. */
+/* Copy i into the buffer; returns where it went, or NULL when nothing was
+ * written. With 16 bytes of room it copies 16 (the buffer's bytes past p
+ * are free), which the next instruction overwrites; fresh code memory is
+ * prefetched for writing ahead of p. */
 static inline uint8_t *x86_commit(struct x86_buf *b, const struct x86_ins *i)
 {
-	if (i->bad)
+	if (i->bad || i->len > 15)
 		b->invalid = true;
 	if (!x86_buf_ok(b))
 		return NULL;
@@ -273,8 +277,13 @@ static inline uint8_t *x86_commit(struct x86_buf *b, const struct x86_ins *i)
 		return NULL;
 	}
 	uint8_t *at = b->p;
-	for (unsigned k = 0; k < i->len; k++)
-		*b->p++ = i->byte[k];
+	if (b->end - b->p >= 16)
+		__builtin_memcpy(at, i->byte, 16);
+	else
+		for (unsigned k = 0; k < i->len; k++)
+			at[k] = i->byte[k];
+	b->p += i->len;
+	__builtin_prefetch(b->p + 256, 1, 3);
 	return at;
 }
 
