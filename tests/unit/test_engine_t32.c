@@ -512,6 +512,17 @@ static const uint16_t prog_straddle[] = {
 	0xe7fe,		/* 3002 b . */
 };
 
+/* A loop whose every iteration runs a T32 instruction straddling 0x60003000. */
+static const uint16_t prog_straddle_loop[] = {
+	0x2100,		/* 2ff8 movs r1, #0 */
+	0x2264,		/* 2ffa movs r2, #100 */
+	0x3101,		/* 2ffc adds r1, #1 */
+	0xf241, 0x2334, /* 2ffe movw r3, #0x1234 */
+	0x3a01,		/* 3002 subs r2, #1 */
+	0xd1fa,		/* 3004 bne 2ffc */
+	0xe7fe,		/* 3006 b . */
+};
+
 static int mmio(void *opaque, gpa_t pa, unsigned size, uint32_t *val, bool write)
 {
 	(void)opaque;
@@ -769,6 +780,22 @@ START_TEST(straddling_insn_both_pages_mapped)
 }
 END_TEST
 
+/* The straddling instruction is decoded (and, under the JIT, translated)
+ * once, not once per iteration. */
+START_TEST(straddling_insn_in_a_loop)
+{
+	LOAD(prog_mmu, CODE);
+	PUT(0x60002ff8u, prog_straddle_loop);
+	mmu_tables(true);
+	ck_assert_int_eq(run(0), CAPTIVE_STOP_HUNG);
+	ck_assert_uint_eq(sh->exit.pc, 0x60003006u);
+	ck_assert_uint_eq(sh->state.r[1], 100);
+	ck_assert_uint_eq(sh->state.r[2], 0);
+	ck_assert_uint_eq(sh->state.r[3], 0x1234u);
+	ck_assert_uint_lt(sh->stats.decode_cache_misses, 40);
+}
+END_TEST
+
 static Suite *t32_suite(void)
 {
 	Suite *s = suite_create("engine-t32");
@@ -793,6 +820,7 @@ static Suite *t32_suite(void)
 	tcase_add_test(tc, thumb_exception_entry);
 	tcase_add_test(tc, straddling_insn_second_page_unmapped);
 	tcase_add_test(tc, straddling_insn_both_pages_mapped);
+	tcase_add_test(tc, straddling_insn_in_a_loop);
 	suite_add_tcase(s, tc);
 	return s;
 }

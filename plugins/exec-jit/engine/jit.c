@@ -164,7 +164,22 @@ static struct {
 	uint64_t *n_slow_sites, *n_slow_forgot, *n_loops;
 } jit;
 
+/*
+ * One-off translations (an instruction outside RAM, or a T32 one straddling
+ * a page end) by address, key and encoding: the dispatcher reads the
+ * instruction again through the live fetch translation every time, and a
+ * translation of the same encoding at the same address under the same key
+ * is the same code, so it is reused without any coherence to keep. (A hot
+ * loop of libcrypto's straddles a page: openssl translated 308,000 of them.)
+ */
+#define JIT_ONE_OFFS 256
+struct jit_one_off {
+	uint32_t va, key, raw;
+	struct jit_tb *tb;	/* NULL: empty */
+};
+
 static struct jit_xt jit_xt[JIT_XT];
+static struct jit_one_off jit_one_offs[JIT_ONE_OFFS];
 static struct jit_slow jit_slow[JIT_SLOW];
 
 static struct jit_tb jit_tbs[JIT_TBS];
@@ -225,6 +240,7 @@ static void jit_flush(void)
 	}
 	memset(jit.hash, 0, sizeof(jit.hash));
 	memset(jit.page_hash, 0, sizeof(jit.page_hash));
+	memset(jit_one_offs, 0, sizeof(jit_one_offs));
 	for (uint64_t byte = 0; byte < JIT_PHYS_PAGES / 8; byte++)
 		for (unsigned bit = 0; jit_code_bitmap[byte]; bit++)
 			if ((jit_code_bitmap[byte] >> bit) & 1)
@@ -1409,10 +1425,8 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	*jit.n_insns += n;
 	if (eng.sh->config.jit_notify)
 		jit_notify(tb, ctx.b.p, given);
-	if (!cache) {
-		jit.ntb--; /* run once and forgotten */
-		return tb;
-	}
+	if (!cache)
+		return tb; /* in no lookup structure: jit_one_offs */
 	unsigned h = jit_hash(pa, key), ph = jit_page_hash(pa & ~(gpa_t)(JIT_PAGE_SIZE - 1));
 	tb->hnext = jit.hash[h];
 	jit.hash[h] = tb;
@@ -1488,7 +1502,8 @@ static void jit_wfi(struct captive_shared *sh)
  * The block to run at cpu->r[15]: from the lookup cache when the fetch
  * translation has not moved since, else through the mmu (which may take a
  * prefetch abort: NULL with *faulted). Code outside RAM and a T32
- * instruction straddling a page end get a one-off translation.
+ * instruction straddling a page end get a one-off translation, reused while
+ * the encoding read there is the same (jit_one_offs).
  */
 static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulted)
 {
@@ -1524,7 +1539,14 @@ static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulte
 				goto fault;
 			arm_decode_t32((w << 16) | hw2, &in);
 		}
-		return jit_translate(va, pa, NULL, key, &in, false);
+		struct jit_one_off *o = &jit_one_offs[((va >> 1) ^ key) % JIT_ONE_OFFS];
+		if (!o->tb || o->va != va || o->key != key || o->raw != in.raw) {
+			o->tb = jit_translate(va, pa, NULL, key, &in, false);
+			o->va = va;
+			o->key = key;
+			o->raw = in.raw;
+		}
+		return o->tb;
 	}
 	unsigned span = mmu_fetch_span_log2();
 	struct jit_tb *tb = jit_find(pa, key);
