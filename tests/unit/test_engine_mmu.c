@@ -187,7 +187,7 @@ static struct arm_fault wr_fault(gva_t va, unsigned size, uint32_t v, unsigned f
 START_TEST(test_flat_access)
 {
 	cpu.cp15.sctlr = 0;
-	cpu.cp15.dacr = 0; /* DACR means nothing with the MMU off */
+	set_dacr(0); /* DACR means nothing with the MMU off */
 	mmu_context_changed(&cpu);
 	wr(DATA, 4, 0x11223344u, 0);
 	ck_assert_uint_eq(get(DATA), 0x11223344u);

@@ -103,7 +103,7 @@ int mmu_translate(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa,
  * by the va's page number, whose entry serves an access of size bytes with
  * flags (kind | MMU_USER) when
  *     tag[flags] == ((va + size - 1) & page mask) | *(uint32_t *)(table + key_or_off)
- *     and ((DACR | dmask_always) & dmask) != 0
+ *     and (*(uint64_t *)(table + dacr_off) & dmask) != 0
  * and then reaches host address addend + va: the page of the access's last
  * byte is compared, so an unaligned access within the page hits and one
  * crossing into the next page (another index) misses. Tags have the bits
@@ -123,7 +123,7 @@ struct mmu_jit_tlb {
 	uint32_t tag_off;	/* uint32_t tag[8] by access flags */
 	int32_t key_or_off;
 	uint32_t dmask_off;	/* uint64_t */
-	uint64_t dmask_always;
+	int32_t dacr_off;	/* uint64_t the mmu keeps: DACR | bits always allowed */
 	uint32_t addend_off;	/* uintptr_t */
 };
 

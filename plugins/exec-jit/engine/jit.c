@@ -1450,19 +1450,10 @@ static struct jit_tb *jit_find(gpa_t pa, uint32_t key)
 	return tb;
 }
 
-/* jb_tlb sets the always-allowed bit of the domain mask with one BTS: it
- * must be a single bit above DACR's 32 (or none). */
-static bool jit_tlb_usable(const struct mmu_jit_tlb *t)
-{
-	uint64_t d = t->dmask_always;
-
-	return !d || (!(d & (d - 1)) && d >= (1ull << 32));
-}
-
 int exec_init(struct arm_cpu *cpu)
 {
 	jit.cpu = cpu;
-	jit.has_tlb = mmu_jit_tlb(&jit.tlb) && jit_tlb_usable(&jit.tlb);
+	jit.has_tlb = mmu_jit_tlb(&jit.tlb);
 	jit.has_win = !jit.has_tlb && mmu_jit_window(&jit.win);
 	/* Once per process: an engine started again (the test suites start
 	 * thousands) reuses it, its stubs emitted again below. */

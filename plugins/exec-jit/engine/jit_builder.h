@@ -921,9 +921,7 @@ static inline void jb_tlb(struct jit_ctx *ctx, unsigned size, unsigned flags, un
 	x86_alu_rm(b, X86_OR, 32, X86_RDX, x86_mem(X86_R15, t->key_or_off));
 	x86_alu_rm(b, X86_CMP, 32, X86_RDX, x86_mem(X86_RCX, (int32_t)(t->tag_off + 4 * flags)));
 	miss[0] = x86_jcc32(b, X86_CC_NE, NULL);
-	x86_mov_rm(b, 32, X86_RDX, JCPU(cp15.dacr));
-	if (t->dmask_always) /* one bit above DACR's 32 (jit_tlb_usable) */
-		x86_bt_ri(b, X86_BTS, 64, X86_RDX, (uint8_t)__builtin_ctzll(t->dmask_always));
+	x86_mov_rm(b, 64, X86_RDX, x86_mem(X86_R15, t->dacr_off));
 	x86_alu_rm(b, X86_AND, 64, X86_RDX, x86_mem(X86_RCX, (int32_t)t->dmask_off));
 	miss[1] = x86_jcc32(b, X86_CC_E, NULL);
 	x86_mov_rm(b, 64, X86_RDX, x86_mem(X86_RCX, (int32_t)t->addend_off));

@@ -18,11 +18,12 @@
  * entries filled under another ASID, page-crossing accesses) goes to the slow
  * path, which re-checks the entry without walking.
  *
- * DACR is read on every hit and never flushes anything: the entry's dmask is
- * the DACR bit that is set for client and manager domains (bit 0 of the
+ * DACR is tested on every hit and never flushes anything: the entry's dmask
+ * is the DACR bit that is set for client and manager domains (bit 0 of the
  * domain's field); a no-access domain fails the fast path, and the slow path
- * reports the domain fault. Flat (MMU off) entries use bit 32, which the fast
- * path always sets, so they hit whatever DACR holds.
+ * reports the domain fault. The hit tests a copy kept by mmu_dacr_changed()
+ * with bit 32 set, which flat (MMU off) entries use, so they hit whatever
+ * DACR holds (one 64-bit load and AND in translated code).
  *
  * Code pages: a page becomes a code page here the first time it is fetched
  * from (mmu_translate_fetch, or mmu_read with MMU_FETCH); from then on no
@@ -87,6 +88,7 @@ static struct {
 	struct stlb_entry e[STLB_SIZE] __attribute__((aligned(64)));
 	uint32_t asid;
 	uint32_t asid_key;    /* asid << STLB_ASID_SHIFT, or'ed into every key */
+	uint64_t dacr;	      /* DACR | STLB_DMASK_FLAT, tested against dmask */
 	uint32_t sctlr_mode;  /* SCTLR bits whose change invalidates every entry */
 	uint32_t ttbcr;	      /* likewise */
 	uint32_t large;	      /* bit n: pieces of a 2^n-byte mapping may be cached */
@@ -104,8 +106,9 @@ static inline bool stlb_fast(const struct arm_cpu *cpu, const struct stlb_entry 
 			     unsigned size, unsigned flags)
 {
 	uint32_t key = ((va + size - 1u) & STLB_PAGE_MASK) | stlb.asid_key;
+	(void)cpu;
 	return __builtin_expect(e->tag[flags & 7u] == key, 1) &&
-	       __builtin_expect((((uint64_t)cpu->cp15.dacr | STLB_DMASK_FLAT) & e->dmask) != 0, 1);
+	       __builtin_expect((stlb.dacr & e->dmask) != 0, 1);
 }
 
 static inline void stlb_count_hit(void)
@@ -408,6 +411,7 @@ int mmu_init(struct arm_cpu *cpu)
 	stlb.large = 0;
 	stlb.asid = cpu->cp15.contextidr & STLB_ASID_MASK;
 	stlb.asid_key = stlb.asid << STLB_ASID_SHIFT;
+	stlb.dacr = cpu->cp15.dacr | STLB_DMASK_FLAT;
 	stlb.sctlr_mode = cpu->cp15.sctlr & (SCTLR_M | SCTLR_AFE);
 	stlb.ttbcr = cpu->cp15.ttbcr;
 	return 0;
@@ -423,7 +427,7 @@ bool mmu_jit_tlb(struct mmu_jit_tlb *d)
 		.tag_off = __builtin_offsetof(struct stlb_entry, tag),
 		.key_or_off = (int32_t)((uintptr_t)&stlb.asid_key - (uintptr_t)stlb.e),
 		.dmask_off = __builtin_offsetof(struct stlb_entry, dmask),
-		.dmask_always = STLB_DMASK_FLAT,
+		.dacr_off = (int32_t)((uintptr_t)&stlb.dacr - (uintptr_t)stlb.e),
 		.addend_off = __builtin_offsetof(struct stlb_entry, addend),
 	};
 	return true;
@@ -525,9 +529,10 @@ void mmu_context_changed(struct arm_cpu *cpu)
 	}
 }
 
-/* Entries keep their domain and every hit reads the live DACR. */
+/* Entries keep their domain; every hit tests it against this copy. */
 void mmu_dacr_changed(struct arm_cpu *cpu)
 {
+	stlb.dacr = cpu->cp15.dacr | STLB_DMASK_FLAT;
 }
 
 void mmu_flush_all(struct arm_cpu *cpu)
