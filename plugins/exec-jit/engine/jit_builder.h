@@ -762,20 +762,15 @@ static inline void jb_call(struct jit_ctx *ctx, const void *fn, unsigned nargs, 
 	jb_call_then(ctx, fn, nargs, args, JB_GO_ON, 0);
 }
 
-#define JB_CALL(ctx, fn, ...)                                                             \
-	do {                                                                              \
-		const jv _args[] = { __VA_ARGS__ };                                       \
-		jb_call((ctx), (const void *)(uintptr_t)(fn), sizeof(_args) / sizeof(_args[0]), \
-			_args);                                                           \
-	} while (0)
-
-/* The same for a helper whose non-zero result reports an exception. */
-#define JB_CALL_EXC(ctx, fn, ...)                                                         \
+#define JB_CALL_THEN(ctx, after, fn, ...)                                                 \
 	do {                                                                              \
 		const jv _args[] = { __VA_ARGS__ };                                       \
 		jb_call_then((ctx), (const void *)(uintptr_t)(fn),                        \
-			     sizeof(_args) / sizeof(_args[0]), _args, JB_EXC_NONZERO, 0); \
+			     sizeof(_args) / sizeof(_args[0]), _args, (after), 0);        \
 	} while (0)
+#define JB_CALL(ctx, fn, ...) JB_CALL_THEN(ctx, JB_GO_ON, fn, __VA_ARGS__)
+/* The same for a helper whose non-zero result reports an exception. */
+#define JB_CALL_EXC(ctx, fn, ...) JB_CALL_THEN(ctx, JB_EXC_NONZERO, fn, __VA_ARGS__)
 
 /* ---- exits ------------------------------------------------------------------ */
 
@@ -783,9 +778,7 @@ static inline void jb_call(struct jit_ctx *ctx, const void *fn, unsigned nargs, 
 static inline void jb_exit(struct jit_ctx *ctx, int status)
 {
 	jb_writeback(ctx);
-	x86_lea(&ctx->b, 64, X86_RAX, x86_mem(X86_R12, (int32_t)ctx->count));
-	x86_mov_ri(&ctx->b, 32, X86_RDX, (uint32_t)status);
-	x86_jmp32(&ctx->b, ctx->epilogue);
+	jb_exit_after_call(ctx, status);
 }
 
 /* Leave for the block at target (key): a jump that the dispatcher may
@@ -1103,20 +1096,20 @@ static inline void jb_probe(struct jit_ctx *ctx, jv addr, uint32_t len, unsigned
 
 static inline void jb_check_align(struct jit_ctx *ctx, jv addr, unsigned n, bool write)
 {
+	uint8_t *ok = NULL;
+
 	if (addr.k == JV_CONST) {
 		if (!((uint32_t)addr.c & (n - 1)))
 			return;
 	} else {
 		jv_load(ctx, X86_RAX, addr, 32);
 		x86_test_ri(&ctx->b, 32, X86_RAX, (int32_t)(n - 1));
-		uint8_t *ok = x86_jcc32(&ctx->b, X86_CC_E, NULL);
-		const jv args[] = { addr, jv_c(write), jb_pc(ctx, 0) };
-		jb_call_then(ctx, (const void *)(uintptr_t)jit_h_align, 3, args, JB_LEAVE, SEM_EXC);
-		jb_label(ctx, ok);
-		return;
+		ok = x86_jcc32(&ctx->b, X86_CC_E, NULL);
 	}
 	const jv args[] = { addr, jv_c(write), jb_pc(ctx, 0) };
 	jb_call_then(ctx, (const void *)(uintptr_t)jit_h_align, 3, args, JB_LEAVE, SEM_EXC);
+	if (ok)
+		jb_label(ctx, ok);
 }
 
 /* ---- flags ------------------------------------------------------------------ */
