@@ -182,15 +182,16 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory all guest images
 	$(Q)BUILD=$(B) tests/run.sh
 
-# make fuzz-cpu N=<sequences> [SEED=<n>] [GEN=a32|t32|vfp]: the Unicorn
-# differential test at any length (N sequences per generator and engine),
-# with a random seed unless one is given; the seed is printed for reproduction.
+# make fuzz-cpu N=<sequences> [SEED=<n>] [GEN=a32|t32|vfp] [ENGINE=softtlb-jit]:
+# the Unicorn differential test at any length (N sequences per generator and
+# engine build), with a random seed unless one is given; the seed is printed
+# for reproduction.
 fuzz-cpu: N ?= 100000
 fuzz-cpu: all
 	$(Q)seed=$${SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
 	echo "fuzz-cpu: N=$(N) SEED=$$seed$(if $(GEN), GEN=$(GEN))"; \
 	CK_FORK=no CAPTIVE_DIFF_SEQS=$(N) CAPTIVE_DIFF_SEED=$$seed CAPTIVE_DIFF_GEN=$(GEN) \
-		$(B)/tests/test_diff_unicorn
+		CAPTIVE_DIFF_ENGINE=$(ENGINE) $(B)/tests/test_diff_unicorn
 
 # make fuzz-programs [N=100] [SEED=<n>]: random bare-metal programs
 # (tests/fuzzprog/) under QEMU and every hosted engine build, transcripts

@@ -27,8 +27,9 @@
  * Environment: CAPTIVE_DIFF_SEQS (sequences per generator and engine;
  * default 6000 A32, 5000 T32, 3000 VFP), CAPTIVE_DIFF_SEED (default fixed,
  * for reproducibility), CAPTIVE_DIFF_GEN (a32, t32 or vfp: run only that
- * one), CAPTIVE_DIFF_SHOW_SKIPPED (print that many of the sequences Unicorn
- * did not finish).
+ * one), CAPTIVE_DIFF_ENGINE (an engine build's name, e.g. softtlb-jit: run
+ * only that one), CAPTIVE_DIFF_SHOW_SKIPPED (print that many of the
+ * sequences Unicorn did not finish).
  */
 #include <check.h>
 #include <dirent.h>
@@ -1603,6 +1604,7 @@ START_TEST(every_hosted_engine_matches_unicorn)
 	const char *only = getenv("CAPTIVE_DIFF_GEN");
 	if (only && *only && strcmp(only, g->name))
 		return;
+	const char *only_engine = getenv("CAPTIVE_DIFF_ENGINE");
 	DIR *d = opendir("build/engine/process");
 	ck_assert_ptr_nonnull(d);
 	struct dirent *e;
@@ -1610,6 +1612,9 @@ START_TEST(every_hosted_engine_matches_unicorn)
 	while ((e = readdir(d))) {
 		size_t n = strlen(e->d_name);
 		if (n < 4 || strcmp(e->d_name + n - 3, ".so"))
+			continue;
+		if (only_engine && *only_engine &&
+		    (strlen(only_engine) != n - 3 || strncmp(e->d_name, only_engine, n - 3)))
 			continue;
 		char path[512];
 		snprintf(path, sizeof(path), "build/engine/process/%s", e->d_name);
