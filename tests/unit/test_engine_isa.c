@@ -214,6 +214,23 @@ static const uint32_t prog_smc[] = {
 	0xe3a02005, /* 24  .word 0xe3a02005 */
 };
 
+/* The function at 0x100 (mov r2, #1; bx lr) called, overwritten with the
+ * same word, called, overwritten with mov r2, #5, called. */
+static const uint32_t prog_retranslate[] = {
+	0xe59f001c, /* 0   ldr r0, [pc, #28] @ 24 */
+	0xe59f101c, /* 4   ldr r1, [pc, #28] @ 28 */
+	0xeb00003c, /* 8   bl 100 */
+	0xe5801000, /* c   str r1, [r0] */
+	0xeb00003a, /* 10  bl 100 */
+	0xe59f1010, /* 14  ldr r1, [pc, #16] @ 2c */
+	0xe5801000, /* 18  str r1, [r0] */
+	0xeb000037, /* 1c  bl 100 */
+	0xeafffffe, /* 20  b 20 */
+	0x60001100, /* 24  .word 0x60001100 */
+	0xe3a02001, /* 28  .word 0xe3a02001 (mov r2, #1) */
+	0xe3a02005, /* 2c  .word 0xe3a02005 (mov r2, #5) */
+};
+
 static const uint32_t prog_wrap[] = {
 	0xe3e00003, /* 0   mvn r0, #3 */
 	0xe3a01011, /* 4   mov r1, #17 */
@@ -528,6 +545,39 @@ START_TEST(stores_to_executed_code_are_seen)
 }
 END_TEST
 
+/* A strategy's named counter (engine_counter()), NULL if it keeps none. */
+static const uint64_t *named_counter(const char *name)
+{
+	for (unsigned k = 0; k < CAPTIVE_NAMED_COUNTERS; k++)
+		if (!strncmp(sh->counters[k].name, name, CAPTIVE_COUNTER_NAME))
+			return &sh->counters[k].value;
+	return NULL;
+}
+
+/* The JIT counts a block as retranslated when the same bytes at the same
+ * address are translated again after a store dropped them, and not when a
+ * store put new code there. */
+START_TEST(retranslations_are_counted)
+{
+	LOAD(prog_retranslate);
+	put(CODE + 0x100, 0xe3a02001u); /* mov r2, #1 */
+	put(CODE + 0x104, 0xe12fff1eu); /* bx lr */
+	ck_assert_int_eq(run(14), CAPTIVE_STOP_INSN_LIMIT);
+	ck_assert_uint_eq(sh->state.r[15], CODE + 0x20);
+	ck_assert_uint_eq(sh->state.r[2], 5);
+	const uint64_t *blocks = named_counter("jit_retranslated_blocks");
+	const uint64_t *insns = named_counter("jit_retranslated_insns");
+	if (!strstr(engine_path, "-jit")) {
+		ck_assert_ptr_null(blocks);
+		return;
+	}
+	ck_assert_ptr_nonnull(blocks);
+	ck_assert_ptr_nonnull(insns);
+	ck_assert_uint_eq(*blocks, 1);
+	ck_assert_uint_eq(*insns, 2);
+}
+END_TEST
+
 START_TEST(irq_taken_when_unmasked)
 {
 	LOAD(prog_irq);
@@ -611,6 +661,7 @@ static Suite *isa_suite(void)
 	tcase_add_test(tc, branch_to_self_with_interrupts_masked_is_hung);
 	tcase_add_test(tc, exclusive_monitor);
 	tcase_add_test(tc, stores_to_executed_code_are_seen);
+	tcase_add_test(tc, retranslations_are_counted);
 	tcase_add_loop_test(tc, irq_taken_when_unmasked, CAPTIVE_IRQ_PER_INSN,
 			    CAPTIVE_IRQ_PER_BLOCK + 1);
 	tcase_add_test(tc, wfi_rings_the_host_when_idle);

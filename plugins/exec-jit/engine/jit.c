@@ -79,6 +79,7 @@ struct jit_tb {
 	uint32_t va;		/* the first it ran at: its name in logs */
 	uint32_t key;
 	uint32_t bytes;		/* guest bytes covered from pa */
+	uint64_t print;		/* jit_print(): pa, key and those bytes */
 	uint16_t ninsn;
 	bool self_loop;		/* ends with B to itself */
 	uint32_t self_pc;
@@ -153,8 +154,8 @@ static struct {
 	uint32_t jc_epoch;
 	struct arm_cpu *cpu;
 	/* named counters (engine_counter) */
-	uint64_t *n_blocks, *n_insns, *n_retrans, *n_chains, *n_lookup_hit, *n_lookup_miss,
-		*n_helpers;
+	uint64_t *n_blocks, *n_insns, *n_retrans, *n_retrans_insns, *n_chains, *n_lookup_hit,
+		*n_lookup_miss, *n_helpers;
 	struct mmu_jit_tlb tlb;
 	bool has_tlb;
 	struct mmu_jit_window win;
@@ -184,9 +185,35 @@ static struct jit_slow jit_slow[JIT_SLOW];
 
 static struct jit_tb jit_tbs[JIT_TBS];
 static uint8_t jit_code_bitmap[JIT_PHYS_PAGES / 8];
-/* pages that have held translations since start: a block translated in one
- * whose code is gone (a store, DMA, a flush) counts as a retranslation */
-static uint8_t jit_code_ever[JIT_PHYS_PAGES / 8];
+
+/*
+ * The fingerprints of blocks dropped since start (a store, DMA, a full
+ * cache, a slow site), direct-mapped by their low bits: a block translated
+ * with a fingerprint found here is the same code translated again, counted
+ * in jit_retranslated_blocks and _insns. A slot overwritten by another
+ * block only undercounts; two blocks with one 64-bit fingerprint are
+ * negligible. Code new to a page (a frame reused) is not a retranslation.
+ */
+#define JIT_GONE (1u << 19)
+static uint64_t jit_gone[JIT_GONE];
+
+static uint64_t jit_print(gpa_t pa, uint32_t key, const uint8_t *guest, uint32_t bytes)
+{
+	uint64_t h = ((uint64_t)pa << 32 | key) * 0x9e3779b97f4a7c15ull;
+
+	for (uint32_t k = 0; k < bytes; k += 2) {
+		uint16_t half;
+		__builtin_memcpy(&half, guest + k, 2);
+		h = (h ^ half) * 0xff51afd7ed558ccdull;
+		h ^= h >> 29;
+	}
+	return h | 1; /* 0: an empty slot */
+}
+
+static void jit_gone_add(const struct jit_tb *tb)
+{
+	jit_gone[tb->print & (JIT_GONE - 1)] = tb->print;
+}
 
 /* A named counter as a displacement from r14 (the shared page). */
 static int32_t jit_counter_disp(const uint64_t *c)
@@ -241,6 +268,9 @@ static void jit_flush(void)
 	memset(jit.hash, 0, sizeof(jit.hash));
 	memset(jit.page_hash, 0, sizeof(jit.page_hash));
 	memset(jit_one_offs, 0, sizeof(jit_one_offs));
+	for (unsigned k = 0; k < jit.ntb; k++)
+		if (jit_tbs[k].live)
+			jit_gone_add(&jit_tbs[k]);
 	for (uint64_t byte = 0; byte < JIT_PHYS_PAGES / 8; byte++)
 		for (unsigned bit = 0; jit_code_bitmap[byte]; bit++)
 			if ((jit_code_bitmap[byte] >> bit) & 1)
@@ -279,6 +309,7 @@ static void jit_drop(gpa_t pa, uint32_t len)
 		/* The lookup cache may hold it at any address its page is
 		 * mapped at: its hits check live. */
 		tb->live = false;
+		jit_gone_add(tb);
 		/* Jumps chained into it go back to their stubs. */
 		for (unsigned k = 0; k < tb->nin; k++) {
 			struct jit_site *site = &jit.sites[tb->in[k]];
@@ -1433,11 +1464,12 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	tb->pnext = jit.page_hash[ph];
 	jit.page_hash[ph] = tb;
 	uint64_t pn = pa >> JIT_PAGE_SHIFT;
-	uint8_t bit = (uint8_t)(1u << (pn & 7));
-	if ((jit_code_ever[pn >> 3] & bit) && !(jit_code_bitmap[pn >> 3] & bit))
+	jit_code_bitmap[pn >> 3] |= (uint8_t)(1u << (pn & 7));
+	tb->print = jit_print(pa, key, page_host + (pa & (JIT_PAGE_SIZE - 1)), tb->bytes);
+	if (jit_gone[tb->print & (JIT_GONE - 1)] == tb->print) {
 		(*jit.n_retrans)++;
-	jit_code_bitmap[pn >> 3] |= bit;
-	jit_code_ever[pn >> 3] |= bit;
+		*jit.n_retrans_insns += n;
+	}
 	return tb;
 }
 
@@ -1465,6 +1497,7 @@ int exec_init(struct arm_cpu *cpu)
 	jit.n_blocks = engine_counter("jit_blocks");
 	jit.n_insns = engine_counter("jit_insns_translated");
 	jit.n_retrans = engine_counter("jit_retranslated_blocks");
+	jit.n_retrans_insns = engine_counter("jit_retranslated_insns");
 	jit.n_chains = engine_counter("jit_chain_patches");
 	jit.n_lookup_hit = engine_counter("jit_lookup_hits");
 	jit.n_lookup_miss = engine_counter("jit_lookup_misses");
