@@ -231,6 +231,38 @@ static const uint32_t prog_retranslate[] = {
 	0xe3a02005, /* 2c  .word 0xe3a02005 (mov r2, #5) */
 };
 
+/* A loop of twelve registers (more than the JIT's pool of host registers
+ * keeps), with a post-indexed store and a conditional instruction. */
+static const uint32_t prog_wide_loop[] = {
+	0xe3a00000, /* 0   mov r0, #0 */
+	0xe3a01001, /* 4   mov r1, #1 */
+	0xe3a02002, /* 8   mov r2, #2 */
+	0xe3a03003, /* c   mov r3, #3 */
+	0xe3a04004, /* 10  mov r4, #4 */
+	0xe3a05005, /* 14  mov r5, #5 */
+	0xe3a06006, /* 18  mov r6, #6 */
+	0xe3a07007, /* 1c  mov r7, #7 */
+	0xe3a08008, /* 20  mov r8, #8 */
+	0xe3a09064, /* 24  mov r9, #100 */
+	0xe3a0a206, /* 28  mov sl, #0x60000000 */
+	0xe38aaa02, /* 2c  orr sl, sl, #0x2000 */
+	0xe3a0b000, /* 30  mov fp, #0 */
+	0xe0800001, /* 34  add r0, r0, r1 */
+	0xe0811002, /* 38  add r1, r1, r2 */
+	0xe0222003, /* 3c  eor r2, r2, r3 */
+	0xe0833084, /* 40  add r3, r3, r4, lsl #1 */
+	0xe0444005, /* 44  sub r4, r4, r5 */
+	0xe0855006, /* 48  add r5, r5, r6 */
+	0xe1866007, /* 4c  orr r6, r6, r7 */
+	0xe0877008, /* 50  add r7, r7, r8 */
+	0xe0888000, /* 54  add r8, r8, r0 */
+	0xe48a0004, /* 58  str r0, [sl], #4 */
+	0xe2599001, /* 5c  subs r9, r9, #1 */
+	0x108bb000, /* 60  addne fp, fp, r0 */
+	0x1afffff2, /* 64  bne 34 */
+	0xeafffffe, /* 68  b 68 */
+};
+
 static const uint32_t prog_wrap[] = {
 	0xe3e00003, /* 0   mvn r0, #3 */
 	0xe3a01011, /* 4   mov r1, #17 */
@@ -578,6 +610,39 @@ START_TEST(retranslations_are_counted)
 }
 END_TEST
 
+/* Every register and stored word as the ARM rules compute them; under the
+ * JIT the back edge is translated as a loop. */
+START_TEST(loop_wider_than_the_register_pool)
+{
+	LOAD(prog_wide_loop);
+	ck_assert_int_eq(run(13 + 100 * 13), CAPTIVE_STOP_INSN_LIMIT);
+	uint32_t r[12] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 100, DATA, 0 };
+	for (unsigned it = 0; it < 100; it++) {
+		r[0] += r[1];
+		r[1] += r[2];
+		r[2] ^= r[3];
+		r[3] += r[4] << 1;
+		r[4] -= r[5];
+		r[5] += r[6];
+		r[6] |= r[7];
+		r[7] += r[8];
+		r[8] += r[0];
+		ck_assert_uint_eq(get(r[10]), r[0]);
+		r[10] += 4;
+		if (--r[9])
+			r[11] += r[0];
+	}
+	ck_assert_uint_eq(sh->state.r[15], CODE + 0x68);
+	for (unsigned n = 0; n < 12; n++)
+		ck_assert_uint_eq(sh->state.r[n], r[n]);
+	if (strstr(engine_path, "-jit")) {
+		const uint64_t *loops = named_counter("jit_loop_edges");
+		ck_assert_ptr_nonnull(loops);
+		ck_assert_uint_gt(*loops, 0);
+	}
+}
+END_TEST
+
 START_TEST(irq_taken_when_unmasked)
 {
 	LOAD(prog_irq);
@@ -662,6 +727,7 @@ static Suite *isa_suite(void)
 	tcase_add_test(tc, exclusive_monitor);
 	tcase_add_test(tc, stores_to_executed_code_are_seen);
 	tcase_add_test(tc, retranslations_are_counted);
+	tcase_add_test(tc, loop_wider_than_the_register_pool);
 	tcase_add_loop_test(tc, irq_taken_when_unmasked, CAPTIVE_IRQ_PER_INSN,
 			    CAPTIVE_IRQ_PER_BLOCK + 1);
 	tcase_add_test(tc, wfi_rings_the_host_when_idle);

@@ -369,19 +369,25 @@ static void jit_leave_at_start(struct jit_ctx *ctx, int status)
  * block's second translation, jit_translate): the guest registers stay in
  * the host registers they were preloaded into at entry, so an iteration
  * jumps to the loop head after the block's entry check, done here inline.
- * Only where the register cache is as the loop head expects it (the same
- * homes, nothing dirty the head does not assume dirty); false otherwise.
+ * Only where the register cache is as the loop head expects it (the loop's
+ * registers in the same homes, nothing dirty the head does not assume
+ * dirty); false otherwise. A register cached here but not at the head (a
+ * loop with more registers than the pool keeps the most used cached and
+ * lets the others share what is left) is written back if dirty.
  */
 static bool jit_loop_back(struct jit_ctx *ctx, int status)
 {
 	struct x86_buf *b = &ctx->b;
 
-	if (!ctx->loop_head || ctx->nbudget > JIT_LOOP_EXITS ||
-	    memcmp(ctx->home, ctx->loop_home, sizeof(ctx->home)))
+	if (!ctx->loop_head || ctx->nbudget > JIT_LOOP_EXITS)
 		return false;
 	for (unsigned n = 0; n < 15; n++)
-		if (ctx->home[n] >= 0 && ctx->dirty[n] && !ctx->loop_dirty[n])
+		if (ctx->loop_home[n] >= 0 &&
+		    (ctx->home[n] != ctx->loop_home[n] || (ctx->dirty[n] && !ctx->loop_dirty[n])))
 			return false;
+	for (unsigned n = 0; n < 15; n++)
+		if (ctx->home[n] >= 0 && ctx->loop_home[n] < 0 && ctx->dirty[n])
+			x86_mov_mr(b, 32, JREG(n), jit_pool[ctx->home[n]]);
 	uint8_t *pending, *over;
 	x86_alu_ri(b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
 	jit_entry_check(ctx, true, &pending, &over);
@@ -416,11 +422,18 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 		return;
 	}
 	if (target == ctx->va0 && key == ctx->key) {
-		/* What a loop translation must keep cached up to here. */
-		if (__builtin_popcount(ctx->touched) <= JIT_POOL) {
-			ctx->loop_touched = ctx->touched;
-			ctx->loop_written = ctx->written;
+		/* What a loop translation must keep cached up to here: all of
+		 * it, or the pool's worth but one of the most used. */
+		uint16_t keep = ctx->touched;
+		while (__builtin_popcount(keep) > (keep == ctx->touched ? JIT_POOL : JIT_POOL - 1)) {
+			unsigned least = (unsigned)__builtin_ctz(keep);
+			for (unsigned n = least + 1; n < 15; n++)
+				if (((keep >> n) & 1) && ctx->uses[n] < ctx->uses[least])
+					least = n;
+			keep &= (uint16_t)~(1u << least);
 		}
+		ctx->loop_touched = keep;
+		ctx->loop_written = ctx->written & keep;
 		if (jit_loop_back(ctx, status))
 			return;
 	}
@@ -1338,8 +1351,11 @@ static unsigned jit_emit(struct jit_ctx *ctx, struct jit_tb *tb, gpa_t pa, const
 		for (unsigned r = 0; r < 15; r++)
 			if ((preload >> r) & 1)
 				jb_cache(ctx, r, true);
-		for (unsigned r = 0; r < 15; r++)
+		for (unsigned r = 0; r < 15; r++) {
 			ctx->dirty[r] = ctx->home[r] >= 0 && ((written >> r) & 1);
+			if (ctx->home[r] >= 0)
+				ctx->pinned |= (uint8_t)(1u << ctx->home[r]);
+		}
 		memcpy(ctx->loop_home, ctx->home, sizeof(ctx->home));
 		memcpy(ctx->loop_dirty, ctx->dirty, sizeof(ctx->dirty));
 		/* Every iteration jumps here: a 32-byte aligned target (the

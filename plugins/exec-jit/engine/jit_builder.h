@@ -156,12 +156,15 @@ struct jit_ctx {
 	bool dirty[15];		/* the host register may differ from cpu->r[n] */
 	uint32_t used[JIT_POOL];	/* last use, for eviction */
 	uint32_t tick;
+	uint16_t uses[15];	/* times r[n] was asked for (a loop's choice) */
+	uint8_t pinned;		/* pool entries never evicted (a loop's registers) */
 	bool fixed;		/* no allocation: conditional code (see jb_pin) */
 	bool slot_read[JIT_SLOTS];	/* the dry pass read this slot from memory */
 	/* loops (jit_loop_back in jit.c) */
 	uint16_t touched, written;	/* guest registers cached, written */
-	/* registers cached and written before a branch back to va0 (none: no
-	 * such branch, or one with more registers than the pool) */
+	/* registers to keep cached and written before a branch back to va0
+	 * (none: no such branch; with more registers than the pool, the
+	 * pool's worth but one of the most used) */
 	uint16_t loop_touched, loop_written;
 	/* flags the instruction being emitted writes that nothing reads before
 	 * they are written again (its stores are left out), by instruction */
@@ -609,16 +612,20 @@ static inline void jb_reload(struct jit_ctx *ctx)
  * nothing may be allocated. */
 static inline int jb_cache(struct jit_ctx *ctx, unsigned n, bool load)
 {
+	ctx->uses[n]++;
 	if (ctx->home[n] >= 0) {
 		ctx->used[ctx->home[n]] = ++ctx->tick;
 		return ctx->home[n];
 	}
-	if (ctx->depth || ctx->fixed || ctx->in_call)
+	if (ctx->depth || ctx->fixed || ctx->in_call || ctx->pinned == (1u << JIT_POOL) - 1)
 		return -1;
 	unsigned k = 0;
-	for (unsigned j = 1; j < JIT_POOL; j++)
-		if (ctx->guest[j] < 0 ? ctx->guest[k] >= 0 || ctx->used[j] < ctx->used[k]
-				      : ctx->guest[k] >= 0 && ctx->used[j] < ctx->used[k])
+	while ((ctx->pinned >> k) & 1)
+		k++;
+	for (unsigned j = k + 1; j < JIT_POOL; j++)
+		if (!((ctx->pinned >> j) & 1) &&
+		    (ctx->guest[j] < 0 ? ctx->guest[k] >= 0 || ctx->used[j] < ctx->used[k]
+				       : ctx->guest[k] >= 0 && ctx->used[j] < ctx->used[k]))
 			k = j;
 	int old = ctx->guest[k];
 	bool rax_ok = ctx->rax_at == x86_here(&ctx->b); /* rax is not touched here */
@@ -640,14 +647,16 @@ static inline int jb_cache(struct jit_ctx *ctx, unsigned n, bool load)
 }
 
 /* Before a conditional instruction: cache the registers its record names
- * (whatever the fields mean for it: a spare load costs little), then
- * allocate nothing until it ends. */
+ * (whatever the fields mean for it: a spare load costs little, and is not
+ * counted as a use), then allocate nothing until it ends. */
 static inline void jb_pin(struct jit_ctx *ctx, const struct arm_insn *i)
 {
 	const uint8_t r[] = { i->rd, i->rn, i->rm, i->rs };
 	for (unsigned k = 0; k < sizeof(r); k++)
-		if (r[k] < 15)
+		if (r[k] < 15) {
 			jb_cache(ctx, r[k], true);
+			ctx->uses[r[k]]--;
+		}
 	ctx->fixed = true;
 }
 
