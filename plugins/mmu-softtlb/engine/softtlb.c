@@ -92,6 +92,8 @@ static struct {
 	uint32_t sctlr_mode;  /* SCTLR bits whose change invalidates every entry */
 	uint32_t ttbcr;	      /* likewise */
 	uint32_t large;	      /* bit n: pieces of a 2^n-byte mapping may be cached */
+	/* bit n: slot n may hold a piece of a larger mapping (stlb_flush_va) */
+	uint64_t large_slots[STLB_SIZE / 64];
 	unsigned fetch_span;  /* mmu_fetch_span_log2() */
 	uint64_t code[STLB_CODE_WORDS];
 } stlb;
@@ -253,8 +255,13 @@ static int stlb_fill(struct arm_cpu *cpu, struct stlb_entry *e, gva_t va, unsign
 	e->flags = STLB_VALID | (r.global ? STLB_GLOBAL : 0u) | (ram ? STLB_RAM : 0u);
 	e->dmask = r.level == PTW_FLAT ? STLB_DMASK_FLAT : 1ull << (2u * r.domain);
 	e->addend = ram ? (uintptr_t)engine_ram_ptr(page) - (uintptr_t)(va & STLB_PAGE_MASK) : 0;
-	if (r.size_log2 > STLB_PAGE_SHIFT)
+	unsigned n = (unsigned)(e - stlb.e);
+	if (r.size_log2 > STLB_PAGE_SHIFT) {
 		stlb.large |= 1u << r.size_log2;
+		stlb.large_slots[n / 64] |= 1ull << (n % 64);
+	} else {
+		stlb.large_slots[n / 64] &= ~(1ull << (n % 64));
+	}
 	stlb_set_tags(e);
 	return 0;
 }
@@ -409,6 +416,7 @@ int mmu_init(struct arm_cpu *cpu)
 	for (unsigned n = 0; n < STLB_SIZE; n++)
 		stlb_invalidate(&stlb.e[n]);
 	stlb.large = 0;
+	memset(stlb.large_slots, 0, sizeof(stlb.large_slots));
 	stlb.asid = cpu->cp15.contextidr & STLB_ASID_MASK;
 	stlb.asid_key = stlb.asid << STLB_ASID_SHIFT;
 	stlb.dacr = cpu->cp15.dacr | STLB_DMASK_FLAT;
@@ -541,6 +549,7 @@ void mmu_flush_all(struct arm_cpu *cpu)
 		if (stlb.e[n].flags & STLB_VALID)
 			stlb_invalidate(&stlb.e[n]);
 	stlb.large = 0;
+	memset(stlb.large_slots, 0, sizeof(stlb.large_slots));
 	eng.sh->stats.tlb_flushes++;
 }
 
@@ -557,22 +566,33 @@ static void stlb_flush_if(struct stlb_entry *e, gva_t va, uint32_t asid, bool al
 /*
  * TLB maintenance by MVA removes the whole translation that maps va, so when
  * larger mappings are cached as pieces every slot a piece of a mapping around
- * va can occupy is visited.
+ * va can occupy and that may hold one (large_slots) is visited: Linux's
+ * kernel is mapped in 1 MiB sections, and a Debian boot issues about a
+ * million TLBIMVAs, each of which visited 256 slots.
  */
 static void stlb_flush_va(gva_t va, uint32_t asid, bool all_asids)
 {
-	static const uint8_t sizes[] = { 12, 16, 20, 24 };
-	uint32_t present = stlb.large | 1u << STLB_PAGE_SHIFT;
+	static const uint8_t sizes[] = { 16, 20, 24 };
+	stlb_flush_if(stlb_slot(va), va, asid, all_asids);
 	for (unsigned s = 0; s < CAPTIVE_ARRAY_SIZE(sizes); s++) {
 		unsigned log2 = sizes[s];
-		if (!(present & (1u << log2)))
+		if (!(stlb.large & (1u << log2)))
 			continue;
 		uint32_t pages = 1u << (log2 - STLB_PAGE_SHIFT);
 		if (pages > STLB_SIZE)
 			pages = STLB_SIZE;
-		uint32_t first = (va >> log2) << (log2 - STLB_PAGE_SHIFT);
-		for (uint32_t i = 0; i < pages; i++)
-			stlb_flush_if(stlb_slot((first + i) << STLB_PAGE_SHIFT), va, asid, all_asids);
+		uint32_t first = ((va >> log2) << (log2 - STLB_PAGE_SHIFT)) & (STLB_SIZE - 1u);
+		for (uint32_t i = 0; i < pages;) {
+			uint32_t slot = (first + i) & (STLB_SIZE - 1u), bit = slot % 64;
+			uint32_t span = pages - i < 64 - bit ? pages - i : 64 - bit;
+			uint64_t m = stlb.large_slots[slot / 64] >> bit;
+			if (span < 64)
+				m &= (1ull << span) - 1;
+			for (; m; m &= m - 1)
+				stlb_flush_if(&stlb.e[slot + (unsigned)__builtin_ctzll(m)], va, asid,
+					      all_asids);
+			i += span;
+		}
 	}
 	eng.sh->stats.tlb_flushes++;
 }
