@@ -911,7 +911,7 @@ static inline void jb_tlb(struct jit_ctx *ctx, unsigned size, unsigned flags, un
 		x86_alu_ri(b, X86_AND, 32, X86_RCX, (int32_t)((1u << t->index_bits) - 1));
 		x86_shift_ri(b, X86_SHL, 32, X86_RCX, (uint8_t)t->entry_shift);
 	}
-	x86_alu_rr(b, X86_ADD, 64, X86_RCX, X86_R15);
+	/* rcx: the entry's offset from r15, used as an index (one add fewer) */
 	if (jb_align_faults(ctx, size, fl) || size == 1) {
 		x86_mov_rr(b, 32, X86_RDX, X86_RAX);
 		x86_alu_ri(b, X86_AND, 32, X86_RDX,
@@ -921,12 +921,13 @@ static inline void jb_tlb(struct jit_ctx *ctx, unsigned size, unsigned flags, un
 		x86_alu_ri(b, X86_AND, 32, X86_RDX, (int32_t)~((1u << t->page_shift) - 1));
 	}
 	x86_alu_rm(b, X86_OR, 32, X86_RDX, x86_mem(X86_R15, t->key_or_off));
-	x86_alu_rm(b, X86_CMP, 32, X86_RDX, x86_mem(X86_RCX, (int32_t)(t->tag_off + 4 * flags)));
+	x86_alu_rm(b, X86_CMP, 32, X86_RDX,
+		   x86_mem_idx(X86_R15, X86_RCX, 1, (int32_t)(t->tag_off + 4 * flags)));
 	miss[0] = x86_jcc32(b, X86_CC_NE, NULL);
 	x86_mov_rm(b, 64, X86_RDX, x86_mem(X86_R15, t->dacr_off));
-	x86_alu_rm(b, X86_AND, 64, X86_RDX, x86_mem(X86_RCX, (int32_t)t->dmask_off));
+	x86_alu_rm(b, X86_AND, 64, X86_RDX, x86_mem_idx(X86_R15, X86_RCX, 1, (int32_t)t->dmask_off));
 	miss[1] = x86_jcc32(b, X86_CC_E, NULL);
-	x86_mov_rm(b, 64, X86_RDX, x86_mem(X86_RCX, (int32_t)t->addend_off));
+	x86_mov_rm(b, 64, X86_RDX, x86_mem_idx(X86_R15, X86_RCX, 1, (int32_t)t->addend_off));
 }
 
 /*
