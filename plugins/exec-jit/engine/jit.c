@@ -938,8 +938,8 @@ static void jit_cond(struct jit_ctx *ctx, unsigned cond)
 		x86_alu_mi(b, X86_CMP, 32, JCPU(zf), 0);
 		jb_to_end(ctx, inv ? X86_CC_E : X86_CC_NE, false);
 		return;
-	case 1: /* CS */
-		x86_alu_mi(b, X86_CMP, 32, JCPU(cf), 0);
+	case 1: /* CS: C (0 or 1) as a byte, as setcc writes it (jb_flag_c) */
+		x86_alu_mi(b, X86_CMP, 8, JCPU(cf), 0);
 		jb_to_end(ctx, inv ? X86_CC_NE : X86_CC_E, false);
 		return;
 	case 2: /* MI */

@@ -582,6 +582,16 @@ static inline jv jb_field(struct jit_ctx *ctx, struct x86_mem m)
 	return jv_store(ctx, X86_RAX, 32);
 }
 
+/* C, which is 0 or 1, read as the byte setcc writes: a dword load of a byte
+ * just stored cannot be forwarded from the store (a stall of about a dozen
+ * cycles, after every flag-setting instruction that a carry-in or a CS/CC
+ * condition follows). */
+static inline jv jb_flag_c(struct jit_ctx *ctx)
+{
+	x86_movx_rm(&ctx->b, X86_MOVZX, 32, 8, X86_RAX, JCPU(cf));
+	return jv_store(ctx, X86_RAX, 32);
+}
+
 static inline void jb_set_field(struct jit_ctx *ctx, struct x86_mem m, jv v)
 {
 	if (v.k == JV_CONST) {
@@ -1309,7 +1319,7 @@ static inline void jb_endif(struct jit_ctx *ctx)
 #define B_LO(x) jb_half(ctx, (x), false)
 #define B_HI(x) jb_half(ctx, (x), true)
 
-#define B_FLAG_C() jb_field(ctx, JCPU(cf))
+#define B_FLAG_C() jb_flag_c(ctx)
 #define B_SET_NZ(r) jb_set_nz(ctx, (r))
 #define B_SET_NZ64(x) jb_set_nz64(ctx, (x))
 #define B_SET_C(c)                                             \
