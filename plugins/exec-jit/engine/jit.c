@@ -953,24 +953,28 @@ static void jit_cond(struct jit_ctx *ctx, unsigned cond)
 	default:
 		break;
 	}
+	if (cond >> 1 == 5) {
+		/* GE: N == V, the sign of nf ^ vf clear */
+		x86_mov_rm(b, 32, X86_RAX, JCPU(nf));
+		x86_alu_rm(b, X86_XOR, 32, X86_RAX, JCPU(vf));
+		jb_to_end(ctx, inv ? X86_CC_NS : X86_CC_S, false);
+		return;
+	}
 	if (cond >> 1 == 4) {
-		/* eax = (zf != 0) & cf */
+		/* HI: al = (zf != 0) & cf, whose AND sets ZF when it fails */
 		x86_mov_rm(b, 32, X86_RAX, JCPU(zf));
 		x86_test_rr(b, 32, X86_RAX, X86_RAX);
 		x86_setcc_r(b, X86_CC_NE, X86_RAX);
 		x86_alu_rm(b, X86_AND, 8, X86_RAX, JCPU(cf));
 	} else {
-		/* GE/LT: eax = N == V; GT/LE: and Z clear */
+		/* GT: al = N == V, and Z clear */
 		x86_mov_rm(b, 32, X86_RAX, JCPU(nf));
 		x86_alu_rm(b, X86_XOR, 32, X86_RAX, JCPU(vf));
 		x86_setcc_r(b, X86_CC_NS, X86_RAX);
-		if (cond >> 1 == 6) {
-			x86_alu_mi(b, X86_CMP, 32, JCPU(zf), 0);
-			x86_setcc_r(b, X86_CC_NE, X86_RDX);
-			x86_alu_rr(b, X86_AND, 8, X86_RAX, X86_RDX);
-		}
+		x86_alu_mi(b, X86_CMP, 32, JCPU(zf), 0);
+		x86_setcc_r(b, X86_CC_NE, X86_RDX);
+		x86_alu_rr(b, X86_AND, 8, X86_RAX, X86_RDX);
 	}
-	x86_test_rr(b, 8, X86_RAX, X86_RAX);
 	jb_to_end(ctx, inv ? X86_CC_NE : X86_CC_E, false);
 }
 
