@@ -263,6 +263,26 @@ START_TEST(test_flush_va_drops_whole_section)
 }
 END_TEST
 
+START_TEST(test_flush_va_keeps_other_asids_sections_flushable)
+{
+	/* A TLBIMVA for ASID 1 leaves ASID 2's pieces of a section at the same
+	 * address cached: a later TLBIMVA for ASID 2 must still find them. */
+	put(DATA + 0x80000u, 0x5ec70002u);
+	put(RAM_BASE + 0x40000u, 0x5ec70003u);
+	put(DATA + 0x40000u, 0x5ec70004u);
+	set_asid(1, L1_TABLE);
+	map_l1(L1_TABLE, 0x00400000u, sect(DATA, AP_ALL_RW, 0, 1u << 17));
+	ck_assert_uint_eq(rd(0x00480000u, 4, 0), 0x5ec70002u);
+	set_asid(2, L1_TABLE);
+	map_l1(L1_TABLE, 0x00400000u, sect(RAM_BASE, AP_ALL_RW, 0, 1u << 17));
+	ck_assert_uint_eq(rd(0x00440000u, 4, 0), 0x5ec70003u);
+	mmu_flush_va(&cpu, 0x00400000u | 1u);
+	map_l1(L1_TABLE, 0x00400000u, sect(DATA, AP_ALL_RW, 0, 1u << 17));
+	mmu_flush_va(&cpu, 0x00400000u | 2u);
+	ck_assert_uint_eq(rd(0x00440000u, 4, 0), 0x5ec70004u);
+}
+END_TEST
+
 START_TEST(test_flush_va_drops_whole_large_page)
 {
 	put(DATA + 0x8000u, 0x1a000000u);
@@ -778,6 +798,7 @@ static Suite *mmu_suite(void)
 	tcase_add_test(tc, test_translation_fault);
 	tcase_add_test(tc, test_remap_after_flush_va);
 	tcase_add_test(tc, test_flush_va_drops_whole_section);
+	tcase_add_test(tc, test_flush_va_keeps_other_asids_sections_flushable);
 	tcase_add_test(tc, test_flush_va_drops_whole_large_page);
 	tcase_add_test(tc, test_flush_va_drops_global_entries);
 	tcase_add_test(tc, test_flush_asid);

@@ -94,9 +94,27 @@ static struct {
 	uint32_t large;	      /* bit n: pieces of a 2^n-byte mapping may be cached */
 	/* bit n: slot n may hold a piece of a larger mapping (stlb_flush_va) */
 	uint64_t large_slots[STLB_SIZE / 64];
+	/* bit n: pieces of the 2^k-byte mapping at n << k may be cached, for
+	 * the large page (k = 16), section (20) and supersection (24) sizes */
+	uint64_t regions16[(1u << 16) / 64], regions20[(1u << 12) / 64], regions24[(1u << 8) / 64];
 	unsigned fetch_span;  /* mmu_fetch_span_log2() */
 	uint64_t code[STLB_CODE_WORDS];
 } stlb;
+
+static uint64_t *stlb_regions(unsigned log2)
+{
+	return log2 == 16 ? stlb.regions16 : log2 == 20 ? stlb.regions20 : stlb.regions24;
+}
+
+/* No piece of a larger mapping is cached (the TLB was emptied). */
+static void stlb_forget_large(void)
+{
+	stlb.large = 0;
+	memset(stlb.large_slots, 0, sizeof(stlb.large_slots));
+	memset(stlb.regions16, 0, sizeof(stlb.regions16));
+	memset(stlb.regions20, 0, sizeof(stlb.regions20));
+	memset(stlb.regions24, 0, sizeof(stlb.regions24));
+}
 
 static inline struct stlb_entry *stlb_slot(gva_t va)
 {
@@ -257,8 +275,10 @@ static int stlb_fill(struct arm_cpu *cpu, struct stlb_entry *e, gva_t va, unsign
 	e->addend = ram ? (uintptr_t)engine_ram_ptr(page) - (uintptr_t)(va & STLB_PAGE_MASK) : 0;
 	unsigned n = (unsigned)(e - stlb.e);
 	if (r.size_log2 > STLB_PAGE_SHIFT) {
+		uint32_t region = va >> r.size_log2;
 		stlb.large |= 1u << r.size_log2;
 		stlb.large_slots[n / 64] |= 1ull << (n % 64);
+		stlb_regions(r.size_log2)[region / 64] |= 1ull << (region % 64);
 	} else {
 		stlb.large_slots[n / 64] &= ~(1ull << (n % 64));
 	}
@@ -415,8 +435,7 @@ int mmu_init(struct arm_cpu *cpu)
 	memset(stlb.code, 0, sizeof(stlb.code));
 	for (unsigned n = 0; n < STLB_SIZE; n++)
 		stlb_invalidate(&stlb.e[n]);
-	stlb.large = 0;
-	memset(stlb.large_slots, 0, sizeof(stlb.large_slots));
+	stlb_forget_large();
 	stlb.asid = cpu->cp15.contextidr & STLB_ASID_MASK;
 	stlb.asid_key = stlb.asid << STLB_ASID_SHIFT;
 	stlb.dacr = cpu->cp15.dacr | STLB_DMASK_FLAT;
@@ -548,8 +567,7 @@ void mmu_flush_all(struct arm_cpu *cpu)
 	for (unsigned n = 0; n < STLB_SIZE; n++)
 		if (stlb.e[n].flags & STLB_VALID)
 			stlb_invalidate(&stlb.e[n]);
-	stlb.large = 0;
-	memset(stlb.large_slots, 0, sizeof(stlb.large_slots));
+	stlb_forget_large();
 	eng.sh->stats.tlb_flushes++;
 }
 
@@ -565,10 +583,12 @@ static void stlb_flush_if(struct stlb_entry *e, gva_t va, uint32_t asid, bool al
 
 /*
  * TLB maintenance by MVA removes the whole translation that maps va, so when
- * larger mappings are cached as pieces every slot a piece of a mapping around
- * va can occupy and that may hold one (large_slots) is visited: Linux's
- * kernel is mapped in 1 MiB sections, and a Debian boot issues about a
- * million TLBIMVAs, each of which visited 256 slots.
+ * pieces of a larger mapping around va may be cached (regions*), every slot
+ * such a piece can occupy and that may hold one (large_slots) is visited,
+ * and the region is forgotten when none is left. Linux's kernel is mapped in
+ * 1 MiB sections that fill most slots, and a Debian boot issues about a
+ * million TLBIMVAs, nearly all for 4 KiB pages outside them: each visited
+ * 256 slots before.
  */
 static void stlb_flush_va(gva_t va, uint32_t asid, bool all_asids)
 {
@@ -576,8 +596,11 @@ static void stlb_flush_va(gva_t va, uint32_t asid, bool all_asids)
 	stlb_flush_if(stlb_slot(va), va, asid, all_asids);
 	for (unsigned s = 0; s < CAPTIVE_ARRAY_SIZE(sizes); s++) {
 		unsigned log2 = sizes[s];
-		if (!(stlb.large & (1u << log2)))
+		uint32_t region = va >> log2;
+		uint64_t *regions = stlb_regions(log2);
+		if (!(stlb.large & (1u << log2)) || !((regions[region / 64] >> (region % 64)) & 1))
 			continue;
+		bool left = false;
 		uint32_t pages = 1u << (log2 - STLB_PAGE_SHIFT);
 		if (pages > STLB_SIZE)
 			pages = STLB_SIZE;
@@ -588,11 +611,16 @@ static void stlb_flush_va(gva_t va, uint32_t asid, bool all_asids)
 			uint64_t m = stlb.large_slots[slot / 64] >> bit;
 			if (span < 64)
 				m &= (1ull << span) - 1;
-			for (; m; m &= m - 1)
-				stlb_flush_if(&stlb.e[slot + (unsigned)__builtin_ctzll(m)], va, asid,
-					      all_asids);
+			for (; m; m &= m - 1) {
+				struct stlb_entry *e = &stlb.e[slot + (unsigned)__builtin_ctzll(m)];
+				stlb_flush_if(e, va, asid, all_asids);
+				left |= (e->flags & STLB_VALID) && e->size_log2 == log2 &&
+					!((e->vpage ^ va) >> log2);
+			}
 			i += span;
 		}
+		if (!left)
+			regions[region / 64] &= ~(1ull << (region % 64));
 	}
 	eng.sh->stats.tlb_flushes++;
 }
