@@ -1250,7 +1250,8 @@ static void jit_emit_stubs(void)
 	x86_shift_ri(&b, X86_SHL, 32, X86_RSI, 4);
 	x86_alu_rr(&b, X86_XOR, 32, X86_RCX, X86_RSI);
 	x86_alu_ri(&b, X86_AND, 32, X86_RCX, JIT_JC - 1);
-	x86_imul_rri(&b, 64, X86_RCX, X86_RCX, (int32_t)sizeof(struct jit_jc));
+	_Static_assert(sizeof(struct jit_jc) == 32, "a lookup-cache entry is 32 bytes");
+	x86_shift_ri(&b, X86_SHL, 64, X86_RCX, 5);
 	x86_mov_ri(&b, 64, X86_RSI, (uint64_t)(uintptr_t)jit.jc);
 	x86_alu_rr(&b, X86_ADD, 64, X86_RCX, X86_RSI);
 	uint8_t *miss[5];
