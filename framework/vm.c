@@ -21,13 +21,10 @@
 #include "plugins.h"
 #include "stats.h"
 #include "vm.h"
+#include "watchdog.h"
 
 #define VM_TICK_NS 1000000ull	/* clock page refresh period */
 #define VM_KICK_GRACE_S 3	/* how long a kicked engine gets to stop */
-/* An engine that has not reached a safe point for this long is stuck in a
- * loop of its own (a bug, never a guest's doing: every exec strategy polls
- * at block ends), so it is stopped even without --watchdog. */
-#define VM_ENGINE_STUCK_S 30u
 
 void vm_error(const char *fmt, ...)
 {
@@ -212,9 +209,12 @@ static void *vm_ticker_main(void *arg)
 	struct vm *vm = t->vm;
 	const struct captive_config *cfg = vm->cfg;
 	uint64_t start = vm_now_ns(), last_check = start, kicked_at = 0;
-	uint64_t last_progress_ns = start, last_beat_ns = start;
-	uint64_t marker = 0, beat = 0;
+	struct watchdog dog;
 	struct timespec period = { 0, VM_TICK_NS };
+
+	/* The guest-progress limit only when asked for (--watchdog): a correct
+	 * guest may compute for minutes with interrupts masked. */
+	watchdog_init(&dog, cfg->run_watchdog, start);
 
 	while (!atomic_load(&t->done)) {
 		nanosleep(&period, NULL);
@@ -240,37 +240,25 @@ static void *vm_ticker_main(void *arg)
 		last_check = now;
 
 		const struct captive_shared *sh = vm->sh;
-		/* Waiting for an interrupt, a debugger or a device access (a
-		 * guest's disk flush can take seconds) is not being stuck. */
-		bool idle = __atomic_load_n(&sh->in_wfi, __ATOMIC_ACQUIRE) ||
-			    (vm->gdb && gdbstub_holds_engine(vm->gdb)) ||
-			    atomic_load_explicit(&vm->in_device, memory_order_relaxed);
-		uint64_t m = vm_progress_marker(sh), b = sh->heartbeat;
-		if (m != marker || idle)
-			last_progress_ns = now;
-		if (b != beat || idle)
-			last_beat_ns = now;
-		marker = m;
-		beat = b;
-		/* The guest-progress limit only when asked for (--watchdog): a
-		 * correct guest may compute for minutes with interrupts masked. */
-		uint64_t progress_s = cfg->run_watchdog;
-		uint64_t stuck_s = progress_s && progress_s < VM_ENGINE_STUCK_S ? progress_s
-										 : VM_ENGINE_STUCK_S;
-		if (!atomic_load(&vm->stop)) {
-			if (now - last_beat_ns >= stuck_s * 1000000000ull) {
+		struct watchdog_sample sample = {
+			.progress = vm_progress_marker(sh),
+			.heartbeat = sh->heartbeat,
+			.io = sh->stats.io_accesses,
+			.idle = __atomic_load_n(&sh->in_wfi, __ATOMIC_ACQUIRE) ||
+				(vm->gdb && gdbstub_holds_engine(vm->gdb)) ||
+				atomic_load_explicit(&vm->in_device, memory_order_relaxed),
+		};
+		enum watchdog_verdict verdict = watchdog_check(&dog, &sample, now);
+		if (verdict != WATCHDOG_FINE && !atomic_load(&vm->stop)) {
+			if (verdict == WATCHDOG_ENGINE_STUCK)
 				fprintf(stderr, "captive: watchdog: the engine has not reached a safe point for %llu s (engine stuck in a loop of its own)\n",
-					(unsigned long long)stuck_s);
-				atomic_store(&vm->watchdog_fired, 1);
-				vm_request_stop(vm, VM_STOP_WATCHDOG);
-				kicked_at = now;
-			} else if (progress_s && now - last_progress_ns >= progress_s * 1000000000ull) {
+					(unsigned long long)dog.stuck_s);
+			else
 				fprintf(stderr, "captive: watchdog: the guest made no progress for %llu s (no device access, exception or WFI; a loop with interrupts masked?)\n",
-					(unsigned long long)progress_s);
-				atomic_store(&vm->watchdog_fired, 1);
-				vm_request_stop(vm, VM_STOP_WATCHDOG);
-				kicked_at = now;
-			}
+					(unsigned long long)dog.progress_s);
+			atomic_store(&vm->watchdog_fired, 1);
+			vm_request_stop(vm, VM_STOP_WATCHDOG);
+			kicked_at = now;
 		}
 		if (kicked_at && now - kicked_at >= VM_KICK_GRACE_S * 1000000000ull) {
 			fprintf(stderr, "captive: the engine did not stop within %d s of being asked; last published state follows\n",
