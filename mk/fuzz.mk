@@ -6,6 +6,10 @@
 #                                         each harness FUZZ_S seconds
 #   make fuzz-build                       build only (the regression replay,
 #                                         tests/integration/fuzz_regress.sh)
+#   make fuzz-plants [PLANT_S=300] [PLANTS="config dtb"]
+#                                         apply each bug planted on purpose
+#                                         (tests/fuzz/plants/) to a worktree
+#                                         of HEAD, show its harness finds it
 #
 # The project's sources are compiled again here, with coverage
 # instrumentation and the sanitizers, under build/fuzz/obj/ (never build/obj/,
@@ -15,6 +19,8 @@ FUZZ_CC ?= clang
 FUZZ_S ?= 60
 FUZZ ?= $(FUZZ_HARNESSES)
 FUZZ_HARNESSES := config loader dtb virtio devices decode
+PLANT_S ?= 300
+PLANTS ?= $(FUZZ_HARNESSES)
 FUZZ_DIR := $(B)/fuzz
 FUZZ_BINS := $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/%)
 
@@ -45,7 +51,7 @@ fuzz_objs_decode := $(call fobj,$(FUZZ_DECODE_SRC))
 FUZZ_ALL_OBJ := $(sort $(FUZZ_SUPPORT_OBJ) $(call fobj,$(FUZZ_HARNESSES:%=tests/fuzz/%.c)) \
 	$(foreach h,$(FUZZ_HARNESSES),$(fuzz_objs_$(h))))
 
-.PHONY: fuzz fuzz-build fuzz-deps
+.PHONY: fuzz fuzz-build fuzz-deps fuzz-plants
 
 fuzz-deps:
 	$(Q)scripts/setup-deps.sh fuzz
@@ -55,6 +61,11 @@ fuzz: fuzz-deps
 	$(Q)FUZZ_S=$(FUZZ_S) tests/fuzz/run.sh $(FUZZ)
 
 fuzz-build: $(FUZZ_BINS)
+
+# Builds in its own worktree (build/fuzz/plant-wt/), not from this tree's
+# objects: the plants must not leak into build/fuzz/.
+fuzz-plants: fuzz-deps
+	$(Q)PLANT_S=$(PLANT_S) tests/fuzz/plants.sh $(PLANTS)
 
 $(FUZZ_DIR)/obj/engine/%.o: engine/%.c
 	$(call say,FUZZCC,$<)
