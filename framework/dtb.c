@@ -142,6 +142,45 @@ static int dtb_set_memory(const char *name, void *fdt, const struct dtb_fixup_pa
 	return err ? dtb_fail(name, "cannot describe /memory", err) : 0;
 }
 
+/*
+ * The structure block's tags, walked with every property's length checked
+ * against what follows it. libfdt 1.6.1's fdt_next_tag() does not: a length
+ * of 0xfffffff4 steps its offset back onto the same tag, and
+ * fdt_check_full() loops forever on such a blob (found by the dtb and
+ * loader fuzzers). Call after fdt_check_header().
+ */
+static int dtb_check_tags(const void *blob)
+{
+	const uint8_t *s = (const uint8_t *)blob + fdt_off_dt_struct(blob);
+	uint32_t size = fdt_version(blob) >= 17 ? fdt_size_dt_struct(blob)
+						: fdt_totalsize(blob) - fdt_off_dt_struct(blob);
+
+	for (uint32_t off = 0; size - off >= 4;) {
+		uint32_t tag = fdt32_ld((const fdt32_t *)(s + off));
+		off += 4;
+		if (tag == FDT_BEGIN_NODE) {
+			const uint8_t *nul = memchr(s + off, 0, size - off);
+			if (!nul)
+				return -FDT_ERR_TRUNCATED;
+			off += ((uint32_t)(nul - (s + off)) + 4) & ~3u;
+		} else if (tag == FDT_PROP) {
+			if (size - off < 8)
+				return -FDT_ERR_TRUNCATED;
+			uint32_t plen = fdt32_ld((const fdt32_t *)(s + off));
+			if (plen > size - off - 8)
+				return -FDT_ERR_BADSTRUCTURE;
+			off += 8 + ((plen + 3) & ~3u);
+		} else if (tag == FDT_END) {
+			return 0;
+		} else if (tag != FDT_END_NODE && tag != FDT_NOP) {
+			return -FDT_ERR_BADSTRUCTURE;
+		}
+		if (off > size)
+			return -FDT_ERR_TRUNCATED;
+	}
+	return -FDT_ERR_TRUNCATED;
+}
+
 int dtb_fixup(const char *name, const void *blob, size_t len, const struct dtb_fixup_params *p,
 	      void **out, size_t *out_len)
 {
@@ -153,7 +192,13 @@ int dtb_fixup(const char *name, const void *blob, size_t len, const struct dtb_f
 	 * written version 17 since 2007. */
 	int err = len < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED
 		  : fdt_version(blob) < 16	  ? -FDT_ERR_BADVERSION
-						  : fdt_check_full(blob, len);
+						  : fdt_check_header(blob);
+	if (!err && fdt_totalsize(blob) > len)
+		err = -FDT_ERR_TRUNCATED;
+	if (!err)
+		err = dtb_check_tags(blob);
+	if (!err)
+		err = fdt_check_full(blob, len);
 	if (err) {
 		fprintf(stderr, "captive: dtb '%s' is not a valid flattened device tree blob (%s); compile the .dts with dtc -O dtb\n",
 			name, fdt_strerror(err));

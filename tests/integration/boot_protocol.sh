@@ -157,6 +157,19 @@ if [ -n "$zimage" ]; then
 		$P --kernel "$zimage" --dtb "$tmp/short.dtb"
 	expect "missing DTB" 2 "dtb '$tmp/none.dtb': No such file" -- \
 		$P --kernel "$zimage" --dtb "$tmp/none.dtb"
+	# The root node's first property given the length 0xfffffff4: libfdt
+	# 1.6.1's fdt_check_full() loops forever on it (the fuzzers found it).
+	python3 - "$dtb" "$tmp/wrap.dtb" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+p = struct.unpack(">I", b[8:12])[0]
+while struct.unpack(">I", b[p:p + 4])[0] != 3:
+    p += 4
+b[p + 4:p + 8] = struct.pack(">I", 0xfffffff4)
+open(sys.argv[2], "wb").write(b)
+PY
+	expect "DTB property whose length wraps (no hang)" 2 "wrap.dtb' is not a valid flattened device tree blob" -- \
+		$P --kernel "$zimage" --dtb "$tmp/wrap.dtb"
 	truncate -s 9M "$tmp/big.initrd"
 	expect "initrd too large for RAM" 2 "big.initrd' .* is too large for guest RAM" -- \
 		$P -m 16M --kernel "$zimage" --dtb "$dtb" --initrd "$tmp/big.initrd"

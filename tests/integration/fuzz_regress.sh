@@ -3,9 +3,9 @@
 # (make fuzz-build: clang, ASan, UBSan, libFuzzer) and runs each, without
 # fuzzing, over its regression inputs (tests/fuzz/regress/<name>/: every
 # crash the fuzzers found, fixed since) and its committed seeds
-# (tests/fuzz/corpus/<name>/). One PASS or FAIL line per harness; one SKIP
-# line when clang or libFuzzer's runtime is missing (`make fuzz` installs
-# them; `make test` does not need them).
+# (tests/fuzz/corpus/<name>/), a hang failing after 30 s. One PASS or FAIL
+# line per harness; one SKIP line when clang or libFuzzer's runtime is
+# missing (`make fuzz` installs them; `make test` does not need them).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
@@ -37,7 +37,7 @@ for src in tests/fuzz/*.c; do
 		fail "fuzz $h: no regression inputs or seeds to replay"
 		continue
 	fi
-	if build/fuzz/"$h" "${inputs[@]}" >"$log" 2>&1; then
+	if build/fuzz/"$h" -timeout=30 "${inputs[@]}" >"$log" 2>&1; then
 		pass "fuzz $h: ${#inputs[@]} inputs replayed clean (ASan, UBSan, invariants)"
 	else
 		fail "fuzz $h: $(grep -E '^Running: ' "$log" | tail -1): $(grep -m1 -E 'ERROR|runtime error|fuzz invariant' "$log")"
