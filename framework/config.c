@@ -199,13 +199,23 @@ struct config_load_ctx {
 	int err;
 };
 
-/* inih reader that counts lines, so errors can name them. */
+/* inih reader that counts lines, so errors can name them, and refuses a
+ * line longer than inih's buffer (which would reach it in pieces: the first
+ * a truncated value, the rest a "malformed line" one line off). */
 static char *config_ini_reader(char *buf, int size, void *stream)
 {
 	struct config_load_ctx *ctx = stream;
 	char *r = fgets(buf, size, ctx->file);
-	if (r)
-		ctx->line++;
+	if (!r)
+		return NULL;
+	ctx->line++;
+	size_t n = strlen(r);
+	if (n == (size_t)size - 1 && r[n - 1] != '\n' && !feof(ctx->file)) {
+		fprintf(stderr, "captive: %s:%d: line longer than %d characters, the config reader's limit; give a long value with --set or its flag\n",
+			ctx->path, ctx->line, size - 2);
+		ctx->err = -EINVAL;
+		return NULL;
+	}
 	return r;
 }
 

@@ -28,6 +28,7 @@ printf '[strategy]\nbackend = kvm\nfrobnicate = 1\n' >"$tmp/unknown-key.ini"
 printf '[strategy]\nmmu = magic\n' >"$tmp/bad-value.ini"
 printf '[guest]\nthis line is not ini\n' >"$tmp/malformed.ini"
 printf 'not an elf at all' >"$tmp/junk.bin"
+printf '[guest]\ncmdline = %0250d\n' 0 >"$tmp/long.ini"
 cp /bin/true "$tmp/x86.elf"
 head -c 100 "$hello" >"$tmp/truncated.elf" 2>/dev/null
 
@@ -35,6 +36,7 @@ expect "missing config file" 2 "config file '$tmp/nope.ini': No such file" -- -c
 expect "unknown key names file and line" 2 "unknown-key.ini:3: unknown key 'strategy.frobnicate'" -- -c "$tmp/unknown-key.ini"
 expect "bad value lists allowed values" 2 "bad-value.ini:2: strategy.mmu = 'magic' is not valid; allowed: softtlb\|hwmirror" -- -c "$tmp/bad-value.ini"
 expect "malformed ini line" 2 "malformed.ini:2: malformed line" -- -c "$tmp/malformed.ini"
+expect "ini line longer than the reader's buffer" 2 "long.ini:2: line longer than 198 characters" -- -c "$tmp/long.ini"
 expect "--set without a dot" 2 "expected section.key=value" -- --set backend=kvm
 expect "--set unknown strategy" 2 "strategy.exec = 'turbo' is not valid; allowed: interp\|jit" -- --set strategy.exec=turbo
 expect "memory too large" 2 "guest.memory = '2G' is not valid" -- $P -m 2G --kernel "$hello"
