@@ -377,6 +377,12 @@ def run_linux(linux, side, wl, args, logdir, stats_path):
         status = "timeout" if r.error.startswith("timed out") else classify_failure(
             r.exit_code or 1, err)
         return status, None, r.output.get(wl.arg, ""), r.error
+    if r.times[wl.arg] <= 0:
+        # Seen twice in one study (a barrier side on an oversubscribed host):
+        # the guest's console held the start marker back until the end.
+        return ("bad-timing", None, r.output[wl.arg],
+                "the workload's start and end markers reached the host in one read (0 s): "
+                "the console output was held back, so the run has no timing")
     return "ok", r.times[wl.arg], r.output[wl.arg], ""
 
 
