@@ -109,11 +109,18 @@ static uint64_t *stlb_regions(unsigned log2)
 /* No piece of a larger mapping is cached (the TLB was emptied). */
 static void stlb_forget_large(void)
 {
-	stlb.large = 0;
+	/* Only what was set: a TLBIALL loop paid ~2 us per flush to clear the
+	 * 9 KiB of all of them. */
+	if (!stlb.large)
+		return;
 	memset(stlb.large_slots, 0, sizeof(stlb.large_slots));
-	memset(stlb.regions16, 0, sizeof(stlb.regions16));
-	memset(stlb.regions20, 0, sizeof(stlb.regions20));
-	memset(stlb.regions24, 0, sizeof(stlb.regions24));
+	if (stlb.large & (1u << 16))
+		memset(stlb.regions16, 0, sizeof(stlb.regions16));
+	if (stlb.large & (1u << 20))
+		memset(stlb.regions20, 0, sizeof(stlb.regions20));
+	if (stlb.large & (1u << 24))
+		memset(stlb.regions24, 0, sizeof(stlb.regions24));
+	stlb.large = 0;
 }
 
 static inline struct stlb_entry *stlb_slot(gva_t va)
