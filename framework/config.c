@@ -9,6 +9,10 @@
 
 #include "config.h"
 
+/* The longest line the INI reader takes: inih's buffer less the newline and
+ * the NUL. */
+#define CONFIG_LINE_MAX (INI_MAX_LINE - 2)
+
 const struct config_key config_keys[] = {
 #define CONFIG_KEY(s, k, type, def, allowed, help) \
 	{ #s, #k, CONFIG_##type, def, allowed, help, offsetof(struct captive_config, s##_##k) },
@@ -270,27 +274,33 @@ void config_dump(const struct captive_config *cfg, FILE *out)
 			fprintf(out, "%s[%s]\n", i ? "\n" : "", k->section);
 			section = k->section;
 		}
-		fprintf(out, "; %s\n%s = ", k->help, k->key);
+		char val[CONFIG_VALUE_MAX + 32];
 		switch (k->type) {
 		case CONFIG_ENUM:
 		case CONFIG_STR:
 		case CONFIG_PATH:
-			fprintf(out, "%s\n", field);
+			snprintf(val, sizeof(val), "%s", field);
 			break;
 		case CONFIG_SIZE: {
 			uint64_t v = *(const uint64_t *)field;
 			if (v && !(v & ((1u << 20) - 1)))
-				fprintf(out, "%lluM\n", (unsigned long long)(v >> 20));
+				snprintf(val, sizeof(val), "%lluM", (unsigned long long)(v >> 20));
 			else
-				fprintf(out, "%lluB\n", (unsigned long long)v);
+				snprintf(val, sizeof(val), "%lluB", (unsigned long long)v);
 			break;
 		}
 		case CONFIG_UINT:
-			fprintf(out, "%llu\n", (unsigned long long)*(const uint64_t *)field);
+			snprintf(val, sizeof(val), "%llu", (unsigned long long)*(const uint64_t *)field);
 			break;
 		case CONFIG_BOOL:
-			fprintf(out, "%s\n", *(const bool *)field ? "true" : "false");
+			snprintf(val, sizeof(val), "%s", *(const bool *)field ? "true" : "false");
 			break;
 		}
+		/* "key = value" unless it would not read back: after a space a
+		 * leading ';' starts a comment, and a line longer than the
+		 * reader's buffer is refused. "key=value" is the shortest form,
+		 * which any value read from a file fits. */
+		bool tight = val[0] == ';' || strlen(k->key) + 3 + strlen(val) > CONFIG_LINE_MAX;
+		fprintf(out, "; %s\n%s%s%s\n", k->help, k->key, tight ? "=" : " = ", val);
 	}
 }
