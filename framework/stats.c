@@ -17,7 +17,7 @@ struct stats_row {
  * page is the engine's to write, so a name is printed only as [a-z0-9_]. */
 static char stats_names[CAPTIVE_NAMED_COUNTERS][CAPTIVE_COUNTER_NAME];
 
-static const char *stats_counter_name(const struct captive_named_counter *c, char *out)
+static char *stats_counter_name(const struct captive_named_counter *c, char *out)
 {
 	unsigned j = 0;
 
@@ -29,6 +29,21 @@ static const char *stats_counter_name(const struct captive_named_counter *c, cha
 	}
 	out[j] = '\0';
 	return j ? out : NULL;
+}
+
+/* A *_tsc counter's ticks as nanoseconds, renamed *_ns (abi.h), at the rate
+ * the counter ran over the run; the name is stats_names' copy. */
+static uint64_t stats_tsc_to_ns(const struct vm *vm, char *name, uint64_t ticks)
+{
+	size_t len = strlen(name);
+	if (len < 4 || strcmp(name + len - 4, "_tsc"))
+		return ticks;
+	strcpy(name + len - 3, "ns");
+	const struct vm_stats *h = &vm->stats;
+	if (h->end_tsc <= h->start_tsc)
+		return 0;
+	return (uint64_t)((double)ticks * (double)(h->end_ns - h->start_ns) /
+			  (double)(h->end_tsc - h->start_tsc));
 }
 
 static unsigned stats_rows(const struct vm *vm, struct stats_row *rows)
@@ -70,9 +85,9 @@ static unsigned stats_rows(const struct vm *vm, struct stats_row *rows)
 	ROW("hwm_calls_tlbi_all", s->hwm_calls_tlbi_all);
 	ROW("hwm_io_direct", s->hwm_io_direct);
 	for (unsigned i = 0; i < CAPTIVE_NAMED_COUNTERS; i++) {
-		const char *nm = stats_counter_name(&vm->sh->counters[i], stats_names[i]);
+		char *nm = stats_counter_name(&vm->sh->counters[i], stats_names[i]);
 		if (nm)
-			ROW(nm, vm->sh->counters[i].value);
+			ROW(nm, stats_tsc_to_ns(vm, nm, vm->sh->counters[i].value));
 	}
 	ROW("exits_io", h->exits[VM_EXIT_IO]);
 	ROW("exits_mmio", h->exits[VM_EXIT_MMIO]);

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+#include <x86intrin.h>
 
 #include "config.h"
 #include "console.h"
@@ -481,7 +482,9 @@ int vm_run(const struct captive_config *cfg, const char *stats_json,
 	console_start(vm); /* without keyboard input the guest still runs */
 
 	vm->stats.start_ns = vm_now_ns();
+	vm->stats.start_tsc = __rdtsc();
 	int run_err = vm->backend->run(vm);
+	vm->stats.end_tsc = __rdtsc();
 	vm->stats.end_ns = vm_now_ns();
 
 	console_stop();

@@ -34,6 +34,8 @@ struct vm_stats {
 	uint64_t wfi_ns;		/* time the guest spent idle */
 	uint64_t start_ns;
 	uint64_t end_ns;
+	uint64_t start_tsc;		/* the time-stamp counter at the same points */
+	uint64_t end_tsc;
 };
 
 /*

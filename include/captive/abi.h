@@ -312,7 +312,10 @@ struct captive_dirty {
  * Counters a strategy keeps beyond struct captive_engine_stats (which has no
  * room left): the engine names a slot at start (engine_counter()) and counts
  * in it; the host prints every named slot with the stats and in the JSON.
- * A name is [a-z0-9_], NUL-padded.
+ * A name is [a-z0-9_], NUL-padded. A name ending in _tsc counts the host
+ * CPU's time-stamp counter ticks (rdtsc; engine_tsc()): the host prints it
+ * as nanoseconds, under the name with _ns for _tsc, at the rate it saw the
+ * counter run over the whole run.
  */
 #define CAPTIVE_NAMED_COUNTERS 24
 #define CAPTIVE_COUNTER_NAME 24

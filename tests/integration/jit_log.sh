@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# run.jit_log and run.perf_map under exec=jit on the process backend: the log
+# run.jit_log and run.perf_map under exec=jit on the process backend (and
+# the translation-time counter): the log
 # holds every translated block (header, guest code, host code), the perf map
 # names each block's host code after its guest address, one line per block;
 # a log path that cannot be written is one clear error; exec=interp takes
@@ -163,4 +164,29 @@ elif [ -e "/tmp/perf-$pid.map" ]; then
 	fail "exec=interp wrote /tmp/perf-$pid.map"
 else
 	pass "exec=interp takes both keys: a note in the log, a warning each, no perf map"
+fi
+
+# The JIT's translation time: counted in time-stamp-counter ticks by the
+# engine (jit_translate_tsc), printed by the host in nanoseconds under
+# jit_translate_ns, more than nothing and no more than the run's wall time.
+run timed "$hello" --stats-json "$tmp/timed.json"
+if [ $rc -ne 0 ]; then
+	fail "translation time: exit status $rc; stderr: $(tail -3 "$tmp/timed.err" | tr '\n' ' ')"
+elif ! verdict=$(python3 - "$tmp/timed.json" 2>&1 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = d["counters"]
+if "jit_translate_tsc" in c:
+    sys.exit("jit_translate_tsc printed as ticks")
+ns = c.get("jit_translate_ns")
+if ns is None:
+    sys.exit("no jit_translate_ns counter")
+if not 0 < ns <= d["wall_s"] * 1e9:
+    sys.exit(f"jit_translate_ns {ns} outside (0, wall {d['wall_s']} s]")
+print(f"{ns / 1e6:.2f} ms of {d['wall_s'] * 1e3:.1f} ms, {c['jit_blocks']} blocks")
+PY
+); then
+	fail "translation time: $verdict"
+else
+	pass "translation time in ns: $verdict"
 fi

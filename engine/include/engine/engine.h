@@ -46,6 +46,14 @@ int engine_main(struct captive_shared *sh);
  */
 uint64_t *engine_counter(const char *name);
 
+/* The host CPU's time-stamp counter, for counters named *_tsc (abi.h). */
+static inline uint64_t engine_tsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
 /*
  * Safe-point poll used by every exec strategy: handles stop_request and the
  * heartbeat. Returns a non-zero enum captive_stop when the engine must stop.

@@ -162,7 +162,7 @@ static struct {
 	bool has_win;
 	unsigned nxt;		/* side-table entries */
 	bool slow_ram;		/* exec_note_slow_access(false) since the helper began */
-	uint64_t *n_slow_sites, *n_slow_forgot, *n_loops;
+	uint64_t *n_slow_sites, *n_slow_forgot, *n_loops, *n_tsc;
 } jit;
 
 /*
@@ -1415,8 +1415,8 @@ static unsigned jit_emit(struct jit_ctx *ctx, struct jit_tb *tb, gpa_t pa, const
 	return n;
 }
 
-static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_host, uint32_t key,
-				    const struct arm_insn *given, bool cache)
+static struct jit_tb *jit_translate_block(uint32_t va, gpa_t pa, const uint8_t *page_host,
+					  uint32_t key, const struct arm_insn *given, bool cache)
 {
 	if (jit.ntb == JIT_TBS || jit.code + JIT_CODE_BYTES - jit.code_next < JIT_BLOCK_MAX_BYTES ||
 	    jit.nxt > JIT_XT - JIT_XT_BLOCK)
@@ -1494,6 +1494,16 @@ static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_h
 	return tb;
 }
 
+/* jit_translate_block, its time counted (jit_translate_tsc). */
+static struct jit_tb *jit_translate(uint32_t va, gpa_t pa, const uint8_t *page_host, uint32_t key,
+				    const struct arm_insn *given, bool cache)
+{
+	uint64_t t0 = engine_tsc();
+	struct jit_tb *tb = jit_translate_block(va, pa, page_host, key, given, cache);
+	*jit.n_tsc += engine_tsc() - t0;
+	return tb;
+}
+
 static struct jit_tb *jit_find(gpa_t pa, uint32_t key)
 {
 	struct jit_tb *tb = jit.hash[jit_hash(pa, key)];
@@ -1526,6 +1536,7 @@ int exec_init(struct arm_cpu *cpu)
 	jit.n_slow_sites = engine_counter("jit_slow_sites");
 	jit.n_slow_forgot = engine_counter("jit_slow_forgot");
 	jit.n_loops = engine_counter("jit_loop_edges");
+	jit.n_tsc = engine_counter("jit_translate_tsc");
 	jit_emit_stubs();
 	jit_flush();
 	eng.sh->stats.code_flushes = 0;

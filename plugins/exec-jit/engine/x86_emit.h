@@ -241,12 +241,25 @@ static inline bool x86_fits32(int64_t v)
 }
 
 /* One instruction being assembled, committed whole or not at all. Its bytes
- * are written 8 at a time: room for the longest (15) plus an overrun. */
+ * are written 8 at a time (room for the longest, 15, plus an overrun)
+ * straight into the buffer at p when it has that room, else into spare:
+ * assembled on the stack and copied, an instruction's bytes were reloaded
+ * over the smaller stores that wrote them, a store-forwarding stall in
+ * every instruction emitted (the largest cost of translating). */
+#define X86_INS_ROOM 24
 struct x86_ins {
-	uint8_t byte[24];
+	uint8_t *byte;
 	uint8_t len;
 	bool bad;
+	uint8_t spare[X86_INS_ROOM];
 };
+
+static inline void x86_ins_begin(const struct x86_buf *b, struct x86_ins *i, bool bad)
+{
+	i->len = 0;
+	i->bad = bad;
+	i->byte = b->end - b->p >= X86_INS_ROOM ? b->p : i->spare;
+}
 
 /* Append the low n (<= 8) bytes of v, little-endian (the host's order); too
  * long an instruction is bad. */
@@ -260,10 +273,9 @@ static inline void x86_put(struct x86_ins *i, uint64_t v, unsigned n)
 	i->len = (uint8_t)(i->len + n);
 }
 
-/* Copy i into the buffer; returns where it went, or NULL when nothing was
- * written. With 16 bytes of room it copies 16 (the buffer's bytes past p
- * are free), which the next instruction overwrites; fresh code memory is
- * prefetched for writing ahead of p. */
+/* Commit i (begun by x86_ins_begin on b): returns where it went, or NULL
+ * when nothing was (bytes past p, the buffer's free space, may have been
+ * written). Fresh code memory is prefetched for writing ahead of p. */
 static inline uint8_t *x86_commit(struct x86_buf *b, const struct x86_ins *i)
 {
 	if (i->bad || i->len > 15)
@@ -277,9 +289,7 @@ static inline uint8_t *x86_commit(struct x86_buf *b, const struct x86_ins *i)
 		return NULL;
 	}
 	uint8_t *at = b->p;
-	if (b->end - b->p >= 16)
-		__builtin_memcpy(at, i->byte, 16);
-	else
+	if (i->byte != at)
 		for (unsigned k = 0; k < i->len; k++)
 			at[k] = i->byte[k];
 	b->p += i->len;
@@ -362,7 +372,8 @@ static inline uint8_t *x86_enc(struct x86_buf *b, unsigned f, uint32_t op, int r
 {
 	if (b->dry)
 		return x86_buf_ok(b) ? b->p++ : NULL;
-	struct x86_ins i = { .len = 0, .bad = (f & X86_F_BAD) != 0 };
+	struct x86_ins i;
+	x86_ins_begin(b, &i, (f & X86_F_BAD) != 0);
 	unsigned rex = f & X86_F_W ? 8 : 0;
 	int k = (int)x86_op_len(op) - 1;
 
@@ -796,7 +807,8 @@ static inline void x86_nop(struct x86_buf *b, unsigned n)
 
 	while (n) {
 		unsigned len = n > 9 ? 9 : n;
-		struct x86_ins i = { .len = 0 };
+		struct x86_ins i;
+		x86_ins_begin(b, &i, false);
 		for (unsigned k = 0; k < len; k++)
 			x86_put(&i, nops[len - 1][k], 1);
 		if (!x86_commit(b, &i))
