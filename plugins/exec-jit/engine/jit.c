@@ -1079,40 +1079,44 @@ static bool jit_flags_of(const struct arm_insn *in, unsigned *reads, unsigned *d
 }
 
 /*
- * Flag liveness over the block at off of its page (host): for each of its
- * first JIT_MAX_INSNS instructions, ctx->dead_of[] gets the flags it writes
- * that no later instruction reads before writing them again. Flags are live
- * at the block's end and before anything that is not a pure computation
- * (jit_flags_of), which may leave the block or take an exception that saves
- * them; an IT block anywhere (its instructions' flag writes depend on
- * ITSTATE) or per-instruction interrupt checks turn it off.
+ * Decode ahead, and flag liveness: the block's instructions from index first
+ * (at off of its page, host) go into pre[] up to and including the next one
+ * that is not a pure computation (jit_flags_of: it may leave the block or
+ * take an exception that saves the flags, so all flags are live before it),
+ * or to the page's end or max; returns the index past the last decoded.
+ * Each gets in ctx->dead_of[] the flags it writes that no later instruction
+ * reads before writing them again. Going a stretch at a time decodes no
+ * further than the block's last instruction (whole rest-of-pages were
+ * decoded before, a tenth of translating). An IT instruction (its block's
+ * flag writes depend on ITSTATE) turns liveness off for the rest of the
+ * block (*off_from_here), as do ITSTATE at entry and per-instruction
+ * interrupt checks (set by the caller).
  */
-static void jit_flags_dead(struct jit_ctx *ctx, const uint8_t *host, uint32_t off, unsigned max)
+static unsigned jit_decode_stretch(struct jit_ctx *ctx, const uint8_t *host, uint32_t off,
+				   unsigned first, unsigned max, struct arm_insn *pre,
+				   bool *off_from_here)
 {
-	struct arm_insn in[JIT_MAX_INSNS];
-	unsigned n = 0;
+	unsigned n = first, reads, defs, mays;
 
-	memset(ctx->dead_of, 0, sizeof(ctx->dead_of));
-	if (ctx->it || ctx->per_insn)
-		return;
-	while (n < max && jit_decode(host, off, ctx->thumb, &in[n])) {
-		if (in[n].op == ARM_OP_IT)
-			return;
-		off += jit_len(&in[n]);
-		n++;
-		if (off >= JIT_PAGE_SIZE)
+	while (n < max && off < JIT_PAGE_SIZE && jit_decode(host, off, ctx->thumb, &pre[n])) {
+		if (pre[n].op == ARM_OP_IT)
+			*off_from_here = true;
+		off += jit_len(&pre[n]);
+		if (!jit_flags_of(&pre[n++], &reads, &defs, &mays))
 			break;
 	}
+	if (*off_from_here)
+		return n;
 	unsigned live = JIT_FLAGS_ALL;
-	while (n-- > 0) {
-		unsigned reads, defs, mays;
-		if (!jit_flags_of(&in[n], &reads, &defs, &mays)) {
+	for (unsigned k = n; k-- > first;) {
+		if (!jit_flags_of(&pre[k], &reads, &defs, &mays)) {
 			live = JIT_FLAGS_ALL;
 			continue;
 		}
-		ctx->dead_of[n] = (uint8_t)(mays & ~live);
+		ctx->dead_of[k] = (uint8_t)(mays & ~live);
 		live = (live & ~defs) | reads;
 	}
+	return n;
 }
 
 /* Emit one instruction in; returns false when the block ends after it. */
@@ -1343,11 +1347,11 @@ static unsigned jit_emit(struct jit_ctx *ctx, struct jit_tb *tb, gpa_t pa, const
 	const uint32_t va0 = ctx->va0, key = ctx->key;
 	unsigned max = (key & JIT_KEY_SINGLE) || given ? 1 : JIT_MAX_INSNS, n = 0;
 	uint32_t va = va0;
+	struct arm_insn pre[JIT_MAX_INSNS];
+	unsigned npre = 0;	/* decoded ahead (jit_decode_stretch) */
+	bool no_liveness = !ctx->liveness || ctx->it || ctx->per_insn;
 
-	if (given || !ctx->liveness)
-		memset(ctx->dead_of, 0, sizeof(ctx->dead_of));
-	else
-		jit_flags_dead(ctx, page_host, va0 & (JIT_PAGE_SIZE - 1), max);
+	memset(ctx->dead_of, 0, sizeof(ctx->dead_of));
 	/* The entry check, for every entry but the dispatcher's single steps. */
 	uint8_t *pending = NULL, *over = NULL;
 	if (!(key & JIT_KEY_SINGLE) && !given)
@@ -1374,10 +1378,15 @@ static unsigned jit_emit(struct jit_ctx *ctx, struct jit_tb *tb, gpa_t pa, const
 		struct arm_insn in;
 		uint32_t off = va & (JIT_PAGE_SIZE - 1);
 
-		if (given)
+		if (given) {
 			in = *given;
-		else if (!jit_decode(page_host, off, ctx->thumb, &in))
-			break; /* straddles the page end: the next block runs it */
+		} else {
+			if (n == npre)
+				npre = jit_decode_stretch(ctx, page_host, off, n, max, pre, &no_liveness);
+			if (n == npre)
+				break; /* straddles the page end: the next block runs it */
+			in = pre[n];
+		}
 		tb->self_loop = in.op == ARM_OP_B && (uint32_t)(va + (ctx->thumb ? 4 : 8) + in.imm) == va;
 		tb->self_pc = va;
 		ctx->pc = va;

@@ -83,7 +83,7 @@ typedef jv b_val64;
 #define JIT_LOOP_EXITS 4	/* back edges of one block that loop inside it */
 #define JIT_MAX_INSNS 128	/* instructions of one block */
 
-/* NZCV as masks of flag liveness (jit.c, jit_flags_dead). */
+/* NZCV as masks of flag liveness (jit.c, jit_decode_stretch). */
 #define JIT_FLAG_N 8u
 #define JIT_FLAG_Z 4u
 #define JIT_FLAG_C 2u
@@ -169,7 +169,7 @@ struct jit_ctx {
 	/* flags the instruction being emitted writes that nothing reads before
 	 * they are written again (its stores are left out), by instruction */
 	uint8_t dead, dead_of[JIT_MAX_INSNS];
-	bool liveness;		/* flag liveness is on (jit_flags_dead) */
+	bool liveness;		/* flag liveness is on (jit_decode_stretch) */
 	bool cut;		/* the block ended early for want of code space */
 	uint8_t *loop_head;	/* where an iteration starts, registers cached */
 	int8_t loop_home[15];	/* the register cache there */
@@ -1214,7 +1214,7 @@ static inline jv jb_adcs(struct jit_ctx *ctx, jv a, jv b, jv cin, bool sub)
 	}
 	/* cf is always 0 or 1, so its upper bytes stay 0; V goes to bit 31
 	 * from bit 0 of edx (the shift drops the rest). Flags nothing reads
-	 * before they are written again are not stored (jit_flags_dead). */
+	 * before they are written again are not stored (jit_decode_stretch). */
 	if (jb_flag_live(ctx, JIT_FLAG_C))
 		x86_setcc_m(xb, sub ? X86_CC_AE : X86_CC_B, JCPU(cf));
 	if (jb_flag_live(ctx, JIT_FLAG_V)) {
