@@ -46,18 +46,41 @@ static long plat_syscall6(long nr, long a, long b, long c, long d, long e, long 
 }
 
 /*
- * mmap(NULL, size, RWX, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), by system call
- * (the hosted engine links no libc), 2 MiB aligned and advised
- * MADV_HUGEPAGE: code is written once into fresh memory, and on a nested
- * host the first touch of each 4 KiB page costs ~11 us (a boot plus a
- * fork-heavy workload writes ~250 MiB of code, ~0.7 s of faults); where the
- * host has transparent huge pages one fault covers 2 MiB.
+ * mmap(hint, size, RWX, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+ * -1, 0), by system call (the hosted engine links no libc), 2 MiB aligned
+ * and advised MADV_HUGEPAGE: code is written once into fresh memory, and on
+ * a nested host the first touch of each 4 KiB page costs ~11 us (a boot plus
+ * a fork-heavy workload writes ~250 MiB of code, ~0.7 s of faults); where
+ * the host has transparent huge pages one fault covers 2 MiB.
+ *
+ * Placed near the engine's own code, so translated code reaches the
+ * engine's helpers with a 5-byte call rel32 instead of a 12-byte movabs and
+ * an indirect call: hints stepping down and up from there, all within
+ * 2 GiB (the kernel refuses a hint over an existing mapping:
+ * MAP_FIXED_NOREPLACE; the host's reservations for guest RAM and the
+ * windows usually lie just below the engine), anywhere as a last resort
+ * (the JIT then calls through a register).
  */
+static long plat_mmap_code(uintptr_t hint, size_t len)
+{
+	return plat_syscall6(9 /* SYS_mmap */, (long)hint, (long)len, 7 /* RWX */,
+			     0x22 | (hint ? 0x100000 /* MAP_FIXED_NOREPLACE */ : 0), -1, 0);
+}
+
 void *plat_code_alloc(size_t size)
 {
-	const size_t huge = 2ul << 20;
-	long ret = plat_syscall6(9 /* SYS_mmap */, 0, (long)(size + huge), 7 /* RWX */,
-				 0x22 /* MAP_PRIVATE | MAP_ANONYMOUS */, -1, 0);
+	const size_t huge = 2ul << 20, len = size + huge;
+	const uintptr_t here = (uintptr_t)&plat_code_alloc & ~(huge - 1);
+	long ret = -1;
+
+	for (unsigned k = 1; k <= 6 && (unsigned long)ret > -4096ul; k++) {
+		if (here > k * len)
+			ret = plat_mmap_code(here - k * len, len);
+		if ((unsigned long)ret > -4096ul)
+			ret = plat_mmap_code(here + k * len, len);
+	}
+	if ((unsigned long)ret > -4096ul)
+		ret = plat_mmap_code(0, len);
 	if ((unsigned long)ret > -4096ul)
 		return NULL;
 	uintptr_t p = ((uintptr_t)ret + huge - 1) & ~(huge - 1);

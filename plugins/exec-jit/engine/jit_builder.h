@@ -740,6 +740,18 @@ static inline void jb_exit_after_call(struct jit_ctx *ctx, int status)
 	x86_jmp32(&ctx->b, ctx->epilogue);
 }
 
+/* Call fn: rel32 when it is within reach (the process backend places the
+ * code cache below the engine: plat_code_alloc), else through rax. */
+static inline void jb_call_fn(struct jit_ctx *ctx, const void *fn)
+{
+	if (x86_fits32(x86_rel(x86_here(&ctx->b), 5, fn))) {
+		x86_call32(&ctx->b, fn);
+		return;
+	}
+	x86_mov_ri(&ctx->b, 64, X86_RAX, (uint64_t)(uintptr_t)fn);
+	x86_call_r(&ctx->b, X86_RAX);
+}
+
 /* Up to five 32-bit arguments after cpu (rdi), then call fn: the result is in
  * rax; then as after says (status: JB_LEAVE's exit). The frame keeps rsp
  * 16-byte aligned. */
@@ -753,8 +765,7 @@ static inline void jb_call_then(struct jit_ctx *ctx, const void *fn, unsigned na
 	for (unsigned k = 0; k < nargs; k++)
 		jv_load(ctx, regs[k], args[k], 32);
 	x86_mov_rr(&ctx->b, 64, X86_RDI, X86_RBX);
-	x86_mov_ri(&ctx->b, 64, X86_RAX, (uint64_t)(uintptr_t)fn);
-	x86_call_r(&ctx->b, X86_RAX);
+	jb_call_fn(ctx, fn);
 	ctx->in_call = false;
 	x86_unop_m(&ctx->b, X86_INC, 64, x86_mem(X86_R14, ctx->helper_count));
 	if (after == JB_LEAVE) {
@@ -1471,8 +1482,7 @@ static inline void jb_fop_call(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv 
 	jv_load(ctx, X86_R8, c, 64);
 	x86_mov_ri(&ctx->b, 32, X86_RSI, op);
 	x86_mov_rr(&ctx->b, 64, X86_RDI, X86_RBX);
-	x86_mov_ri(&ctx->b, 64, X86_RAX, (uint64_t)(uintptr_t)jit_h_fop);
-	x86_call_r(&ctx->b, X86_RAX);
+	jb_call_fn(ctx, (const void *)jit_h_fop);
 	ctx->in_call = false;
 	jb_reload(ctx);
 	x86_unop_m(&ctx->b, X86_INC, 64, x86_mem(X86_R14, ctx->helper_count));
