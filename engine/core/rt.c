@@ -3,10 +3,24 @@
 #include "engine/engine.h"
 #include "engine/plat.h"
 
+/*
+ * memcpy and memset: the compiler calls these for struct copies and
+ * clears (the JIT copies its 1.4 KiB context twice per instruction
+ * translated) and the engine for table resets. Byte loops made them a
+ * quarter of translating; now 8 bytes at a time, and rep movsb / rep stosb
+ * (fast on every x86-64 with ERMS, at CPL0 too) from 64 bytes up.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
+
+	if (n >= 64) {
+		__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
+		return dst;
+	}
+	for (; n >= 8; n -= 8, d += 8, s += 8)
+		__builtin_memcpy(d, s, 8);
 	while (n--)
 		*d++ = *s++;
 	return dst;
@@ -16,7 +30,7 @@ void *memmove(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
-	if (d < s)
+	if (d < s || d >= s + n)
 		return memcpy(dst, src, n);
 	while (n--)
 		d[n] = s[n];
@@ -26,6 +40,14 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	uint8_t *d = dst;
+
+	if (n >= 64) {
+		__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+		return dst;
+	}
+	uint64_t v = 0x0101010101010101ull * (uint8_t)c;
+	for (; n >= 8; n -= 8, d += 8)
+		__builtin_memcpy(d, &v, 8);
 	while (n--)
 		*d++ = (uint8_t)c;
 	return dst;

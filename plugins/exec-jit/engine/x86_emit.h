@@ -320,7 +320,8 @@ static inline unsigned x86_mem_rex(const struct x86_mem *m)
 }
 
 /* ModRM, SIB and displacement for reg (a register or /digit) against m. */
-static inline void x86_put_mem(struct x86_ins *i, int reg, const struct x86_mem *m)
+static inline __attribute__((always_inline)) void x86_put_mem(struct x86_ins *i, int reg,
+							     const struct x86_mem *m)
 {
 	unsigned r = (unsigned)(reg & 7) << 3, ss = 0, sib_index = 4, mod;
 	int32_t d = m->disp;
