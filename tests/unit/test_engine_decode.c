@@ -1,8 +1,9 @@
 /*
  * A32 decoder suite: the class every encoding falls in (executed, UNDEFINED
  * on a Cortex-A9, valid but not implemented) and the fields the semantics
- * read; and the engine runtime's memcpy, memset and memmove. Linked against an engine build's static library, so it calls
- * the decoder directly. Encodings come from arm-none-eabi-as
+ * read; and the engine runtime's memcpy, memset and memmove. Linked against
+ * an engine build's static library, so it calls the decoder directly.
+ * Encodings come from arm-none-eabi-as
  * (-march=armv7-a -mcpu=cortex-a9); the comments give the source.
  */
 #include <check.h>
