@@ -240,62 +240,16 @@ static inline bool x86_fits32(int64_t v)
 	return v == (int32_t)v;
 }
 
-/* One instruction being assembled, committed whole or not at all. Its bytes
- * are written 8 at a time (room for the longest, 15, plus an overrun)
- * straight into the buffer at p when it has that room, else into spare:
- * assembled on the stack and copied, an instruction's bytes were reloaded
- * over the smaller stores that wrote them, a store-forwarding stall in
- * every instruction emitted (the largest cost of translating). */
+/*
+ * One instruction is assembled straight into the buffer at p when it has
+ * room for the longest (15 bytes) plus an 8-byte overrun, else in spare
+ * bytes on the stack and copied; it is committed (p advanced past it) only
+ * whole. Assembled on the stack and always copied, its bytes were reloaded
+ * over the smaller stores that wrote them: a store-forwarding stall in every
+ * instruction emitted. Prefixes, REX and opcode (at most 6 bytes) are
+ * gathered in a register and stored at once.
+ */
 #define X86_INS_ROOM 24
-struct x86_ins {
-	uint8_t *byte;
-	uint8_t len;
-	bool bad;
-	uint8_t spare[X86_INS_ROOM];
-};
-
-static inline void x86_ins_begin(const struct x86_buf *b, struct x86_ins *i, bool bad)
-{
-	i->len = 0;
-	i->bad = bad;
-	i->byte = b->end - b->p >= X86_INS_ROOM ? b->p : i->spare;
-}
-
-/* Append the low n (<= 8) bytes of v, little-endian (the host's order); too
- * long an instruction is bad. */
-static inline void x86_put(struct x86_ins *i, uint64_t v, unsigned n)
-{
-	if (i->len > 15) {
-		i->bad = true;
-		return;
-	}
-	__builtin_memcpy(&i->byte[i->len], &v, 8);
-	i->len = (uint8_t)(i->len + n);
-}
-
-/* Commit i (begun by x86_ins_begin on b): returns where it went, or NULL
- * when nothing was (bytes past p, the buffer's free space, may have been
- * written). Fresh code memory is prefetched for writing ahead of p. */
-static inline uint8_t *x86_commit(struct x86_buf *b, const struct x86_ins *i)
-{
-	if (i->bad || i->len > 15)
-		b->invalid = true;
-	if (!x86_buf_ok(b))
-		return NULL;
-	if (b->dry)
-		return b->p++;
-	if ((size_t)(b->end - b->p) < i->len) {
-		b->overflow = true;
-		return NULL;
-	}
-	uint8_t *at = b->p;
-	if (i->byte != at)
-		for (unsigned k = 0; k < i->len; k++)
-			at[k] = i->byte[k];
-	b->p += i->len;
-	__builtin_prefetch(b->p + 256, 1, 3);
-	return at;
-}
 
 static inline unsigned x86_op_len(uint32_t op)
 {
@@ -319,9 +273,11 @@ static inline unsigned x86_mem_rex(const struct x86_mem *m)
 	       (x86_reg_ok(m->base) && (m->base & 8) ? 1 : 0);
 }
 
-/* ModRM, SIB and displacement for reg (a register or /digit) against m. */
-static inline __attribute__((always_inline)) void x86_put_mem(struct x86_ins *i, int reg,
-							     const struct x86_mem *m)
+/* ModRM, SIB and displacement for reg (a register or /digit) against m,
+ * written at o + n; returns the new length. */
+static inline __attribute__((always_inline)) unsigned x86_put_mem(uint8_t *o, unsigned n, int reg,
+								  const struct x86_mem *m,
+								  bool *bad)
 {
 	unsigned r = (unsigned)(reg & 7) << 3, ss = 0, sib_index = 4, mod;
 	int32_t d = m->disp;
@@ -329,37 +285,97 @@ static inline __attribute__((always_inline)) void x86_put_mem(struct x86_ins *i,
 	if (m->index != X86_NOREG) {
 		ss = m->scale == 1 ? 0 : m->scale == 2 ? 1 : m->scale == 4 ? 2 : 3;
 		if ((m->scale != 8 && ss == 3) || !x86_reg_ok(m->index) || m->index == X86_RSP)
-			i->bad = true;
+			*bad = true;
 		sib_index = (unsigned)m->index & 7;
 	}
 	if (m->base == X86_RIP) {
-		i->bad |= m->index != X86_NOREG;
-		x86_put(i, 0x05 | r, 1);
-		x86_put(i, (uint32_t)d, 4);
-		return;
+		*bad |= m->index != X86_NOREG;
+		o[n] = (uint8_t)(0x05 | r);
+		__builtin_memcpy(o + n + 1, &d, 4);
+		return n + 5;
 	}
 	if (m->base == X86_NOREG) {
 		/* SIB base 101 with mod 00 means "no base, disp32" */
-		x86_put(i, 0x04 | r, 1);
-		x86_put(i, ss << 6 | sib_index << 3 | 5, 1);
-		x86_put(i, (uint32_t)d, 4);
-		return;
+		o[n] = (uint8_t)(0x04 | r);
+		o[n + 1] = (uint8_t)(ss << 6 | sib_index << 3 | 5);
+		__builtin_memcpy(o + n + 2, &d, 4);
+		return n + 6;
 	}
 	if (!x86_reg_ok(m->base)) {
-		i->bad = true;
-		return;
+		*bad = true;
+		return n;
 	}
 	unsigned base = (unsigned)m->base & 7;
 	/* rm/base 101 with mod 00 means RIP or no base: RBP and R13 take a disp8 of 0 */
 	mod = d == 0 && base != X86_RBP ? 0 : x86_fits8(d) ? 1 : 2;
 	if (m->index == X86_NOREG && base != X86_RSP) {
-		x86_put(i, mod << 6 | r | base, 1);
+		o[n++] = (uint8_t)(mod << 6 | r | base);
 	} else {
 		/* rm 100 means "SIB follows", so RSP and R12 bases always need one */
-		x86_put(i, mod << 6 | r | 4, 1);
-		x86_put(i, ss << 6 | sib_index << 3 | base, 1);
+		o[n++] = (uint8_t)(mod << 6 | r | 4);
+		o[n++] = (uint8_t)(ss << 6 | sib_index << 3 | base);
 	}
-	x86_put(i, (uint32_t)d, mod == 1 ? 1 : mod == 2 ? 4 : 0);
+	__builtin_memcpy(o + n, &d, 4);
+	return n + (mod == 1 ? 1 : mod == 2 ? 4 : 0);
+}
+
+/* Commit the n bytes assembled at o (x86_enc) as the next instruction;
+ * returns where it went, or NULL when nothing was (bytes past p, the
+ * buffer's free space, may have been written). Fresh code memory is
+ * prefetched for writing ahead of p. */
+static inline uint8_t *x86_commit(struct x86_buf *b, const uint8_t *o, unsigned n, bool bad)
+{
+	if (bad || n > 15)
+		b->invalid = true;
+	if (!x86_buf_ok(b))
+		return NULL;
+	if ((size_t)(b->end - b->p) < n) {
+		b->overflow = true;
+		return NULL;
+	}
+	uint8_t *at = b->p;
+	if (o != at)
+		for (unsigned k = 0; k < n; k++)
+			at[k] = o[k];
+	b->p += n;
+	__builtin_prefetch(b->p + 256, 1, 3);
+	return at;
+}
+
+static __attribute__((noinline)) uint8_t *x86_enc_now(struct x86_buf *b, unsigned f, uint32_t op,
+						       int reg, int rm, const struct x86_mem *m,
+						       uint64_t imm, unsigned ilen)
+{
+	uint8_t spare[X86_INS_ROOM];
+	uint8_t *o = b->end - b->p >= X86_INS_ROOM ? b->p : spare;
+	bool bad = (f & X86_F_BAD) || !x86_reg_ok(reg) || (!m && !x86_reg_ok(rm));
+	unsigned rex = f & X86_F_W ? 8 : 0, n = 0, k = x86_op_len(op) - 1;
+	uint64_t head = 0;
+
+	if (f & X86_F_OSZ)
+		head = 0x66, n = 1;
+	for (; k > 0 && x86_is_prefix((op >> 8 * k) & 0xff); k--, n++)
+		head |= (uint64_t)((op >> 8 * k) & 0xff) << 8 * n;
+	if (!(f & X86_F_NO_MODRM) && (reg & 8))
+		rex |= 4;
+	rex |= m ? x86_mem_rex(m) : (rm & 8) ? 1 : 0;
+	if ((f & X86_F_BYTE_REG && reg >= 4 && reg < 8) ||
+	    (f & X86_F_BYTE_RM && !m && rm >= 4 && rm < 8))
+		rex |= 0x40;
+	if (rex)
+		head |= (uint64_t)(0x40 | rex) << 8 * n++;
+	for (; k > 0; k--, n++)
+		head |= (uint64_t)((op >> 8 * k) & 0xff) << 8 * n;
+	head |= (uint64_t)((op & 0xff) | (f & X86_F_NO_MODRM ? (unsigned)rm & 7 : 0)) << 8 * n++;
+	__builtin_memcpy(o, &head, 8);
+	if (!(f & X86_F_NO_MODRM)) {
+		if (m)
+			n = x86_put_mem(o, n, reg, m, &bad);
+		else
+			o[n++] = (uint8_t)(0xc0 | (unsigned)(reg & 7) << 3 | (unsigned)(rm & 7));
+	}
+	__builtin_memcpy(o + n, &imm, 8);
+	return x86_commit(b, o, n + ilen, bad);
 }
 
 /*
@@ -373,38 +389,7 @@ static inline uint8_t *x86_enc(struct x86_buf *b, unsigned f, uint32_t op, int r
 {
 	if (b->dry)
 		return x86_buf_ok(b) ? b->p++ : NULL;
-	struct x86_ins i;
-	x86_ins_begin(b, &i, (f & X86_F_BAD) != 0);
-	unsigned rex = f & X86_F_W ? 8 : 0;
-	int k = (int)x86_op_len(op) - 1;
-
-	if (!x86_reg_ok(reg) || (!m && !x86_reg_ok(rm)))
-		i.bad = true;
-	if (f & X86_F_OSZ)
-		x86_put(&i, 0x66, 1);
-	for (; k > 0 && x86_is_prefix((op >> 8 * k) & 0xff); k--)
-		x86_put(&i, op >> 8 * k, 1);
-	if (!(f & X86_F_NO_MODRM) && (reg & 8))
-		rex |= 4;
-	rex |= m ? x86_mem_rex(m) : (rm & 8) ? 1 : 0;
-	if ((f & X86_F_BYTE_REG && reg >= 4 && reg < 8) ||
-	    (f & X86_F_BYTE_RM && !m && rm >= 4 && rm < 8))
-		rex |= 0x40;
-	if (rex)
-		x86_put(&i, 0x40 | rex, 1);
-	for (; k > 0; k--)
-		x86_put(&i, op >> 8 * k, 1);
-	if (f & X86_F_NO_MODRM) {
-		x86_put(&i, (op & 0xff) | (unsigned)(rm & 7), 1);
-	} else {
-		x86_put(&i, op, 1);
-		if (m)
-			x86_put_mem(&i, reg, m);
-		else
-			x86_put(&i, 0xc0 | (unsigned)(reg & 7) << 3 | (unsigned)(rm & 7), 1);
-	}
-	x86_put(&i, imm, ilen);
-	return x86_commit(b, &i);
+	return x86_enc_now(b, f, op, reg, rm, m, imm, ilen);
 }
 
 /* Displacement from the end of an instruction at from of len bytes to target. */
@@ -808,12 +793,13 @@ static inline void x86_nop(struct x86_buf *b, unsigned n)
 
 	while (n) {
 		unsigned len = n > 9 ? 9 : n;
-		struct x86_ins i;
-		x86_ins_begin(b, &i, false);
-		for (unsigned k = 0; k < len; k++)
-			x86_put(&i, nops[len - 1][k], 1);
-		if (!x86_commit(b, &i))
+		if (b->dry) {
+			if (!x86_buf_ok(b))
+				return;
+			b->p++;
+		} else if (!x86_commit(b, nops[len - 1], len, false)) {
 			return;
+		}
 		n -= len;
 	}
 }
