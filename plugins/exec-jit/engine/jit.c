@@ -163,6 +163,7 @@ static struct {
 	unsigned nxt;		/* side-table entries */
 	bool slow_ram;		/* exec_note_slow_access(false) since the helper began */
 	uint64_t *n_slow_sites, *n_slow_forgot, *n_loops, *n_tsc;
+	bool reads_back[ARM_OP_COUNT];	/* an instruction of this op read a slot back (jit_insn) */
 } jit;
 
 /*
@@ -1185,22 +1186,42 @@ static bool jit_insn_pass(struct jit_ctx *ctx, struct arm_insn *in, unsigned ind
 	return true;
 }
 
-/* Translate one instruction in: a dry pass that finds the frame slots read
- * back, then the real one over the same bytes, without the dead stores. */
+/*
+ * Translate one instruction in, leaving out the stores to frame slots that
+ * nothing reads back. Three instructions in four read none back (a Debian
+ * boot), so an op not yet seen to is emitted at once storing none, and
+ * that stands if it read none; otherwise, and for an op seen to (its first
+ * pass dry: nothing encoded, every emission advancing the buffer one byte
+ * so that positions still tell emissions apart), the instruction is
+ * emitted again over the same bytes, everything the first pass changed
+ * undone, storing the slots that pass read.
+ */
 static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
 {
 	const struct jit_ctx before = *ctx;
 	const struct arm_insn given = *in;
-	const unsigned nsites = jit.nsites;
+	const unsigned nsites = jit.nsites, nxt = jit.nxt;
+	const uint64_t loops = *jit.n_loops;
 
-	ctx->b.dry = true;
 	memset(ctx->slot_read, 0, sizeof(ctx->slot_read));
-	jit_insn_pass(ctx, in, index);
+	if (jit.reads_back[given.op]) {
+		ctx->b.dry = true;
+		jit_insn_pass(ctx, in, index);
+	} else {
+		bool more = jit_insn_pass(ctx, in, index), read_back = false;
+		for (unsigned k = 0; k < ctx->nslots; k++)
+			read_back |= ctx->slot_read[k];
+		if (!read_back)
+			return more;
+		jit.reads_back[given.op] = true;
+	}
 	bool read[JIT_SLOTS];
 	memcpy(read, ctx->slot_read, sizeof(read));
 	*ctx = before;
 	*in = given;
 	jit.nsites = nsites;
+	jit.nxt = nxt;
+	*jit.n_loops = loops;
 	memcpy(ctx->slot_read, read, sizeof(read));
 	return jit_insn_pass(ctx, in, index);
 }

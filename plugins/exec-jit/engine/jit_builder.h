@@ -20,10 +20,10 @@
  *             constant, and an AND or OR that leaves bits 12 and up alone,
  *             fold; anything else first makes it a slot (jv_flat).
  * Values never live across instructions: the slots are reused from the
- * next instruction on. Each instruction is emitted twice (jit.c, jit_insn):
- * the first, dry pass notes which slots are ever read back from memory, and
- * the second leaves out the stores to all the others (most results go
- * straight from rax into a guest register, so their slot store is dead).
+ * next instruction on. A slot is stored only if something reads it back
+ * from memory (most results go straight from rax into a guest register, so
+ * their slot store is dead): jit.c's jit_insn finds which in a first pass
+ * (dry, or storing none, which stands if none was read back).
  * Guest state (NZCV in the interpreter's nf/zf/cf/vf form, CPSR, r15) lives
  * in struct arm_cpu, which rbx points at.
  *
@@ -159,7 +159,7 @@ struct jit_ctx {
 	uint16_t uses[15];	/* times r[n] was asked for (a loop's choice) */
 	uint8_t pinned;		/* pool entries never evicted (a loop's registers) */
 	bool fixed;		/* no allocation: conditional code (see jb_pin) */
-	bool slot_read[JIT_SLOTS];	/* the dry pass read this slot from memory */
+	bool slot_read[JIT_SLOTS];	/* this slot is read back from memory (jit_insn) */
 	/* loops (jit_loop_back in jit.c) */
 	uint16_t touched, written;	/* guest registers cached, written */
 	/* registers to keep cached and written before a branch back to va0
@@ -238,7 +238,7 @@ static inline struct x86_mem jv_mem(struct jit_ctx *ctx, jv v)
 	return x86_mem(X86_RSP, 8 * v.n + v.off);
 }
 
-/* Slot r = reg, unless the dry pass saw nothing read r back. */
+/* Slot r = reg, if r is read back (dry passes store every slot: jit_insn). */
 static inline void jv_put(struct jit_ctx *ctx, jv r, unsigned size, int reg)
 {
 	if (ctx->b.dry || ctx->slot_read[r.n])
