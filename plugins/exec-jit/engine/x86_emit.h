@@ -347,25 +347,34 @@ static __attribute__((noinline)) uint8_t *x86_enc_now(struct x86_buf *b, unsigne
 						       uint64_t imm, unsigned ilen)
 {
 	uint8_t spare[X86_INS_ROOM];
-	uint8_t *o = b->end - b->p >= X86_INS_ROOM ? b->p : spare;
-	bool bad = (f & X86_F_BAD) || !x86_reg_ok(reg) || (!m && !x86_reg_ok(rm));
-	unsigned rex = f & X86_F_W ? 8 : 0, n = 0, k = x86_op_len(op) - 1;
+	uint8_t *const p = b->p;
+	uint8_t *o = b->end - p >= X86_INS_ROOM ? p : spare;
+	/* (unsigned)r > 15: not a register 0..15 */
+	bool bad = (f & X86_F_BAD) || (unsigned)reg > 15 || (!m && (unsigned)rm > 15);
+	unsigned rex = f & X86_F_W ? 8 : 0, n = 0;
 	uint64_t head = 0;
 
-	if (f & X86_F_OSZ)
-		head = 0x66, n = 1;
-	for (; k > 0 && x86_is_prefix((op >> 8 * k) & 0xff); k--, n++)
-		head |= (uint64_t)((op >> 8 * k) & 0xff) << 8 * n;
 	if (!(f & X86_F_NO_MODRM) && (reg & 8))
 		rex |= 4;
 	rex |= m ? x86_mem_rex(m) : (rm & 8) ? 1 : 0;
 	if ((f & X86_F_BYTE_REG && reg >= 4 && reg < 8) ||
 	    (f & X86_F_BYTE_RM && !m && rm >= 4 && rm < 8))
 		rex |= 0x40;
-	if (rex)
-		head |= (uint64_t)(0x40 | rex) << 8 * n++;
-	for (; k > 0; k--, n++)
-		head |= (uint64_t)((op >> 8 * k) & 0xff) << 8 * n;
+	if (__builtin_expect(op <= 0xff && !(f & X86_F_OSZ), 1)) {
+		/* the common case: [REX] op */
+		if (rex)
+			head = 0x40 | rex, n = 1;
+	} else {
+		unsigned k = x86_op_len(op) - 1;
+		if (f & X86_F_OSZ)
+			head = 0x66, n = 1;
+		for (; k > 0 && x86_is_prefix((op >> 8 * k) & 0xff); k--, n++)
+			head |= (uint64_t)((op >> 8 * k) & 0xff) << 8 * n;
+		if (rex)
+			head |= (uint64_t)(0x40 | rex) << 8 * n++;
+		for (; k > 0; k--, n++)
+			head |= (uint64_t)((op >> 8 * k) & 0xff) << 8 * n;
+	}
 	head |= (uint64_t)((op & 0xff) | (f & X86_F_NO_MODRM ? (unsigned)rm & 7 : 0)) << 8 * n++;
 	__builtin_memcpy(o, &head, 8);
 	if (!(f & X86_F_NO_MODRM)) {
@@ -375,7 +384,13 @@ static __attribute__((noinline)) uint8_t *x86_enc_now(struct x86_buf *b, unsigne
 			o[n++] = (uint8_t)(0xc0 | (unsigned)(reg & 7) << 3 | (unsigned)(rm & 7));
 	}
 	__builtin_memcpy(o + n, &imm, 8);
-	return x86_commit(b, o, n + ilen, bad);
+	n += ilen;
+	if (__builtin_expect(o == p && !bad && n <= 15 && x86_buf_ok(b), 1)) {
+		b->p = p + n;
+		__builtin_prefetch(p + n + 256, 1, 3);
+		return p;
+	}
+	return x86_commit(b, o, n, bad);
 }
 
 /*
