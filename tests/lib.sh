@@ -3,6 +3,17 @@
 BUILD=${BUILD:-build}
 CAPTIVE=${CAPTIVE:-$BUILD/captive}
 
+# How many times longer than usual a run may take: 4 for a sanitizer build
+# (its runtime linked into captive: ASan and UBSan make the interpreter
+# several times slower), else 1.
+slow_factor() {
+	if ldd "$CAPTIVE" 2>/dev/null | grep -qE 'lib(asan|ubsan)\.'; then
+		echo 4
+	else
+		echo 1
+	fi
+}
+
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; }
 skip() { echo "SKIP: $*"; }

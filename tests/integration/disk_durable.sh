@@ -53,7 +53,10 @@ run() {
 	[ $# -gt 0 ] && shift
 	args=("$@")
 	head -c 1M /dev/zero >"$tmp/disk.img"
+	# (a sanitizer build's runtime wants to be first in the library list:
+	# told not to check, it works after the shim)
 	env "${envs[@]}" LD_PRELOAD="$tmp/powercut.so" POWERCUT_FILE="$tmp/disk.img" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 		"$CAPTIVE" --set strategy.backend="$backend" --timeout 30 -m 64 "${args[@]}" \
 		--disk "$tmp/disk.img" --kernel "$elf" >"$tmp/out" 2>"$tmp/err" &
 	pid=$!

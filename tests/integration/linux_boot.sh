@@ -6,7 +6,8 @@
 # CAPTIVE_TEST_ALL=1, which also runs every io x irq x exec combination),
 # the JIT on every usable backend and mmu=hwmirror on the process backend.
 # Bounded:
-# a few minutes under the interpreter.
+# a few minutes under the interpreter (400 s a side; 4x that for a sanitizer
+# build, tests/lib.sh slow_factor).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
@@ -66,7 +67,8 @@ fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for side in "${sides[@]}"; do
-	python3 bench/linux/run.py --runs 1 --timeout 400 --workloads $WORKLOADS --no-disk \
+	python3 bench/linux/run.py --runs 1 --timeout $((400 * $(slow_factor))) \
+		--workloads $WORKLOADS --no-disk \
 		--captive "$CAPTIVE" --dtb "$BUILD/vexpress-a9.dtb" \
 		--out "$out" "$side" >"$out/table" 2>&1
 	rc=$?
