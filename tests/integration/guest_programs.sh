@@ -15,6 +15,8 @@ for ex in $execs; do
 done
 grep -q kvm <<<"$backends" || skip "guest programs under kvm: $(kvm_unusable_reason)"
 mmus=$(installed_mmus)
+# a sanitizer build runs the interpreter several times slower (tests/lib.sh)
+slow=$(slow_factor)
 for b in $backends; do
 	for m in $mmus; do
 		why=$(mmu_unusable_reason "$m" "$b")
@@ -39,9 +41,10 @@ for golden in tests/guest/golden/*.out; do
 					[ -n "$(exec_unusable_reason "$b" "$ex")" ] && continue
 					[ $io = mmio-exit ] || [ "$m/$ex" = softtlb/interp ] || continue
 					combo="$b/$m/$io/$irq/$ex"
-					timeout 120 "$CAPTIVE" -c configs/baseline.ini --set strategy.backend=$b \
-						--set strategy.mmu=$m --set strategy.io=$io --set strategy.irq=$irq \
-						--set strategy.exec=$ex --timeout 60 --kernel "$elf" >"$out" 2>"$out.err"
+					timeout $((120 * slow)) "$CAPTIVE" -c configs/baseline.ini \
+						--set strategy.backend=$b --set strategy.mmu=$m --set strategy.io=$io \
+						--set strategy.irq=$irq --set strategy.exec=$ex --timeout $((60 * slow)) \
+						--kernel "$elf" >"$out" 2>"$out.err"
 					rc=$?
 					if [ $rc -ne 0 ]; then
 						fail "$name [$combo]: exit status $rc; stderr: $(tail -3 "$out.err" | tr '\n' ' ')"
