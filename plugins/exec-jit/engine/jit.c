@@ -1097,7 +1097,9 @@ static unsigned jit_decode_stretch(struct jit_ctx *ctx, const uint8_t *host, uin
 				   unsigned first, unsigned max, struct arm_insn *pre,
 				   bool *off_from_here)
 {
-	unsigned n = first, reads, defs, mays;
+	unsigned n = first, pure = first, reads, defs, mays;
+	/* what each pure computation reads, defines and may define */
+	struct { uint8_t reads, defs, mays; } fl[JIT_MAX_INSNS];
 
 	while (n < max && off < JIT_PAGE_SIZE && jit_decode(host, off, ctx->thumb, &pre[n])) {
 		if (pre[n].op == ARM_OP_IT)
@@ -1105,17 +1107,16 @@ static unsigned jit_decode_stretch(struct jit_ctx *ctx, const uint8_t *host, uin
 		off += jit_len(&pre[n]);
 		if (!jit_flags_of(&pre[n++], &reads, &defs, &mays))
 			break;
+		fl[pure++] = (typeof(fl[0])){ (uint8_t)reads, (uint8_t)defs, (uint8_t)mays };
 	}
 	if (*off_from_here)
 		return n;
+	/* all flags are live after the stretch's pure computations: at its
+	 * end, or before the one that is not (which stores them all) */
 	unsigned live = JIT_FLAGS_ALL;
-	for (unsigned k = n; k-- > first;) {
-		if (!jit_flags_of(&pre[k], &reads, &defs, &mays)) {
-			live = JIT_FLAGS_ALL;
-			continue;
-		}
-		ctx->dead_of[k] = (uint8_t)(mays & ~live);
-		live = (live & ~defs) | reads;
+	for (unsigned k = pure; k-- > first;) {
+		ctx->dead_of[k] = (uint8_t)(fl[k].mays & ~live);
+		live = (live & ~fl[k].defs) | fl[k].reads;
 	}
 	return n;
 }

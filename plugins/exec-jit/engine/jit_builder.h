@@ -741,7 +741,7 @@ static inline void jb_exit_after_call(struct jit_ctx *ctx, int status)
 }
 
 /* Call fn: rel32 when it is within reach (the process backend places the
- * code cache below the engine: plat_code_alloc), else through rax. */
+ * code cache within 2 GiB of the engine: plat_code_alloc), else through rax. */
 static inline void jb_call_fn(struct jit_ctx *ctx, const void *fn)
 {
 	if (x86_fits32(x86_rel(x86_here(&ctx->b), 5, fn))) {
