@@ -10,12 +10,16 @@ int io_init(void)
 	switch (eng.sh->config.io_strategy) {
 	case CAPTIVE_IO_MMIO_EXIT:
 		io_strategy = &io_mmio_exit_ops;
-		return 0;
+		break;
 	case CAPTIVE_IO_BARRIER:
 		io_strategy = &io_barrier_ops;
-		return 0;
+		break;
+	default:
+		return -1;
 	}
-	return -1;
+	if (io_strategy->init)
+		io_strategy->init();
+	return 0;
 }
 
 /* Serve a side-effect-free clock register from the clock page. */

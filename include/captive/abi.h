@@ -21,7 +21,7 @@
 
 #include "captive/types.h"
 
-#define CAPTIVE_ABI_VERSION 5u
+#define CAPTIVE_ABI_VERSION 6u
 #define CAPTIVE_SHARED_MAGIC 0x43505456u /* "CPTV" */
 
 /* x86 I/O port the bare-metal engine writes a doorbell code to (32-bit out). */
@@ -121,16 +121,31 @@ struct captive_io_req {
 
 /*
  * Barrier I/O: the engine fills `req`, then bumps req_seq (release). The
- * service thread spins on req_seq, performs the access, fills req.value and
- * req.status, then stores resp_seq = req_seq (release). If `parked` is set
- * after the engine publishes, the engine rings CAPTIVE_DB_WAKE_SERVICE.
+ * service thread spins on req_seq, claims the request by moving `claimed`
+ * from req_seq - 1 to req_seq (compare-and-swap), performs the access, fills
+ * req.value and req.status, then stores resp_seq = req_seq (release).
+ * An engine that has waited too long for a thread the host has not scheduled
+ * takes its request back by winning that same compare-and-swap, and makes the
+ * access through an MMIO exit instead. `parked`: CAPTIVE_BARRIER_PARKED_IDLE
+ * when the thread sleeps because the guest is idle (if the engine sees it
+ * after publishing, it rings CAPTIVE_DB_WAKE_SERVICE); ..._BEHIND when it
+ * sleeps because the engine took a request back (it is not getting a core in
+ * time): the engine then makes its accesses through MMIO exits without
+ * publishing them, and the thread tries again after its bounded sleep.
  */
+enum captive_barrier_parked {
+	CAPTIVE_BARRIER_RUNNING = 0,
+	CAPTIVE_BARRIER_PARKED_IDLE = 1,
+	CAPTIVE_BARRIER_PARKED_BEHIND = 2,
+};
+
 struct captive_barrier {
 	uint32_t req_seq;
 	uint32_t pad0[15];	/* own cache line */
 	uint32_t resp_seq;
 	uint32_t parked;
-	uint32_t pad1[14];
+	uint32_t claimed;
+	uint32_t pad1[13];
 	struct captive_io_req req;
 };
 

@@ -11,6 +11,8 @@
 
 struct io_ops {
 	const char *name;
+	/* Optional: set up at engine start (named counters). */
+	void (*init)(void);
 	/* Perform one device access of size 1, 2 or 4 at guest physical pa.
 	 * Returns 0, or 1 when the bus answers with an external abort. */
 	int (*access)(gpa_t pa, unsigned size, uint32_t *val, bool write);

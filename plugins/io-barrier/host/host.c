@@ -3,11 +3,17 @@
  * sequence number while the guest is active, for at most spin_ns after the
  * last request, and parks on a futex as soon as the guest idles in WFI, so a
  * 2-core host is not eaten while the guest sleeps or computes without I/O;
- * the engine rings CAPTIVE_DB_WAKE_SERVICE when it finds it parked.
+ * the engine rings CAPTIVE_DB_WAKE_SERVICE when it finds it parked. A request
+ * the engine took back after waiting too long (engine half) is not served, and
+ * the thread parks as "behind" for one bounded futex wait (50 ms): the engine
+ * makes its accesses through exits meanwhile instead of waiting for a thread
+ * that the host's scheduler is not running (abi.h).
  */
 #include <errno.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,29 +64,43 @@ static void *barrier_thread(void *arg)
 
 	while (!__atomic_load_n(&bh->stop, __ATOMIC_ACQUIRE)) {
 		uint32_t seq = __atomic_load_n(&b->req_seq, __ATOMIC_ACQUIRE);
+		uint32_t park = CAPTIVE_BARRIER_PARKED_IDLE;
 		if (seq != last) {
-			barrier_serve(bh, b, seq);
+			/* Unless the engine, tired of waiting, took it back. */
+			uint32_t unclaimed = seq - 1;
+			bool mine = __atomic_compare_exchange_n(&b->claimed, &unclaimed, seq, false,
+								__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 			last = seq;
-			spin_start = barrier_now_ns();
-			continue;
-		}
-		/* Spin while the guest is active; park once it idles in WFI (its
-		 * next request comes after an interrupt, and the WFI exit is paid
-		 * anyway) or after spin_ns without a request. */
-		if (++spins % 64 ||
-		    (!__atomic_load_n(&bh->env.sh->in_wfi, __ATOMIC_ACQUIRE) &&
-		     barrier_now_ns() - spin_start < bh->env.spin_ns)) {
+			if (mine) {
+				barrier_serve(bh, b, seq);
+				spin_start = barrier_now_ns();
+				continue;
+			}
+			/* This thread is not getting a core in time: stand aside. */
+			park = CAPTIVE_BARRIER_PARKED_BEHIND;
+		} else if (++spins % 64) {
 			__builtin_ia32_pause();
 			continue;
+		} else {
+			/* Spin while the guest is active; park once it idles in WFI
+			 * (its next request comes after an interrupt, and the WFI
+			 * exit is paid anyway) or after spin_ns without a request.
+			 * A spin shares its core with whoever else wants it: on an
+			 * idle core sched_yield() returns at once. */
+			if (!(spins % 1024))
+				sched_yield();
+			if (!__atomic_load_n(&bh->env.sh->in_wfi, __ATOMIC_ACQUIRE) &&
+			    barrier_now_ns() - spin_start < bh->env.spin_ns)
+				continue;
 		}
-		__atomic_store_n(&b->parked, 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&b->parked, park, __ATOMIC_RELEASE);
 		__atomic_thread_fence(__ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&b->req_seq, __ATOMIC_ACQUIRE) == last &&
 		    !__atomic_load_n(&bh->stop, __ATOMIC_ACQUIRE)) {
 			bh->env.count(bh->env.vm, 1);
 			barrier_futex(&b->req_seq, FUTEX_WAIT, last);
 		}
-		__atomic_store_n(&b->parked, 0, __ATOMIC_RELEASE);
+		__atomic_store_n(&b->parked, CAPTIVE_BARRIER_RUNNING, __ATOMIC_RELEASE);
 		spin_start = barrier_now_ns();
 	}
 	return NULL;
