@@ -2,9 +2,12 @@
  * Short-descriptor MMU: sections, a coarse table with 4 KiB small pages and a
  * 64 KiB large page, remapping with TLBIMVA, ASID-tagged mappings switched
  * with CONTEXTIDR and flushed with TLBIASID, translation, permission and
- * domain faults, an execute-never prefetch abort, user-mode accesses, and
+ * domain faults, an execute-never prefetch abort, user-mode accesses,
  * unaligned accesses: within a page, across pages, across an unmapped page,
- * across the 2^32 wrap, and the ones that must fault (LDRD, SCTLR.A).
+ * across the 2^32 wrap, and the ones that must fault (LDRD, SCTLR.A), and a
+ * direct call into the next section followed through a remap, a second
+ * address of the caller, the callee's domain made no-access and an ASID
+ * switch (a JIT that chains such calls must notice each).
  *
  * Only architecturally defined outcomes are printed: every read after a
  * page-table change follows the TLB maintenance that makes it defined.
@@ -32,6 +35,13 @@
 #define VA_DOMAIN1 0x90000000u
 #define PA_DOMAIN1 0x60800000u
 #define VA_NO_SECTION 0xA0000000u
+/* Cross-page calls: a caller in the last page of a section (domain 0) whose
+ * BL reaches the first page of the next section (domain 1), where a leaf
+ * returns its number. The caller's section is mapped twice. */
+#define VA_XCALL 0xB00FF000u
+#define VA_XCALL2 0xC00FF000u
+#define PA_XCALL 0x60900000u
+#define PA_XLEAF(n) (0x60900000u + ((uint32_t)(n) << 20))
 
 static uint32_t l1_a[4096] __attribute__((aligned(16384)));
 static uint32_t l1_b[4096] __attribute__((aligned(16384)));
@@ -207,10 +217,9 @@ static void build_tables(void)
 
 	l1_a[VA_DOMAIN1 >> 20] = PA_DOMAIN1 | L1_SECTION | L1_B | L1_C | L1_AP(AP_PRIV_RO) | L1_DOMAIN(1);
 
-	/* The second address space differs only in where VA_ASID points. */
-	memcpy(l1_b, l1_a, sizeof(l1_a));
+	/* The second address space differs only in where VA_ASID and the
+	 * cross-page callee point (l1_b is copied from l1_a below). */
 	memcpy(l2_alt, l2_test, sizeof(l2_test));
-	l1_b[TEST_VA >> 20] = (uint32_t)l2_alt | L1_COARSE | L1_DOMAIN(0);
 	l2_alt[(VA_ASID >> 12) & 0xFF] = small_page(page_b, AP_FULL, L2_NG);
 
 	/* A routine for the code pages: mov r0, #0x5A; bx lr. */
@@ -230,6 +239,37 @@ static void build_tables(void)
 			 : "memory");
 
 	*(volatile uint32_t *)(PA_DOMAIN1 + 0x10) = 0xD0D0D0D0u;
+
+	/* Not global: the ASID switch below must be defined. */
+	l1_a[VA_XCALL >> 20] = PA_XCALL | L1_SECTION | L1_C | L1_NG | L1_AP(AP_FULL) | L1_DOMAIN(0);
+	l1_a[(VA_XCALL >> 20) + 1] = PA_XLEAF(1) | L1_SECTION | L1_C | L1_NG | L1_AP(AP_FULL) | L1_DOMAIN(1);
+	l1_a[VA_XCALL2 >> 20] = PA_XCALL | L1_SECTION | L1_C | L1_NG | L1_AP(AP_FULL) | L1_DOMAIN(0);
+	l1_a[(VA_XCALL2 >> 20) + 1] = PA_XLEAF(2) | L1_SECTION | L1_C | L1_NG | L1_AP(AP_FULL) | L1_DOMAIN(1);
+	memcpy(l1_b, l1_a, sizeof(l1_a));
+	l1_b[TEST_VA >> 20] = (uint32_t)l2_alt | L1_COARSE | L1_DOMAIN(0);
+	l1_b[(VA_XCALL >> 20) + 1] = PA_XLEAF(4) | L1_SECTION | L1_C | L1_NG | L1_AP(AP_FULL) | L1_DOMAIN(1);
+	static const uint32_t caller[] = {
+		0xE92D4010u, /* push {r4, lr} */
+		0xEB0003FDu, /* bl . + 0x1000 - 4: the next section's first word */
+		0xE8BD8010u, /* pop {r4, pc} */
+	};
+	uint32_t *at = (uint32_t *)(PA_XCALL + (VA_XCALL & 0xFFFFFu));
+	for (i = 0; i < 3; i++)
+		at[i] = caller[i];
+	for (i = 1; i <= 4; i++) {
+		uint32_t *leaf = (uint32_t *)PA_XLEAF(i);
+		leaf[0] = 0xE3A00000u | i; /* mov r0, #i */
+		leaf[1] = 0xE12FFF1Eu;     /* bx lr */
+		__asm__ volatile("mcr p15, 0, %0, c7, c11, 1" : : "r"(leaf) : "memory");
+	}
+	__asm__ volatile("mcr p15, 0, %0, c7, c11, 1\n\t"
+			 "dsb\n\t"
+			 "mcr p15, 0, %1, c7, c5, 0\n\t"
+			 "mcr p15, 0, %1, c7, c5, 6\n\t"
+			 "dsb\n\tisb"
+			 :
+			 : "r"(at), "r"(0)
+			 : "memory");
 }
 
 static void mmu_enable(void)
@@ -356,6 +396,45 @@ static void test_faults(void)
 	rt_check("prefetch aborts", pabt_count - before, 2);
 }
 
+/* Each call is made three times: a translating exec links the call on an
+ * early one and must still follow every change. */
+static void test_cross_page(void)
+{
+	const uint32_t both = DACR_CLIENT | (DACR_CLIENT << 2);
+	uint32_t before;
+
+	rt_puts("cross-page calls:\n");
+	set_dacr(both);
+	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("call into the next section", mmu_call(VA_XCALL), 1);
+	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("the caller at its second address", mmu_call(VA_XCALL2), 2);
+	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("the first address again", mmu_call(VA_XCALL), 1);
+	l1_a[(VA_XCALL >> 20) + 1] = PA_XLEAF(3) | L1_SECTION | L1_C | L1_NG | L1_AP(AP_FULL) | L1_DOMAIN(1);
+	barrier();
+	tlbimva((VA_XCALL + 0x1000u) | 1u);
+	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("callee remapped + TLBIMVA", mmu_call(VA_XCALL), 3);
+	before = pabt_count;
+	set_dacr(DACR_CLIENT);
+	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("callee's domain no-access", mmu_call(VA_XCALL), 0xFA17);
+	rt_check("prefetch aborts", pabt_count - before, 3);
+	set_dacr(both);
+	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("callee's domain client again", mmu_call(VA_XCALL), 3);
+	set_contextidr(2);
+	set_ttbr0(l1_b);
+	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("asid 2's callee", mmu_call(VA_XCALL), 4);
+	set_contextidr(1);
+	set_ttbr0(l1_a);
+	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("asid 1's callee again", mmu_call(VA_XCALL), 3);
+	set_dacr(DACR_CLIENT);
+}
+
 static void test_user(void)
 {
 	uint32_t before = dabt_count, v;
@@ -474,6 +553,7 @@ int main(void)
 	test_remap();
 	test_asid();
 	test_faults();
+	test_cross_page();
 	test_user();
 	test_unaligned();
 	mmu_disable();

@@ -582,6 +582,25 @@ START_TEST(alu)
 }
 END_TEST
 
+/* cmp against a patchable imm32: the full form even where an imm8 would do,
+ * the field last, holding the value. */
+START_TEST(cmp_mi32)
+{
+	op = X86_CMP;
+	for (size_t i = 0; i < ARRAY_SIZE(imms); i++)
+		for (size_t k = 0; k < n_some; k++) {
+			const struct tmem *t = &mem_some[k];
+			int32_t v = (int32_t)imms[i];
+			uint8_t *field = x86_cmp_mi32(b, t->m, v);
+			uint32_t got;
+			ck_assert_ptr_eq(field + 4, b->p);
+			memcpy(&got, field, 4);
+			ck_assert_uint_eq(got, (uint32_t)v);
+			expect("cmp %s, %s", mem(32, t, 0), alu_imm(32, 32, at_size(32, v)));
+		}
+}
+END_TEST
+
 static void test_rr(unsigned size, int r1, int r2)
 {
 	x86_test_rr(b, size, r1, r2);
@@ -1196,6 +1215,7 @@ static Suite *x86_emit_suite(void)
 	tcase_add_test(tc, mov);
 	tcase_add_test(tc, movx_lea_xchg);
 	tcase_add_test(tc, alu);
+	tcase_add_test(tc, cmp_mi32);
 	tcase_add_test(tc, test);
 	tcase_add_test(tc, unary_and_shifts);
 	tcase_add_test(tc, bit_operations);

@@ -69,9 +69,12 @@
 #define JIT_SLOW_FORGET 256	/* RAM accesses of a slow site before it is forgotten */
 #define JIT_SLOW_STICKY 4	/* forgotten this often: slow for good */
 #define JIT_SLOW_ABORTS 8	/* guest aborts through the window before a site is slow */
-#define JIT_IN 8			/* chained jumps into one block */
 /* Instructions one entry may run before the dispatcher's safe point. */
 #define JIT_CHAIN_BUDGET (1u << 20)
+/* A fetch epoch past this empties the cache and starts again at 0, so that
+ * the epoch never wraps (guarded sites, struct jit_site): one entry bumps it
+ * at most JIT_CHAIN_BUDGET times. */
+#define JIT_EPOCH_MAX 0x80000000u
 
 struct jit_tb {
 	gpa_t pa;
@@ -85,20 +88,35 @@ struct jit_tb {
 	uint32_t self_pc;
 	uint8_t *code;
 	bool live;		/* in the lookup structures */
-	uint8_t nin;
-	uint32_t in[JIT_IN];	/* chain sites jumping here */
+	uint32_t in;		/* chain sites jumping here: a list (jit_site), index + 1 */
 	struct jit_tb *hnext;	/* hash chain */
 	struct jit_tb *pnext;	/* the blocks of one guest page */
 };
 
-/* A chainable exit: a patchable jump, first aimed at its stub (which leaves
- * for the dispatcher), re-aimed at the target block once it exists. */
+/*
+ * A chainable exit: a patchable jump, first aimed at its stub (which leaves
+ * for the dispatcher), re-aimed at the target block once it exists. A
+ * branch to another guest page is guarded: it runs in a block entered at
+ * some address (the frame's delta), so its target is an address known only
+ * then, whose translation may change. Its jump is taken under the fetch
+ * epoch, frame delta and DACR it was linked under (imm32 fields of cmp
+ * instructions, patched when it is linked), after setting the frame's delta
+ * to the target block's (the imm32 of a mov); a new epoch leaves through
+ * the stub, whose dispatcher links it again, another delta or DACR through
+ * the lookup. The epoch field holds one that never comes back while the
+ * jump is not linked (jit_unguard), so a taken guard always finds the jump
+ * linked.
+ */
 struct jit_site {
 	uint8_t *jmp;		/* rel32 field */
 	uint8_t *stub;
+	/* other page: the guard's imm32s and the target's delta; else NULL */
+	uint8_t *epoch_imm, *delta_imm, *dacr_imm, *to_delta_imm;
 	uint32_t target;	/* guest va */
 	uint32_t key;
 	struct jit_tb *owner;
+	struct jit_tb *linked;	/* where the jump goes, or NULL: its stub */
+	uint32_t in_prev, in_next;	/* in linked's list, index + 1 */
 };
 
 struct jit_jc {
@@ -283,6 +301,20 @@ static void jit_flush(void)
 	eng.sh->stats.code_flushes++;
 }
 
+static void jit_put32(uint8_t *at, uint32_t v)
+{
+	for (unsigned k = 0; k < 4; k++)
+		at[k] = (uint8_t)(v >> (8 * k));
+}
+
+/* A guarded site's epoch field, made one that never comes back: the epoch
+ * only grows until the dispatcher empties the cache (JIT_EPOCH_MAX). */
+static void jit_unguard(const struct jit_site *site)
+{
+	if (site->epoch_imm)
+		jit_put32(site->epoch_imm, jit.cpu->xlat_epoch - 1);
+}
+
 /* Unlink from the lookup hash every block of the page that overlaps
  * [off, off + len) (all of them for len 0); a page left without blocks
  * is no longer a code page. */
@@ -312,11 +344,13 @@ static void jit_drop(gpa_t pa, uint32_t len)
 		tb->live = false;
 		jit_gone_add(tb);
 		/* Jumps chained into it go back to their stubs. */
-		for (unsigned k = 0; k < tb->nin; k++) {
-			struct jit_site *site = &jit.sites[tb->in[k]];
+		for (uint32_t k = tb->in; k; k = jit.sites[k - 1].in_next) {
+			struct jit_site *site = &jit.sites[k - 1];
+			jit_unguard(site);
 			x86_patch_jmp_atomic(site->jmp, site->stub);
+			site->linked = NULL;
 		}
-		tb->nin = 0;
+		tb->in = 0;
 		any = true;
 	}
 	if (!kept && exec_page_has_code(page))
@@ -406,16 +440,13 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 {
 	struct x86_buf *b = &ctx->b;
 
-	/* Chains stay within the guest page (whose translation the block was
-	 * entered under) and never close a branch to itself (the dispatcher
-	 * watches those for a hung guest). */
+	/* Chains never close a branch to itself (the dispatcher watches those
+	 * for a hung guest). One to another page is guarded (jit_site) and not
+	 * made into a block entered with an IT state. */
 	bool other_page = (target ^ ctx->pc) & ~(JIT_PAGE_SIZE - 1);
-	if ((ctx->key & JIT_KEY_SINGLE) || other_page || target == ctx->pc ||
+	if ((ctx->key & JIT_KEY_SINGLE) || (other_page && (key & 0xff)) || target == ctx->pc ||
 	    jit.nsites == JIT_SITES || !ctx->tb) {
 		jb_set_pc(ctx, target);
-		/* Another page: its translation may change under the same
-		 * address, so the inline lookup (which checks the fetch
-		 * translation) finds the block, not a patched jump. */
 		if (other_page && !(key & 0xff) && target != ctx->pc)
 			jb_exit_indirect(ctx);
 		else
@@ -441,17 +472,48 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 	struct jit_site *site = &jit.sites[jit.nsites];
 	jb_writeback(ctx);
 	x86_alu_ri(b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
-	site->jmp = x86_jmp_patchable(b, NULL);
-	site->stub = x86_here(b);
+	site->epoch_imm = site->delta_imm = site->dacr_imm = site->to_delta_imm = NULL;
+	if (other_page) {
+		/* Guarded (struct jit_site); DACR too, as Linux's uaccess flips
+		 * it in kernel code without a new epoch. */
+		uint8_t *moved, *other[2];
+		site->epoch_imm = x86_cmp_mi32(b, JCPU(xlat_epoch), 0);
+		moved = x86_jcc32(b, X86_CC_NE, NULL);
+		site->delta_imm = x86_cmp_mi32(b, x86_mem(X86_RSP, JIT_DELTA_SLOT), 0);
+		other[0] = x86_jcc32(b, X86_CC_NE, NULL);
+		site->dacr_imm = x86_cmp_mi32(b, JCPU(cp15.dacr), 0);
+		other[1] = x86_jcc32(b, X86_CC_NE, NULL);
+		x86_mov_mi(b, 32, x86_mem(X86_RSP, JIT_DELTA_SLOT), 0);
+		site->to_delta_imm = x86_here(b) - 4;
+		if (!b->dry)
+			jit_unguard(site);
+		site->jmp = x86_jmp_patchable(b, NULL);
+		site->stub = x86_here(b);
+		jb_label(ctx, moved);
+		jb_set_pc(ctx, target);
+		x86_mov_rr(b, 64, X86_RAX, X86_R12);
+		x86_mov_ri(b, 32, X86_RDX, (uint32_t)status | ((jit.nsites + 1) << 8));
+		x86_jmp32(b, ctx->epilogue);
+		jb_label(ctx, other[0]);
+		jb_label(ctx, other[1]);
+		jb_set_pc(ctx, target);
+		x86_mov_ri(b, 32, X86_RDX, ctx->key & JIT_KEY_KEPT);
+		x86_jmp32(b, ctx->lookup);
+	} else {
+		site->jmp = x86_jmp_patchable(b, NULL);
+		site->stub = x86_here(b);
+		jb_set_pc(ctx, target);
+		x86_mov_rr(b, 64, X86_RAX, X86_R12);
+		x86_mov_ri(b, 32, X86_RDX, (uint32_t)status | ((jit.nsites + 1) << 8));
+		x86_jmp32(b, ctx->epilogue);
+	}
 	if (!b->dry)
 		x86_patch_rel32(site->jmp, site->stub);
-	jb_set_pc(ctx, target);
-	x86_mov_rr(b, 64, X86_RAX, X86_R12);
-	x86_mov_ri(b, 32, X86_RDX, (uint32_t)status | ((jit.nsites + 1) << 8));
-	x86_jmp32(b, ctx->epilogue);
 	site->target = target;
 	site->key = key;
 	site->owner = ctx->tb;
+	site->linked = NULL;
+	site->in_prev = site->in_next = 0;
 	jit.nsites++;
 }
 
@@ -1466,7 +1528,7 @@ static struct jit_tb *jit_translate_block(uint32_t va, gpa_t pa, const uint8_t *
 	tb->code = jit.code_next;
 	tb->self_loop = false;
 	tb->live = cache;
-	tb->nin = 0;
+	tb->in = 0;
 	/*
 	 * Emitted again (from the same place) when the first try says so: a
 	 * block that branches back to its own start, using at most a pool's
@@ -1666,20 +1728,51 @@ struct jit_ret {
 typedef struct jit_ret (*jit_entry_fn)(struct arm_cpu *cpu, const void *code, uint64_t budget,
 				       uint32_t delta);
 
-/* The block just left through chain site s for tb: make the jump go
- * straight to tb from now on, when tb is what that exit always leads to
- * (the site's target is an address as its block was translated, and both
- * blocks are of one page, translated at their physical addresses). */
+/*
+ * The block just left through chain site s for tb: make the jump go
+ * straight to tb from now on, when tb is what that exit leads to. Within a
+ * page, always (the site's target is an address as its block was
+ * translated, and both blocks are of one page, translated at their physical
+ * addresses). To another page, while the block runs at the address it ran
+ * at now and the fetch translation stays as tb was just found under (the
+ * guard, struct jit_site): the target's address is the pc, whatever led
+ * here.
+ */
 static void jit_link(uint32_t s, struct jit_tb *tb)
 {
 	struct jit_site *site = &jit.sites[s];
+	const struct arm_cpu *cpu = jit.cpu;
+	bool guarded = site->epoch_imm;
 
-	if (!tb->live || !site->owner->live || tb->key != site->key || site->target != tb->base ||
-	    ((tb->pa ^ site->owner->pa) & ~(gpa_t)(JIT_PAGE_SIZE - 1)) || tb->nin == JIT_IN)
+	if (!tb->live || !site->owner->live || tb->key != site->key ||
+	    (!guarded && (site->target != tb->base ||
+			  ((tb->pa ^ site->owner->pa) & ~(gpa_t)(JIT_PAGE_SIZE - 1)))))
 		return;
-	if (x86_patch_jmp_atomic(site->jmp, tb->code)) {
-		tb->in[tb->nin++] = s;
+	if (site->linked != tb) {
+		jit_unguard(site);
+		if (!x86_patch_jmp_atomic(site->jmp, tb->code))
+			return;
+		if (site->linked) {
+			/* linked elsewhere under an earlier translation */
+			uint32_t *from = site->in_prev ? &jit.sites[site->in_prev - 1].in_next
+						       : &site->linked->in;
+			*from = site->in_next;
+			if (site->in_next)
+				jit.sites[site->in_next - 1].in_prev = site->in_prev;
+		}
+		site->linked = tb;
+		site->in_prev = 0;
+		site->in_next = tb->in;
+		if (tb->in)
+			jit.sites[tb->in - 1].in_prev = s + 1;
+		tb->in = s + 1;
 		(*jit.n_chains)++;
+	}
+	if (guarded) {
+		jit_put32(site->delta_imm, cpu->r[15] - site->target);
+		jit_put32(site->dacr_imm, cpu->cp15.dacr);
+		jit_put32(site->to_delta_imm, cpu->r[15] - tb->base);
+		jit_put32(site->epoch_imm, cpu->xlat_epoch);
 	}
 }
 
@@ -1699,6 +1792,10 @@ int exec_run(struct arm_cpu *cpu)
 		sh->stats.insns += done - counted;
 		counted = done;
 		sh->stats.blocks++;
+		if (cpu->xlat_epoch > JIT_EPOCH_MAX) {
+			jit_flush();
+			cpu->xlat_epoch = 0;
+		}
 		bool debug;
 		stop = engine_safe_point(cpu, done, limit, hung, &debug);
 		if (stop == ENGINE_SAFE_POINT_AGAIN)
