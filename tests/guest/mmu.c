@@ -7,7 +7,8 @@
  * across the 2^32 wrap, and the ones that must fault (LDRD, SCTLR.A), and a
  * direct call into the next section followed through a remap, a second
  * address of the caller, the callee's domain made no-access and an ASID
- * switch (a JIT that chains such calls must notice each).
+ * switch (a JIT that chains such calls must notice each), and code rewritten
+ * between indirect calls to it.
  *
  * Only architecturally defined outcomes are printed: every read after a
  * page-table change follows the TLB maintenance that makes it defined.
@@ -320,6 +321,38 @@ static void test_mappings(void)
 	rt_check("pc-relative values at the second alias again", mmu_call(VA_EXEC2 + ALIAS_OFF), want);
 }
 
+/* Write one word of code through its identity mapping and make it visible
+ * to instruction fetch at every address (ARMv7's sequence for new code). */
+static void write_code(uint32_t *at, uint32_t insn)
+{
+	*at = insn;
+	__asm__ volatile("mcr p15, 0, %0, c7, c11, 1\n\t" /* DCCMVAU */
+			 "dsb\n\t"
+			 "mcr p15, 0, %1, c7, c5, 0\n\t" /* ICIALLU */
+			 "mcr p15, 0, %1, c7, c5, 6\n\t" /* BPIALL */
+			 "dsb\n\tisb"
+			 :
+			 : "r"(at), "r"(0)
+			 : "memory");
+}
+
+/* Code reached by an indirect call, rewritten, reached again the same way:
+ * each call three times, so a translating exec runs it from its lookup
+ * cache before and after. */
+static void test_code_rewrite(void)
+{
+	rt_puts("code rewritten between indirect calls:\n");
+	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("the routine as written", mmu_call(VA_EXEC), 0x5A);
+	write_code(&page_code[0], 0xE3A0005Bu); /* mov r0, #0x5B */
+	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("the routine rewritten", mmu_call(VA_EXEC), 0x5B);
+	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("the rewritten routine at its second address", mmu_call(VA_EXEC2), 0x5B);
+	write_code(&page_code[0], 0xE3A0005Au); /* as it was */
+	rt_check("the routine restored", mmu_call(VA_EXEC), 0x5A);
+}
+
 static void test_remap(void)
 {
 	rt_puts("remap:\n");
@@ -550,6 +583,7 @@ int main(void)
 	__asm__ volatile("mrc p15, 0, %0, c1, c0, 0" : "=r"(sctlr));
 	rt_check("SCTLR.M", sctlr & 1u, 1);
 	test_mappings();
+	test_code_rewrite();
 	test_remap();
 	test_asid();
 	test_faults();

@@ -904,7 +904,6 @@ START_TEST(memory_only)
 		const char *name;
 		unsigned size;
 	} forms[] = {
-		{ x86_jmp_m, "jmp", 64 }, { x86_call_m, "call", 64 },
 		{ x86_stmxcsr, "stmxcsr", 32 }, { x86_ldmxcsr, "ldmxcsr", 32 },
 	};
 

@@ -119,10 +119,14 @@ struct jit_site {
 	uint32_t in_prev, in_next;	/* in linked's list, index + 1 */
 };
 
+/* A lookup-cache entry holds its block's code, so that a hit reads one
+ * cache line: a dropped block stays in the cache, but its code's entry now
+ * jumps to the lookup's miss path (jit_drop). */
 struct jit_jc {
 	uint32_t va, key, epoch, dacr;	/* va JIT_JC_NONE: empty */
 	uint32_t delta;			/* va - tb->base */
-	struct jit_tb *tb;		/* only if live: dropped blocks stay */
+	uint32_t tb;			/* index in jit_tbs, checked live */
+	const uint8_t *code;
 };
 
 /* The side table of window accesses: host offsets from jit.code, in the
@@ -159,6 +163,7 @@ static struct {
 	uint8_t *entry;		/* uint64_t entry(struct arm_cpu *, void *block) */
 	uint8_t *epilogue;
 	uint8_t *lookup;	/* indirect branches (jit_emit_stubs) */
+	uint8_t *lookup_miss;	/* its miss path: back to the dispatcher */
 	uint8_t *stubs_end;	/* translations start here */
 	unsigned ntb;
 	unsigned nsites;
@@ -282,7 +287,7 @@ static void jit_flush(void)
 {
 	for (unsigned k = 0; k < JIT_JC; k++) {
 		jit.jc[k].va = JIT_JC_NONE;
-		jit.jc[k].tb = NULL;
+		jit.jc[k].code = NULL;
 	}
 	memset(jit.hash, 0, sizeof(jit.hash));
 	memset(jit.page_hash, 0, sizeof(jit.page_hash));
@@ -343,6 +348,15 @@ static void jit_drop(gpa_t pa, uint32_t len)
 		 * mapped at: its hits check live. */
 		tb->live = false;
 		jit_gone_add(tb);
+		/* The lookup cache may still send the stub here: entering
+		 * now goes back to the dispatcher. A block the stub can reach
+		 * (no JIT_KEY_SINGLE) starts with its entry check, longer
+		 * than the jump; translated code only ever enters it there. */
+		if (!(tb->key & JIT_KEY_SINGLE)) {
+			tb->code[0] = 0xe9; /* jmp rel32 */
+			if (!x86_patch_rel32(tb->code + 1, jit.lookup_miss))
+				jit_fail("a dropped block out of its stub's reach");
+		}
 		/* Jumps chained into it go back to their stubs. */
 		for (uint32_t k = tb->in; k; k = jit.sites[k - 1].in_next) {
 			struct jit_site *site = &jit.sites[k - 1];
@@ -1321,10 +1335,10 @@ static void jit_emit_stubs(void)
 	 * block just left and edx = its key's USER and BE bits: the
 	 * dispatcher's lookup cache (jit_lookup) probed inline. A hit is an
 	 * entry the dispatcher filled under the same fetch translation
-	 * (xlat_epoch, DACR; the key holds the privilege) for a block still
-	 * live (a dropped one may sit at several addresses): set the frame's
-	 * delta for that address and jump into it (its entry check comes
-	 * first). Otherwise leave for the dispatcher with SEM_BRANCH.
+	 * (xlat_epoch, DACR; the key holds the privilege): set the frame's
+	 * delta for that address and jump into its code (its entry check
+	 * comes first; a dropped block's entry jumps to jit.lookup_miss).
+	 * Otherwise leave for the dispatcher with SEM_BRANCH.
 	 */
 	jit.lookup = x86_here(&b);
 	x86_mov_rm(&b, 32, X86_RAX, JCPU(cpsr));
@@ -1342,7 +1356,7 @@ static void jit_emit_stubs(void)
 	x86_shift_ri(&b, X86_SHL, 64, X86_RCX, 5);
 	x86_mov_ri(&b, 64, X86_RSI, (uint64_t)(uintptr_t)jit.jc);
 	x86_alu_rr(&b, X86_ADD, 64, X86_RCX, X86_RSI);
-	uint8_t *miss[5];
+	uint8_t *miss[4];
 	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, va)));
 	miss[0] = x86_jcc32(&b, X86_CC_NE, NULL);
 	x86_alu_rm(&b, X86_CMP, 32, X86_RDX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, key)));
@@ -1354,14 +1368,13 @@ static void jit_emit_stubs(void)
 	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, dacr)));
 	miss[3] = x86_jcc32(&b, X86_CC_NE, NULL);
 	x86_mov_rm(&b, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, delta)));
-	x86_mov_rm(&b, 64, X86_RCX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, tb)));
-	x86_alu_mi(&b, X86_CMP, 8, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_tb, live)), 0);
-	miss[4] = x86_jcc32(&b, X86_CC_E, NULL);
+	x86_mov_rm(&b, 64, X86_RCX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, code)));
 	x86_mov_mr(&b, 32, x86_mem(X86_RSP, JIT_DELTA_SLOT), X86_RAX);
 	x86_unop_m(&b, X86_INC, 64, x86_mem(X86_R14, jit_counter_disp(jit.n_lookup_hit)));
-	x86_jmp_m(&b, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_tb, code)));
-	for (unsigned k = 0; k < 5; k++)
-		x86_patch_rel32(miss[k], x86_here(&b));
+	x86_jmp_r(&b, X86_RCX);
+	jit.lookup_miss = x86_here(&b);
+	for (unsigned k = 0; k < 4; k++)
+		x86_patch_rel32(miss[k], jit.lookup_miss);
 	x86_unop_m(&b, X86_INC, 64, x86_mem(X86_R14, jit_counter_disp(jit.n_lookup_miss)));
 	x86_mov_rr(&b, 64, X86_RAX, X86_R12);
 	x86_mov_ri(&b, 32, X86_RDX, SEM_BRANCH);
@@ -1665,8 +1678,8 @@ static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulte
 	*faulted = false;
 	/* A dropped block leaves the cache (jit_drop), a flush empties it. */
 	if (jc->va == va && jc->key == key && jc->epoch == cpu->xlat_epoch &&
-	    jc->dacr == cpu->cp15.dacr && jc->tb->live)
-		return jc->tb;
+	    jc->dacr == cpu->cp15.dacr && jit_tbs[jc->tb].live)
+		return &jit_tbs[jc->tb];
 	if (mmu_translate_fetch(cpu, va, MMU_FETCH | cpu->mem_user, &pa, &host, &f)) {
 		arm_prefetch_abort(cpu, &f, va);
 		*faulted = true;
@@ -1712,7 +1725,8 @@ static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulte
 	jc->epoch = cpu->xlat_epoch;
 	jc->dacr = cpu->cp15.dacr;
 	jc->delta = va - tb->base;
-	jc->tb = tb;
+	jc->tb = (uint32_t)(tb - jit_tbs);
+	jc->code = tb->code;
 	return tb;
 fault:
 	arm_prefetch_abort(cpu, &f, va);

@@ -931,25 +931,15 @@ static inline bool x86_patch_jmp_atomic(uint8_t *at, const void *target)
 	return true;
 }
 
-/* Indirect jmp/call through a register or memory (64-bit, no REX.W needed). */
+/* Indirect jmp/call through a register (64-bit, no REX.W needed). */
 static inline void x86_jmp_r(struct x86_buf *b, int r)
 {
 	x86_enc(b, 0, 0xff, 4, r, NULL, 0, 0);
 }
 
-static inline void x86_jmp_m(struct x86_buf *b, struct x86_mem m)
-{
-	x86_enc(b, 0, 0xff, 4, 0, &m, 0, 0);
-}
-
 static inline void x86_call_r(struct x86_buf *b, int r)
 {
 	x86_enc(b, 0, 0xff, 2, r, NULL, 0, 0);
-}
-
-static inline void x86_call_m(struct x86_buf *b, struct x86_mem m)
-{
-	x86_enc(b, 0, 0xff, 2, 0, &m, 0, 0);
 }
 
 /* ---- SSE2 scalar ------------------------------------------------------------- */
