@@ -259,6 +259,18 @@ static inline void jv_load(struct jit_ctx *ctx, int reg, jv v, unsigned size)
 	} else if (jv_in_rax(ctx, v, size >= 32 ? size : 0)) {
 		if (reg != X86_RAX)
 			x86_mov_rr(&ctx->b, size == 64 ? 64 : 32, reg, X86_RAX);
+	} else if (size == 32 && v.k == JV_SLOT && jv_in_rax(ctx, (jv){ .k = JV_SLOT, .n = v.n }, 64)) {
+		/* A half of the 64-bit value rax holds (B_LO, B_HI: UMULL's
+		 * RdLo and RdHi), from the register; into another one, rax
+		 * stays as it was. */
+		if (v.off == 0) {
+			x86_mov_rr(&ctx->b, 32, reg, X86_RAX);
+		} else {
+			if (reg != X86_RAX)
+				x86_mov_rr(&ctx->b, 64, reg, X86_RAX);
+			x86_shift_ri(&ctx->b, X86_SHR, 64, reg, 32);
+		}
+		ctx->rax_at = reg != X86_RAX ? x86_here(&ctx->b) : NULL;
 	} else if (h >= 0) {
 		if (h != reg)
 			x86_mov_rr(&ctx->b, size == 64 ? 64 : 32, reg, h);
