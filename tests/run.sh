@@ -6,6 +6,11 @@
 set -u
 cd "$(dirname "$0")/.."
 export BUILD=${BUILD:-build}
+. tests/lib.sh
+# A sanitizer build runs several times slower (tests/lib.sh): Check's
+# timeouts stretch with it (test_diff_unicorn's 600 s ran out under
+# make test SANITIZE=address,undefined on a busy host).
+export CK_TIMEOUT_MULTIPLIER=${CK_TIMEOUT_MULTIPLIER:-$(slow_factor)}
 
 passed=0
 failed=0

@@ -23,6 +23,28 @@ mmu_call_recover:
 	.size mmu_call, . - mmu_call
 
 /*
+ * mmu_call_ic, mmu_call_dual: mmu_call again, each its own indirect call
+ * site, made only by the tests that use it, so that a translating exec's
+ * cache of a site's last target holds theirs (mmu_call's sees every call).
+ * Aborts recover through mmu_call_recover, whose frame is the same.
+ */
+	.global mmu_call_ic
+	.type mmu_call_ic, %function
+mmu_call_ic:
+	push	{r4, lr}
+	blx	r0
+	pop	{r4, pc}
+	.size mmu_call_ic, . - mmu_call_ic
+
+	.global mmu_call_dual
+	.type mmu_call_dual, %function
+mmu_call_dual:
+	push	{r4, lr}
+	blx	r0
+	pop	{r4, pc}
+	.size mmu_call_dual, . - mmu_call_dual
+
+/*
  * uint32_t mmu_user_access(uint32_t addr, uint32_t write)
  * In user mode, loads a word from addr (write == 0) or stores 0x55 to it,
  * then returns to SVC mode through SVC #0 (mmu.c's handler does that).

@@ -58,11 +58,15 @@ static uint32_t large_buf[16384] __attribute__((aligned(65536)));
 
 /* In mmu-asm.S. */
 uint32_t mmu_call(uint32_t addr);
+uint32_t mmu_call_ic(uint32_t addr);
+uint32_t mmu_call_dual(uint32_t addr);
 uint32_t mmu_user_access(uint32_t addr, uint32_t write);
 extern const uint32_t mmu_call_recover[];
 extern const uint32_t alias_code[], alias_ret[], alias_code_end[];
 /* Where mmu.c puts alias_code in the code page. */
 #define ALIAS_OFF 0x100u
+/* Where mmu.c puts code that means one thing as A32 and another as T32. */
+#define DUAL_OFF 0x800u
 
 static volatile uint32_t dabt_count, pabt_count;
 
@@ -228,6 +232,13 @@ static void build_tables(void)
 	page_code[1] = 0xE12FFF1Eu;
 	memcpy((uint8_t *)page_code + ALIAS_OFF, alias_code,
 	       (uint32_t)alias_code_end - (uint32_t)alias_code);
+	/* At DUAL_OFF, code that returns 1 as A32 and 2 as T32: the A32 nop
+	 * there reads as T32 "movs r0, r0; b.n DUAL_OFF + 0x346". */
+	page_code[DUAL_OFF / 4] = 0xE1A00000u;     /* nop */
+	page_code[DUAL_OFF / 4 + 1] = 0xE3A00001u; /* mov r0, #1 */
+	page_code[DUAL_OFF / 4 + 2] = 0xE12FFF1Eu; /* bx lr */
+	page_code[(DUAL_OFF + 0x344) / 4] = 0x2002BF00u; /* (nop) movs r0, #2 */
+	page_code[(DUAL_OFF + 0x348) / 4] = 0xBF004770u; /* bx lr (nop) */
 	/* Make the new code visible to instruction fetch. */
 	for (i = 0; i < 1024; i += 8)
 		__asm__ volatile("mcr p15, 0, %0, c7, c11, 1" : : "r"(&page_code[i]) : "memory");
@@ -336,9 +347,9 @@ static void write_code(uint32_t *at, uint32_t insn)
 			 : "memory");
 }
 
-/* Code reached by an indirect call, rewritten, reached again the same way:
- * each call three times, so a translating exec runs it from its lookup
- * cache before and after. */
+/* Code reached by an indirect call, rewritten, reached again the same way,
+ * and one address entered in both instruction sets: each call three times,
+ * so a translating exec runs it from its caches before and after. */
 static void test_code_rewrite(void)
 {
 	rt_puts("code rewritten between indirect calls:\n");
@@ -351,6 +362,13 @@ static void test_code_rewrite(void)
 		rt_check("the rewritten routine at its second address", mmu_call(VA_EXEC2), 0x5B);
 	write_code(&page_code[0], 0xE3A0005Au); /* as it was */
 	rt_check("the routine restored", mmu_call(VA_EXEC), 0x5A);
+	/* One address entered as A32 and as T32 by the same indirect call. */
+	for (unsigned round = 0; round < 2; round++) {
+		for (unsigned pass = 0; pass < 3; pass++)
+			rt_check("an address entered as A32", mmu_call_dual(VA_EXEC + DUAL_OFF), 1);
+		for (unsigned pass = 0; pass < 3; pass++)
+			rt_check("the same address entered as T32", mmu_call_dual((VA_EXEC + DUAL_OFF) | 1u), 2);
+	}
 }
 
 static void test_remap(void)
@@ -441,6 +459,8 @@ static void test_cross_page(void)
 	for (unsigned pass = 0; pass < 3; pass++)
 		rt_check("call into the next section", mmu_call(VA_XCALL), 1);
 	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("indirect call of the callee", mmu_call_ic(VA_XCALL + 0x1000u), 1);
+	for (unsigned pass = 0; pass < 3; pass++)
 		rt_check("the caller at its second address", mmu_call(VA_XCALL2), 2);
 	for (unsigned pass = 0; pass < 3; pass++)
 		rt_check("the first address again", mmu_call(VA_XCALL), 1);
@@ -449,11 +469,15 @@ static void test_cross_page(void)
 	tlbimva((VA_XCALL + 0x1000u) | 1u);
 	for (unsigned pass = 0; pass < 3; pass++)
 		rt_check("callee remapped + TLBIMVA", mmu_call(VA_XCALL), 3);
+	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("indirect call of the remapped callee", mmu_call_ic(VA_XCALL + 0x1000u), 3);
 	before = pabt_count;
 	set_dacr(DACR_CLIENT);
 	for (unsigned pass = 0; pass < 3; pass++)
 		rt_check("callee's domain no-access", mmu_call(VA_XCALL), 0xFA17);
-	rt_check("prefetch aborts", pabt_count - before, 3);
+	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("indirect call into the no-access domain", mmu_call_ic(VA_XCALL + 0x1000u), 0xFA17);
+	rt_check("prefetch aborts", pabt_count - before, 6);
 	set_dacr(both);
 	for (unsigned pass = 0; pass < 3; pass++)
 		rt_check("callee's domain client again", mmu_call(VA_XCALL), 3);

@@ -582,8 +582,9 @@ START_TEST(alu)
 }
 END_TEST
 
-/* cmp against a patchable imm32: the full form even where an imm8 would do,
- * the field last, holding the value. */
+/* cmp of memory or a register against a patchable imm32: the full form even
+ * where an imm8 or the accumulator's short form would do, the field last,
+ * holding the value. */
 START_TEST(cmp_mi32)
 {
 	op = X86_CMP;
@@ -597,6 +598,17 @@ START_TEST(cmp_mi32)
 			memcpy(&got, field, 4);
 			ck_assert_uint_eq(got, (uint32_t)v);
 			expect("cmp %s, %s", mem(32, t, 0), alu_imm(32, 32, at_size(32, v)));
+		}
+	for (size_t i = 0; i < ARRAY_SIZE(imms); i++)
+		for (int r = 0; r < 16; r++) {
+			int32_t v = (int32_t)imms[i];
+			uint8_t *field = x86_cmp_ri32(b, r, v);
+			uint32_t got;
+			ck_assert_ptr_eq(field + 4, b->p);
+			memcpy(&got, field, 4);
+			ck_assert_uint_eq(got, (uint32_t)v);
+			expect_len(rex_len(32, r, r, false) + 6, "cmp %s, %s", gpr(32, r),
+				   alu_imm(32, 32, at_size(32, v)));
 		}
 }
 END_TEST

@@ -105,13 +105,15 @@ struct jit_tb {
  * the stub, whose dispatcher links it again, another delta or DACR through
  * the lookup. The epoch field holds one that never comes back while the
  * jump is not linked (jit_unguard), so a taken guard always finds the jump
- * linked.
+ * linked. An indirect branch's exit is guarded the same way with its
+ * target's address and CPSR.T in place of the delta (jit_indirect_exit).
  */
 struct jit_site {
 	uint8_t *jmp;		/* rel32 field */
 	uint8_t *stub;
-	/* other page: the guard's imm32s and the target's delta; else NULL */
-	uint8_t *epoch_imm, *delta_imm, *dacr_imm, *to_delta_imm;
+	/* guarded: the guard's imm32s and the target's delta; else NULL.
+	 * delta_imm for a direct branch, pc_imm for an indirect one. */
+	uint8_t *epoch_imm, *delta_imm, *pc_imm, *dacr_imm, *to_delta_imm;
 	uint32_t target;	/* guest va */
 	uint32_t key;
 	struct jit_tb *owner;
@@ -486,7 +488,7 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 	struct jit_site *site = &jit.sites[jit.nsites];
 	jb_writeback(ctx);
 	x86_alu_ri(b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
-	site->epoch_imm = site->delta_imm = site->dacr_imm = site->to_delta_imm = NULL;
+	site->epoch_imm = site->delta_imm = site->pc_imm = site->dacr_imm = site->to_delta_imm = NULL;
 	if (other_page) {
 		/* Guarded (struct jit_site); DACR too, as Linux's uaccess flips
 		 * it in kernel code without a new epoch. */
@@ -525,6 +527,65 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 		x86_patch_rel32(site->jmp, site->stub);
 	site->target = target;
 	site->key = key;
+	site->owner = ctx->tb;
+	site->linked = NULL;
+	site->in_prev = site->in_next = 0;
+	jit.nsites++;
+}
+
+/*
+ * Leave for the block at r[15], which an indirect branch has just set: an
+ * inline cache of one target. The exit is linked on its first run, and
+ * again after a new fetch epoch, to the block it went to (jit_link); while
+ * the epoch stays, a branch to the same address in the same state (CPSR.T)
+ * under the same DACR jumps straight there, any other takes the lookup
+ * stub. A return to one caller, a call through one pointer: most indirect
+ * branches of a hot loop go to one place.
+ */
+void jit_indirect_exit(struct jit_ctx *ctx)
+{
+	struct x86_buf *b = &ctx->b;
+
+	jb_writeback(ctx);
+	x86_alu_ri(b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
+	if (jit.nsites == JIT_SITES || !ctx->tb) {
+		x86_mov_ri(b, 32, X86_RDX, ctx->key & JIT_KEY_KEPT);
+		x86_jmp32(b, ctx->lookup);
+		return;
+	}
+	struct jit_site *site = &jit.sites[jit.nsites];
+	uint8_t *moved, *other[2];
+	site->delta_imm = NULL;
+	site->epoch_imm = x86_cmp_mi32(b, JCPU(xlat_epoch), 0);
+	moved = x86_jcc32(b, X86_CC_NE, NULL);
+	/* the pc with CPSR.T in bit 0, which a T32 pc has clear */
+	_Static_assert(CPSR_T == 1u << 5, "CPSR.T is bit 5");
+	x86_mov_rm(b, 32, X86_RAX, JCPU(cpsr));
+	x86_shift_ri(b, X86_SHR, 32, X86_RAX, 5);
+	x86_alu_ri(b, X86_AND, 32, X86_RAX, 1);
+	x86_alu_rm(b, X86_OR, 32, X86_RAX, JREG(15));
+	site->pc_imm = x86_cmp_ri32(b, X86_RAX, 0);
+	other[0] = x86_jcc32(b, X86_CC_NE, NULL);
+	site->dacr_imm = x86_cmp_mi32(b, JCPU(cp15.dacr), 0);
+	other[1] = x86_jcc32(b, X86_CC_NE, NULL);
+	x86_mov_mi(b, 32, x86_mem(X86_RSP, JIT_DELTA_SLOT), 0);
+	site->to_delta_imm = x86_here(b) - 4;
+	if (!b->dry)
+		jit_unguard(site);
+	site->jmp = x86_jmp_patchable(b, NULL);
+	site->stub = x86_here(b);
+	jb_label(ctx, moved);
+	x86_mov_rr(b, 64, X86_RAX, X86_R12);
+	x86_mov_ri(b, 32, X86_RDX, (uint32_t)SEM_BRANCH | ((jit.nsites + 1) << 8));
+	x86_jmp32(b, ctx->epilogue);
+	jb_label(ctx, other[0]);
+	jb_label(ctx, other[1]);
+	x86_mov_ri(b, 32, X86_RDX, ctx->key & JIT_KEY_KEPT);
+	x86_jmp32(b, ctx->lookup);
+	if (!b->dry)
+		x86_patch_rel32(site->jmp, site->stub);
+	site->target = 0;
+	site->key = ctx->key & JIT_KEY_KEPT;
 	site->owner = ctx->tb;
 	site->linked = NULL;
 	site->in_prev = site->in_next = 0;
@@ -1756,9 +1817,11 @@ static void jit_link(uint32_t s, struct jit_tb *tb)
 {
 	struct jit_site *site = &jit.sites[s];
 	const struct arm_cpu *cpu = jit.cpu;
-	bool guarded = site->epoch_imm;
+	bool guarded = site->epoch_imm, indirect = site->pc_imm;
 
-	if (!tb->live || !site->owner->live || tb->key != site->key ||
+	/* An indirect branch's key leaves CPSR.T to its guard. */
+	if (!tb->live || !site->owner->live ||
+	    (indirect ? (tb->key & ~JIT_KEY_THUMB) : tb->key) != site->key ||
 	    (!guarded && (site->target != tb->base ||
 			  ((tb->pa ^ site->owner->pa) & ~(gpa_t)(JIT_PAGE_SIZE - 1)))))
 		return;
@@ -1783,7 +1846,10 @@ static void jit_link(uint32_t s, struct jit_tb *tb)
 		(*jit.n_chains)++;
 	}
 	if (guarded) {
-		jit_put32(site->delta_imm, cpu->r[15] - site->target);
+		if (indirect)
+			jit_put32(site->pc_imm, cpu->r[15] | ((cpu->cpsr & CPSR_T) ? 1u : 0u));
+		else
+			jit_put32(site->delta_imm, cpu->r[15] - site->target);
 		jit_put32(site->dacr_imm, cpu->cp15.dacr);
 		jit_put32(site->to_delta_imm, cpu->r[15] - tb->base);
 		jit_put32(site->epoch_imm, cpu->xlat_epoch);

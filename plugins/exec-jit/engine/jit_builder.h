@@ -827,6 +827,10 @@ static inline void jb_exit(struct jit_ctx *ctx, int status)
  * point straight at that block (jit.c). */
 void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int status);
 
+/* Leave for the block at r[15], set by an indirect branch: an inline cache
+ * of one target, else the lookup stub (jit.c). */
+void jit_indirect_exit(struct jit_ctx *ctx);
+
 /* Jump to the end of the instruction (the next instruction, or the block's
  * fall-through exit); patched when the instruction's translation ends. */
 static inline void jb_to_end(struct jit_ctx *ctx, enum x86_cond cc, bool always)
@@ -1661,18 +1665,15 @@ static inline void jb_end_pc_exit(struct jit_ctx *ctx, int status)
 }
 
 /* Leave for the block at r[15], which the instruction has just set: through
- * the lookup stub (a hit jumps straight into that block) unless this block
- * must return to the dispatcher after each instruction. */
+ * the exit's inline cache or the lookup stub (jit_indirect_exit) unless this
+ * block must return to the dispatcher after each instruction. */
 static inline void jb_exit_indirect(struct jit_ctx *ctx)
 {
 	if (ctx->key & JIT_KEY_SINGLE) {
 		jb_exit(ctx, SEM_BRANCH);
 		return;
 	}
-	jb_writeback(ctx);
-	x86_alu_ri(&ctx->b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
-	x86_mov_ri(&ctx->b, 32, X86_RDX, ctx->key & JIT_KEY_KEPT);
-	x86_jmp32(&ctx->b, ctx->lookup);
+	jit_indirect_exit(ctx);
 }
 
 static inline void jb_branch(struct jit_ctx *ctx, jv t, bool bx)

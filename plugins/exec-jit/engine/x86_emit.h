@@ -573,11 +573,17 @@ static inline void x86_alu_mi(struct x86_buf *b, enum x86_alu op, unsigned size,
 	x86_alu_i(b, op, size, 0, &m, imm);
 }
 
-/* cmp dword [m], imm32 in the full form whatever the value, so that the
- * immediate can be patched later: returns the imm32 field. */
+/* cmp dword [m] or r32, imm32 in the full form whatever the value, so that
+ * the immediate can be patched later: returns the imm32 field. */
 static inline uint8_t *x86_cmp_mi32(struct x86_buf *b, struct x86_mem m, int32_t imm)
 {
 	x86_enc(b, x86_szd(32, X86_SZ_ALL), 0x81, X86_CMP, 0, &m, (uint32_t)imm, 4);
+	return x86_here(b) - 4;
+}
+
+static inline uint8_t *x86_cmp_ri32(struct x86_buf *b, int r, int32_t imm)
+{
+	x86_enc(b, x86_szd(32, X86_SZ_ALL), 0x81, X86_CMP, r, NULL, (uint32_t)imm, 4);
 	return x86_here(b) - 4;
 }
 
