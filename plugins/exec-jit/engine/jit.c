@@ -452,6 +452,54 @@ static bool jit_loop_back(struct jit_ctx *ctx, int status)
 	return true;
 }
 
+/*
+ * The rest of a guarded exit (struct jit_site), after the comparison of the
+ * epoch (a new one: jump to moved) and of the delta or pc (another: other):
+ * DACR's, the target's delta and the jump; then the stub (at moved), leaving
+ * for the dispatcher, which links the site again, and the way to the lookup
+ * (at other). A direct branch's paths set the pc to *target first; an
+ * indirect one has set it.
+ */
+static void jit_guard_rest(struct jit_ctx *ctx, struct jit_site *site, uint8_t *moved,
+			   uint8_t *other, int status, const uint32_t *target)
+{
+	struct x86_buf *b = &ctx->b;
+
+	site->dacr_imm = x86_cmp_mi32(b, JCPU(cp15.dacr), 0);
+	uint8_t *other_dacr = x86_jcc32(b, X86_CC_NE, NULL);
+	x86_mov_mi(b, 32, x86_mem(X86_RSP, JIT_DELTA_SLOT), 0);
+	site->to_delta_imm = x86_here(b) - 4;
+	if (!b->dry)
+		jit_unguard(site);
+	site->jmp = x86_jmp_patchable(b, NULL);
+	site->stub = x86_here(b);
+	jb_label(ctx, moved);
+	if (target)
+		jb_set_pc(ctx, *target);
+	x86_mov_rr(b, 64, X86_RAX, X86_R12);
+	x86_mov_ri(b, 32, X86_RDX, (uint32_t)status | ((jit.nsites + 1) << 8));
+	x86_jmp32(b, ctx->epilogue);
+	jb_label(ctx, other);
+	jb_label(ctx, other_dacr);
+	if (target)
+		jb_set_pc(ctx, *target);
+	x86_mov_ri(b, 32, X86_RDX, ctx->key & JIT_KEY_KEPT);
+	x86_jmp32(b, ctx->lookup);
+}
+
+/* A chain site emitted: its jump aimed at its stub, its fields set. */
+static void jit_site_done(struct jit_ctx *ctx, struct jit_site *site, uint32_t target, uint32_t key)
+{
+	if (!ctx->b.dry)
+		x86_patch_rel32(site->jmp, site->stub);
+	site->target = target;
+	site->key = key;
+	site->owner = ctx->tb;
+	site->linked = NULL;
+	site->in_prev = site->in_next = 0;
+	jit.nsites++;
+}
+
 void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int status)
 {
 	struct x86_buf *b = &ctx->b;
@@ -492,29 +540,10 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 	if (other_page) {
 		/* Guarded (struct jit_site); DACR too, as Linux's uaccess flips
 		 * it in kernel code without a new epoch. */
-		uint8_t *moved, *other[2];
 		site->epoch_imm = x86_cmp_mi32(b, JCPU(xlat_epoch), 0);
-		moved = x86_jcc32(b, X86_CC_NE, NULL);
+		uint8_t *moved = x86_jcc32(b, X86_CC_NE, NULL);
 		site->delta_imm = x86_cmp_mi32(b, x86_mem(X86_RSP, JIT_DELTA_SLOT), 0);
-		other[0] = x86_jcc32(b, X86_CC_NE, NULL);
-		site->dacr_imm = x86_cmp_mi32(b, JCPU(cp15.dacr), 0);
-		other[1] = x86_jcc32(b, X86_CC_NE, NULL);
-		x86_mov_mi(b, 32, x86_mem(X86_RSP, JIT_DELTA_SLOT), 0);
-		site->to_delta_imm = x86_here(b) - 4;
-		if (!b->dry)
-			jit_unguard(site);
-		site->jmp = x86_jmp_patchable(b, NULL);
-		site->stub = x86_here(b);
-		jb_label(ctx, moved);
-		jb_set_pc(ctx, target);
-		x86_mov_rr(b, 64, X86_RAX, X86_R12);
-		x86_mov_ri(b, 32, X86_RDX, (uint32_t)status | ((jit.nsites + 1) << 8));
-		x86_jmp32(b, ctx->epilogue);
-		jb_label(ctx, other[0]);
-		jb_label(ctx, other[1]);
-		jb_set_pc(ctx, target);
-		x86_mov_ri(b, 32, X86_RDX, ctx->key & JIT_KEY_KEPT);
-		x86_jmp32(b, ctx->lookup);
+		jit_guard_rest(ctx, site, moved, x86_jcc32(b, X86_CC_NE, NULL), status, &target);
 	} else {
 		site->jmp = x86_jmp_patchable(b, NULL);
 		site->stub = x86_here(b);
@@ -523,14 +552,7 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 		x86_mov_ri(b, 32, X86_RDX, (uint32_t)status | ((jit.nsites + 1) << 8));
 		x86_jmp32(b, ctx->epilogue);
 	}
-	if (!b->dry)
-		x86_patch_rel32(site->jmp, site->stub);
-	site->target = target;
-	site->key = key;
-	site->owner = ctx->tb;
-	site->linked = NULL;
-	site->in_prev = site->in_next = 0;
-	jit.nsites++;
+	jit_site_done(ctx, site, target, key);
 }
 
 /*
@@ -554,10 +576,9 @@ void jit_indirect_exit(struct jit_ctx *ctx)
 		return;
 	}
 	struct jit_site *site = &jit.sites[jit.nsites];
-	uint8_t *moved, *other[2];
 	site->delta_imm = NULL;
 	site->epoch_imm = x86_cmp_mi32(b, JCPU(xlat_epoch), 0);
-	moved = x86_jcc32(b, X86_CC_NE, NULL);
+	uint8_t *moved = x86_jcc32(b, X86_CC_NE, NULL);
 	/* the pc with CPSR.T in bit 0, which a T32 pc has clear */
 	_Static_assert(CPSR_T == 1u << 5, "CPSR.T is bit 5");
 	x86_mov_rm(b, 32, X86_RAX, JCPU(cpsr));
@@ -565,31 +586,8 @@ void jit_indirect_exit(struct jit_ctx *ctx)
 	x86_alu_ri(b, X86_AND, 32, X86_RAX, 1);
 	x86_alu_rm(b, X86_OR, 32, X86_RAX, JREG(15));
 	site->pc_imm = x86_cmp_ri32(b, X86_RAX, 0);
-	other[0] = x86_jcc32(b, X86_CC_NE, NULL);
-	site->dacr_imm = x86_cmp_mi32(b, JCPU(cp15.dacr), 0);
-	other[1] = x86_jcc32(b, X86_CC_NE, NULL);
-	x86_mov_mi(b, 32, x86_mem(X86_RSP, JIT_DELTA_SLOT), 0);
-	site->to_delta_imm = x86_here(b) - 4;
-	if (!b->dry)
-		jit_unguard(site);
-	site->jmp = x86_jmp_patchable(b, NULL);
-	site->stub = x86_here(b);
-	jb_label(ctx, moved);
-	x86_mov_rr(b, 64, X86_RAX, X86_R12);
-	x86_mov_ri(b, 32, X86_RDX, (uint32_t)SEM_BRANCH | ((jit.nsites + 1) << 8));
-	x86_jmp32(b, ctx->epilogue);
-	jb_label(ctx, other[0]);
-	jb_label(ctx, other[1]);
-	x86_mov_ri(b, 32, X86_RDX, ctx->key & JIT_KEY_KEPT);
-	x86_jmp32(b, ctx->lookup);
-	if (!b->dry)
-		x86_patch_rel32(site->jmp, site->stub);
-	site->target = 0;
-	site->key = ctx->key & JIT_KEY_KEPT;
-	site->owner = ctx->tb;
-	site->linked = NULL;
-	site->in_prev = site->in_next = 0;
-	jit.nsites++;
+	jit_guard_rest(ctx, site, moved, x86_jcc32(b, X86_CC_NE, NULL), SEM_BRANCH, NULL);
+	jit_site_done(ctx, site, 0, ctx->key & JIT_KEY_KEPT);
 }
 
 void exec_invalidate_all(void)
