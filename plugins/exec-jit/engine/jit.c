@@ -165,6 +165,7 @@ static struct {
 	uint8_t *entry;		/* uint64_t entry(struct arm_cpu *, void *block) */
 	uint8_t *epilogue;
 	uint8_t *lookup;	/* indirect branches (jit_emit_stubs) */
+	uint8_t *lookup_site;	/* the same, r8 = a guarded exit's site + 1 */
 	uint8_t *lookup_miss;	/* its miss path: back to the dispatcher */
 	uint8_t *stubs_end;	/* translations start here */
 	unsigned ntb;
@@ -455,13 +456,15 @@ static bool jit_loop_back(struct jit_ctx *ctx, int status)
 /*
  * The rest of a guarded exit (struct jit_site), after the comparison of the
  * epoch (a new one: jump to moved) and of the delta or pc (another: other):
- * DACR's, the target's delta and the jump; then the stub (at moved), leaving
- * for the dispatcher, which links the site again, and the way to the lookup
- * (at other). A direct branch's paths set the pc to *target first; an
- * indirect one has set it.
+ * DACR's, the target's delta and the jump; then the stub (at moved), which
+ * takes the lookup naming the site, so that a hit links it again there and a
+ * miss in the dispatcher (a new epoch comes with every context switch, and
+ * a boot's spawn workload went 17% slower while each one sent every site
+ * through the dispatcher), and the way to the lookup (at other). A direct
+ * branch's paths set the pc to *target first; an indirect one has set it.
  */
 static void jit_guard_rest(struct jit_ctx *ctx, struct jit_site *site, uint8_t *moved,
-			   uint8_t *other, int status, const uint32_t *target)
+			   uint8_t *other, const uint32_t *target)
 {
 	struct x86_buf *b = &ctx->b;
 
@@ -476,9 +479,9 @@ static void jit_guard_rest(struct jit_ctx *ctx, struct jit_site *site, uint8_t *
 	jb_label(ctx, moved);
 	if (target)
 		jb_set_pc(ctx, *target);
-	x86_mov_rr(b, 64, X86_RAX, X86_R12);
-	x86_mov_ri(b, 32, X86_RDX, (uint32_t)status | ((jit.nsites + 1) << 8));
-	x86_jmp32(b, ctx->epilogue);
+	x86_mov_ri(b, 32, X86_RDX, ctx->key & JIT_KEY_KEPT);
+	x86_mov_ri(b, 32, X86_R8, jit.nsites + 1);
+	x86_jmp32(b, jit.lookup_site);
 	jb_label(ctx, other);
 	jb_label(ctx, other_dacr);
 	if (target)
@@ -543,7 +546,7 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 		site->epoch_imm = x86_cmp_mi32(b, JCPU(xlat_epoch), 0);
 		uint8_t *moved = x86_jcc32(b, X86_CC_NE, NULL);
 		site->delta_imm = x86_cmp_mi32(b, x86_mem(X86_RSP, JIT_DELTA_SLOT), 0);
-		jit_guard_rest(ctx, site, moved, x86_jcc32(b, X86_CC_NE, NULL), status, &target);
+		jit_guard_rest(ctx, site, moved, x86_jcc32(b, X86_CC_NE, NULL), &target);
 	} else {
 		site->jmp = x86_jmp_patchable(b, NULL);
 		site->stub = x86_here(b);
@@ -586,7 +589,7 @@ void jit_indirect_exit(struct jit_ctx *ctx)
 	x86_alu_ri(b, X86_AND, 32, X86_RAX, 1);
 	x86_alu_rm(b, X86_OR, 32, X86_RAX, JREG(15));
 	site->pc_imm = x86_cmp_ri32(b, X86_RAX, 0);
-	jit_guard_rest(ctx, site, moved, x86_jcc32(b, X86_CC_NE, NULL), SEM_BRANCH, NULL);
+	jit_guard_rest(ctx, site, moved, x86_jcc32(b, X86_CC_NE, NULL), NULL);
 	jit_site_done(ctx, site, 0, ctx->key & JIT_KEY_KEPT);
 }
 
@@ -1362,6 +1365,8 @@ static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
 	return jit_insn_pass(ctx, in, index);
 }
 
+static const uint8_t *jit_relink(uint32_t site1, const struct jit_jc *jc);
+
 static void jit_emit_stubs(void)
 {
 	struct x86_buf b;
@@ -1400,6 +1405,8 @@ static void jit_emit_stubs(void)
 	 * Otherwise leave for the dispatcher with SEM_BRANCH.
 	 */
 	jit.lookup = x86_here(&b);
+	x86_alu_rr(&b, X86_XOR, 32, X86_R8, X86_R8);
+	jit.lookup_site = x86_here(&b);
 	x86_mov_rm(&b, 32, X86_RAX, JCPU(cpsr));
 	x86_alu_ri(&b, X86_AND, 32, X86_RAX, (int32_t)CPSR_T);
 	x86_shift_ri(&b, X86_SHL, 32, X86_RAX, 3); /* CPSR_T (bit 5) -> JIT_KEY_THUMB */
@@ -1427,16 +1434,35 @@ static void jit_emit_stubs(void)
 	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, dacr)));
 	miss[3] = x86_jcc32(&b, X86_CC_NE, NULL);
 	x86_mov_rm(&b, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, delta)));
-	x86_mov_rm(&b, 64, X86_RCX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, code)));
+	x86_mov_rm(&b, 64, X86_RDX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, code)));
 	x86_mov_mr(&b, 32, x86_mem(X86_RSP, JIT_DELTA_SLOT), X86_RAX);
 	x86_unop_m(&b, X86_INC, 64, x86_mem(X86_R14, jit_counter_disp(jit.n_lookup_hit)));
-	x86_jmp_r(&b, X86_RCX);
+	x86_test_rr(&b, 32, X86_R8, X86_R8);
+	uint8_t *relink = x86_jcc32(&b, X86_CC_NE, NULL);
+	x86_jmp_r(&b, X86_RDX);
+	/* A guarded exit whose epoch moved: link it again (jit_relink),
+	 * then enter what it returns. */
+	x86_patch_rel32(relink, x86_here(&b));
+	x86_mov_rr(&b, 32, X86_RDI, X86_R8);
+	x86_mov_rr(&b, 64, X86_RSI, X86_RCX);
+	if (x86_fits32(x86_rel(x86_here(&b), 5, (const void *)jit_relink))) {
+		x86_call32(&b, (const void *)jit_relink);
+	} else {
+		x86_mov_ri(&b, 64, X86_RAX, (uint64_t)(uintptr_t)jit_relink);
+		x86_call_r(&b, X86_RAX);
+	}
+	x86_alu_rr(&b, X86_XOR, 32, X86_R8, X86_R8);
+	x86_jmp_r(&b, X86_RAX);
+	/* A miss (r8: a guarded exit's site + 1, or 0) and a dropped
+	 * block's entry go back to the dispatcher, which links the site. */
 	jit.lookup_miss = x86_here(&b);
 	for (unsigned k = 0; k < 4; k++)
 		x86_patch_rel32(miss[k], jit.lookup_miss);
 	x86_unop_m(&b, X86_INC, 64, x86_mem(X86_R14, jit_counter_disp(jit.n_lookup_miss)));
 	x86_mov_rr(&b, 64, X86_RAX, X86_R12);
-	x86_mov_ri(&b, 32, X86_RDX, SEM_BRANCH);
+	x86_mov_rr(&b, 32, X86_RDX, X86_R8);
+	x86_shift_ri(&b, X86_SHL, 32, X86_RDX, 8);
+	x86_alu_ri(&b, X86_OR, 32, X86_RDX, SEM_BRANCH);
 	x86_jmp32(&b, jit.epilogue);
 	if (!x86_buf_ok(&b))
 		jit_fail("entry stub");
@@ -1852,6 +1878,14 @@ static void jit_link(uint32_t s, struct jit_tb *tb)
 		jit_put32(site->to_delta_imm, cpu->r[15] - tb->base);
 		jit_put32(site->epoch_imm, cpu->xlat_epoch);
 	}
+}
+
+/* The lookup stub's hit for a guarded exit (site + 1) whose epoch moved:
+ * link the site to that entry's block, and enter its code. */
+static const uint8_t *jit_relink(uint32_t site1, const struct jit_jc *jc)
+{
+	jit_link(site1 - 1, &jit_tbs[jc->tb]);
+	return jc->code;
 }
 
 int exec_run(struct arm_cpu *cpu)
