@@ -101,9 +101,9 @@ struct jit_tb {
  * then, whose translation may change. Its jump is taken under the fetch
  * epoch, frame delta and DACR it was linked under (imm32 fields of cmp
  * instructions, patched when it is linked), after setting the frame's delta
- * to the target block's (the imm32 of a mov); a new epoch leaves through
- * the stub, whose dispatcher links it again, another delta or DACR through
- * the lookup. The epoch field holds one that never comes back while the
+ * to the target block's (the imm32 of a mov); a new epoch takes the lookup
+ * naming the site, which links it again (jit_guard_rest), another delta or
+ * DACR the plain lookup. The epoch field holds one that never comes back while the
  * jump is not linked (jit_unguard), so a taken guard always finds the jump
  * linked. An indirect branch's exit is guarded the same way with its
  * target's address and CPSR.T in place of the delta (jit_indirect_exit).
