@@ -325,6 +325,35 @@ START_TEST(test_flush_asid)
 }
 END_TEST
 
+START_TEST(test_flush_asid_around_global)
+{
+	/* TLBIASID among global entries: the non-global pages before, between
+	 * and after a global one, and a non-global section in the next MiB,
+	 * all take their new translations. */
+	static const uint32_t off[] = { 0x0000u, 0x1000u, 0x2000u, 0x3000u, 0x4000u, 0x5000u,
+					0x105000u };
+	for (unsigned i = 0; i < sizeof(off) / sizeof(off[0]); i++)
+		put(DATA + off[i], 0xa6000000u | i);
+	set_asid(3, L1_TABLE);
+	map_page(0x00300000u, small(DATA, AP_ALL_RW, 1u << 11));
+	map_l2(L2_TABLE, 0x00301000u, small(DATA + 0x1000u, AP_ALL_RW, 0));
+	map_l2(L2_TABLE, 0x00302000u, small(DATA + 0x2000u, AP_ALL_RW, 1u << 11));
+	map_l1(L1_TABLE, 0x00400000u, sect(DATA, AP_ALL_RW, 0, 1u << 17));
+	ck_assert_uint_eq(rd(0x00300000u, 4, 0), 0xa6000000u);
+	ck_assert_uint_eq(rd(0x00301000u, 4, 0), 0xa6000001u);
+	ck_assert_uint_eq(rd(0x00302000u, 4, 0), 0xa6000002u);
+	ck_assert_uint_eq(rd(0x00405000u, 4, 0), 0xa6000005u);
+	map_l2(L2_TABLE, 0x00300000u, small(DATA + 0x3000u, AP_ALL_RW, 1u << 11));
+	map_l2(L2_TABLE, 0x00302000u, small(DATA + 0x4000u, AP_ALL_RW, 1u << 11));
+	map_l1(L1_TABLE, 0x00400000u, sect(DATA + 0x100000u, AP_ALL_RW, 0, 1u << 17));
+	mmu_flush_asid(&cpu, 3);
+	ck_assert_uint_eq(rd(0x00300000u, 4, 0), 0xa6000003u);
+	ck_assert_uint_eq(rd(0x00301000u, 4, 0), 0xa6000001u);
+	ck_assert_uint_eq(rd(0x00302000u, 4, 0), 0xa6000004u);
+	ck_assert_uint_eq(rd(0x00405000u, 4, 0), 0xa6000006u);
+}
+END_TEST
+
 START_TEST(test_flush_all)
 {
 	put(DATA, 0xf1000001u);
@@ -806,6 +835,7 @@ static Suite *mmu_suite(void)
 	tcase_add_test(tc, test_flush_va_drops_whole_large_page);
 	tcase_add_test(tc, test_flush_va_drops_global_entries);
 	tcase_add_test(tc, test_flush_asid);
+	tcase_add_test(tc, test_flush_asid_around_global);
 	tcase_add_test(tc, test_flush_all);
 	tcase_add_test(tc, test_dacr_takes_effect_without_flush);
 	tcase_add_test(tc, test_asid_switch);

@@ -35,7 +35,8 @@
  * (its physical page, writability, global bit and the size of the guest
  * mapping it is a piece of), so TLBIMVA of an address never mapped costs no
  * host call; TLBIMVA(A) visits every live window (global entries live in
- * every ASID's windows); TLBIASID and TLBIALL reset whole windows.
+ * every ASID's windows); TLBIASID drops the non-global pages of its ASID's windows (global
+ * ones stay, as in the architecture's TLB); TLBIALL resets whole windows.
  *
  * Code. A RAM page the exec strategy decodes code from (mmu_code_page_added,
  * and every fetch translation) is mapped read-only in every window through a
@@ -1061,6 +1062,15 @@ void mmu_flush_all(struct arm_cpu *cpu)
 	eng.sh->stats.tlb_flushes++;
 }
 
+/* Unmap n pages of w from page vp on; one host call. */
+static unsigned hwm_unmap_pages(struct hwm_window *w, uint32_t vp, uint32_t n)
+{
+	if (plat_hostmem_unmap(w->base + ((uintptr_t)vp << HWM_PAGE_SHIFT),
+			       (uint64_t)n << HWM_PAGE_SHIFT))
+		engine_panic("hwmirror: cannot unmap window pages");
+	return 1;
+}
+
 /*
  * Drop from w the translation of va (every piece of the guest mapping that
  * contains it) if the ASID selects it; one host call per run of pages.
@@ -1097,19 +1107,13 @@ static unsigned hwm_flush_va_window(struct hwm_window *w, gva_t va, uint32_t asi
 				run_len++;
 				continue;
 			}
-			if (run_len) {
-				plat_hostmem_unmap(w->base + ((uintptr_t)run << HWM_PAGE_SHIFT),
-						   (uint64_t)run_len << HWM_PAGE_SHIFT);
-				calls++;
-			}
+			if (run_len)
+				calls += hwm_unmap_pages(w, run, run_len);
 			run = vp;
 			run_len = 1;
 		}
-		if (run_len) {
-			plat_hostmem_unmap(w->base + ((uintptr_t)run << HWM_PAGE_SHIFT),
-					   (uint64_t)run_len << HWM_PAGE_SHIFT);
-			calls++;
-		}
+		if (run_len)
+			calls += hwm_unmap_pages(w, run, run_len);
 	}
 	return calls;
 }
@@ -1134,13 +1138,53 @@ void mmu_flush_va_all_asids(struct arm_cpu *cpu, gva_t va)
 	hwm_flush_va(va & HWM_PAGE_MASK, 0, true);
 }
 
+/*
+ * Drop from w every page of a non-global guest mapping (TLBIASID: global
+ * entries stay, as in the architecture's TLB, so the kernel's own mappings
+ * need not fault back in after every fork and exit). One host call per run
+ * of dropped pages, a run ending at a global page or an empty MiB.
+ */
+static unsigned hwm_window_drop_local(struct hwm_window *w)
+{
+	unsigned calls = 0;
+	uint32_t lo = 0, hi = 0; /* the pending run of pages [lo, hi) */
+	for (uint32_t li = 0; li < HWM_LEAVES_PER_WINDOW && w->pages; li++) {
+		if (!w->leaf[li] && hi != lo) {
+			calls += hwm_unmap_pages(w, lo, hi - lo);
+			lo = hi;
+		}
+		for (uint32_t s = 0; s < HWM_LEAF_PAGES && w->leaf[li]; s++) {
+			uint32_t vp = li << (HWM_LEAF_SHIFT - HWM_PAGE_SHIFT) | s;
+			uint32_t e = hwm.leaves[w->leaf[li]].e[s];
+			if (!(e & HWE_VALID))
+				continue;
+			if (!(e & HWE_GLOBAL)) {
+				hwm_clear_page(w, vp);
+				if (hi == lo)
+					lo = vp;
+				hi = vp + 1;
+				continue;
+			}
+			if (hi != lo) {
+				calls += hwm_unmap_pages(w, lo, hi - lo);
+				lo = hi;
+			}
+		}
+	}
+	if (hi != lo)
+		calls += hwm_unmap_pages(w, lo, hi - lo);
+	if (!w->pages)
+		w->classes = 0;
+	return calls;
+}
+
 void mmu_flush_asid(struct arm_cpu *cpu, uint32_t asid)
 {
 	unsigned calls = 0;
 	for (unsigned i = 0; i < HWM_WINDOWS; i++) {
 		struct hwm_window *w = &hwm.win[i];
 		if (w->live && !w->flat && w->asid == (asid & 0xffu))
-			calls += hwm_window_reset(w);
+			calls += hwm_window_drop_local(w);
 	}
 	hwm_ftlb_flush();
 	eng.sh->stats.hwm_calls_tlbi_asid += calls;
