@@ -54,6 +54,7 @@ static uint32_t page_a[1024] __attribute__((aligned(4096)));
 static uint32_t page_b[1024] __attribute__((aligned(4096)));
 static uint32_t page_c[1024] __attribute__((aligned(4096)));
 static uint32_t page_code[1024] __attribute__((aligned(4096)));
+static uint32_t page_late_code[1024] __attribute__((aligned(4096)));
 static uint32_t large_buf[16384] __attribute__((aligned(65536)));
 
 /* In mmu-asm.S. */
@@ -151,18 +152,34 @@ static void set_contextidr(uint32_t v)
 	__asm__ volatile("mcr p15, 0, %0, c13, c0, 1\n\tisb" : : "r"(v) : "memory");
 }
 
-static uint32_t read32(uint32_t va)
+/* The accessors are never inlined: each is one load or store instruction
+ * that every check goes through, so an exec that keeps a translation per
+ * instruction must drop it at every maintenance, ASID, DACR or code change
+ * the checks make between two calls. */
+static __attribute__((noinline)) uint32_t read32(uint32_t va)
 {
 	return *(volatile uint32_t *)va;
 }
 
-static void write32(uint32_t va, uint32_t v)
+static __attribute__((noinline)) void write32(uint32_t va, uint32_t v)
 {
 	*(volatile uint32_t *)va = v;
 }
 
+/* read32 three times: the value if they agree, else 0xBAD0BAD0 (the
+ * second read may be served from what the first left behind, the third
+ * from what the second did). */
+static uint32_t read32_3(uint32_t va)
+{
+	uint32_t v = read32(va);
+
+	if (read32(va) != v || read32(va) != v)
+		return 0xBAD0BAD0u;
+	return v;
+}
+
 /* A load that may abort: 0xDEAD if it did (the handler skips the load). */
-static uint32_t try_read(uint32_t va)
+static __attribute__((noinline)) uint32_t try_read(uint32_t va)
 {
 	uint32_t v = 0xDEAD;
 
@@ -170,7 +187,7 @@ static uint32_t try_read(uint32_t va)
 	return v;
 }
 
-static void try_write(uint32_t va, uint32_t v)
+static __attribute__((noinline)) void try_write(uint32_t va, uint32_t v)
 {
 	__asm__ volatile("str %0, [%1]" : : "r"(v), "r"(va) : "memory");
 }
@@ -332,11 +349,10 @@ static void test_mappings(void)
 	rt_check("pc-relative values at the second alias again", mmu_call(VA_EXEC2 + ALIAS_OFF), want);
 }
 
-/* Write one word of code through its identity mapping and make it visible
- * to instruction fetch at every address (ARMv7's sequence for new code). */
-static void write_code(uint32_t *at, uint32_t insn)
+/* Make code written at at visible to instruction fetch at every address
+ * (ARMv7's sequence for new code). */
+static void sync_code(const uint32_t *at)
 {
-	*at = insn;
 	__asm__ volatile("mcr p15, 0, %0, c7, c11, 1\n\t" /* DCCMVAU */
 			 "dsb\n\t"
 			 "mcr p15, 0, %1, c7, c5, 0\n\t" /* ICIALLU */
@@ -345,6 +361,13 @@ static void write_code(uint32_t *at, uint32_t insn)
 			 :
 			 : "r"(at), "r"(0)
 			 : "memory");
+}
+
+/* Write one word of code through its identity mapping and sync it. */
+static void write_code(uint32_t *at, uint32_t insn)
+{
+	*at = insn;
+	sync_code(at);
 }
 
 /* Code reached by an indirect call, rewritten, reached again the same way,
@@ -371,18 +394,37 @@ static void test_code_rewrite(void)
 	}
 }
 
+/* A page that write32's store wrote as data becomes code, and the same
+ * store rewrites it: the new instruction runs. */
+static void test_late_code(void)
+{
+	const uint32_t at = (uint32_t)page_late_code;
+
+	rt_puts("a page the same store wrote as data becomes code:\n");
+	for (unsigned pass = 0; pass < 3; pass++)
+		write32(at, 0xE3A00000u + pass); /* mov r0, #pass */
+	write32(at + 4, 0xE12FFF1Eu);		 /* bx lr */
+	sync_code(page_late_code);
+	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("the page run as code", mmu_call(at), 2);
+	write32(at, 0xE3A00007u); /* mov r0, #7 */
+	sync_code(page_late_code);
+	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("rewritten by the store that wrote it as data", mmu_call(at), 7);
+}
+
 static void test_remap(void)
 {
 	rt_puts("remap:\n");
-	rt_check("before remap", read32(VA_PAGE_A), 0xAAAA0000);
+	rt_check("before remap", read32_3(VA_PAGE_A), 0xAAAA0000);
 	l2_test[(VA_PAGE_A >> 12) & 0xFF] = small_page(page_c, AP_FULL, 0);
 	barrier();
 	tlbimva(VA_PAGE_A);
-	rt_check("after remap + TLBIMVA", read32(VA_PAGE_A), 0xCCCC0000);
+	rt_check("after remap + TLBIMVA", read32_3(VA_PAGE_A), 0xCCCC0000);
 	l2_test[(VA_PAGE_A >> 12) & 0xFF] = small_page(page_a, AP_FULL, 0);
 	barrier();
 	tlbiall();
-	rt_check("after restore + TLBIALL", read32(VA_PAGE_A), 0xAAAA0000);
+	rt_check("after restore + TLBIALL", read32_3(VA_PAGE_A), 0xAAAA0000);
 }
 
 static void test_asid(void)
@@ -390,20 +432,20 @@ static void test_asid(void)
 	uint32_t v;
 
 	rt_puts("asid:\n");
-	rt_check("asid 1 sees page a", read32(VA_ASID), 0xAAAA0000);
+	rt_check("asid 1 sees page a", read32_3(VA_ASID), 0xAAAA0000);
 	set_contextidr(2);
 	set_ttbr0(l1_b);
-	rt_check("asid 2 sees page b", read32(VA_ASID), 0xBBBB0000);
+	rt_check("asid 2 sees page b", read32_3(VA_ASID), 0xBBBB0000);
 	set_contextidr(1);
 	set_ttbr0(l1_a);
-	rt_check("back to asid 1", read32(VA_ASID), 0xAAAA0000);
+	rt_check("back to asid 1", read32_3(VA_ASID), 0xAAAA0000);
 	l2_test[(VA_ASID >> 12) & 0xFF] = small_page(page_c, AP_FULL, L2_NG);
 	barrier();
 	tlbiasid(1);
-	rt_check("asid 1 after TLBIASID", read32(VA_ASID), 0xCCCC0000);
+	rt_check("asid 1 after TLBIASID", read32_3(VA_ASID), 0xCCCC0000);
 	set_contextidr(2);
 	set_ttbr0(l1_b);
-	rt_check("asid 2 unchanged", read32(VA_ASID), 0xBBBB0000);
+	rt_check("asid 2 unchanged", read32_3(VA_ASID), 0xBBBB0000);
 	set_contextidr(1);
 	set_ttbr0(l1_a);
 	__asm__ volatile("mrc p15, 0, %0, c13, c0, 1" : "=r"(v));
@@ -608,6 +650,7 @@ int main(void)
 	rt_check("SCTLR.M", sctlr & 1u, 1);
 	test_mappings();
 	test_code_rewrite();
+	test_late_code();
 	test_remap();
 	test_asid();
 	test_faults();

@@ -114,6 +114,14 @@ int mmu_translate(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa,
  * repeats what their own hit path does, except counting the hit (an
  * increment in memory on every access cost the JIT a fifth of its speed),
  * so stats.tlb_hits counts the hits served by mmu_read/mmu_write only.
+ *
+ * The generation (gen_off: a uint64_t holding generation << 32, never 0)
+ * lets a JIT keep a translation a hit gave it, per access site: it grows
+ * whenever one may stop holding -- every TLB invalidation, a DACR or ASID
+ * change, a page becoming code (its write tags go) -- and not when an entry
+ * is merely replaced by another's fill (a TLB may keep any translation
+ * until maintenance removes it). A JIT keeping translations must drop them
+ * all before the generation can come back round (2^32 - 1 steps).
  */
 struct mmu_jit_tlb {
 	uintptr_t table;	/* entry 0 */
@@ -125,6 +133,7 @@ struct mmu_jit_tlb {
 	uint32_t dmask_off;	/* uint64_t */
 	int32_t dacr_off;	/* uint64_t the mmu keeps: DACR | bits always allowed */
 	uint32_t addend_off;	/* uintptr_t */
+	int32_t gen_off;	/* uint64_t: generation << 32 */
 };
 
 /* Fill *d and return true when the linked mmu has such a fast path. */

@@ -75,6 +75,14 @@
  * the epoch never wraps (guarded sites, struct jit_site): one entry bumps it
  * at most JIT_CHAIN_BUDGET times. */
 #define JIT_EPOCH_MAX 0x80000000u
+/* Access sites' translations (struct jit_mslot): as many as a full cache
+ * could want, and the most one block may take. */
+#define JIT_MSLOTS (1u << 18)
+#define JIT_MSLOT_BLOCK 4096u
+/* The mmu's generation this far past the last flush empties the cache, so
+ * that no slot lives to see it come round (mmu.h); one entry moves it at
+ * most JIT_CHAIN_BUDGET times. */
+#define JIT_GEN_MAX 0x80000000u
 
 struct jit_tb {
 	gpa_t pa;
@@ -159,6 +167,15 @@ struct jit_slow {
 	bool by_abort;		/* made slow by aborts: forgetting it is not counted */
 };
 
+/* An access site's translation (jb_site): the key it was served for (the
+ * page | the mmu's generation << 32; 0 never matches) and the addend. */
+struct jit_mslot {
+	uint64_t key;
+	uintptr_t addend;
+};
+
+static struct jit_mslot jit_mslots[JIT_MSLOTS];
+
 static struct {
 	uint8_t *code;		/* JIT_CODE_BYTES of RWX memory */
 	uint8_t *code_next;
@@ -190,6 +207,9 @@ static struct {
 	bool slow_ram;		/* exec_note_slow_access(false) since the helper began */
 	uint64_t *n_slow_sites, *n_slow_forgot, *n_loops, *n_tsc;
 	bool reads_back[ARM_OP_COUNT];	/* an instruction of this op read a slot back (jit_insn) */
+	unsigned nms;		/* jit_mslots given out */
+	bool mslots;		/* the TLB has a generation and r15 reaches jit_mslots */
+	uint32_t gen_flushed;	/* the mmu's generation at the last flush */
 } jit;
 
 /*
@@ -285,6 +305,24 @@ static void jit_page_emptied(uint64_t pn)
 	mmu_code_page_removed((gpa_t)pn << JIT_PAGE_SHIFT);
 }
 
+/* The mmu's TLB generation (struct mmu_jit_tlb), 0 without one. */
+static uint32_t jit_tlb_gen(void)
+{
+	if (!jit.mslots)
+		return 0;
+	return (uint32_t)(*(const uint64_t *)(jit.tlb.table + (intptr_t)jit.tlb.gen_off) >> 32);
+}
+
+int32_t jit_mem_slot(struct jit_ctx *ctx)
+{
+	if (!jit.mslots || jit.nms == JIT_MSLOTS)
+		return 0;
+	struct jit_mslot *m = &jit_mslots[jit.nms++];
+	if (!ctx->b.dry)
+		m->key = 0;
+	return (int32_t)((intptr_t)(uintptr_t)m - (intptr_t)jit.tlb.table);
+}
+
 /* Empty the code cache; the lookup cache with it, as block slots are reused. */
 static void jit_flush(void)
 {
@@ -305,6 +343,8 @@ static void jit_flush(void)
 	jit.ntb = 0;
 	jit.nsites = 0;
 	jit.nxt = 0;
+	jit.nms = 0;
+	jit.gen_flushed = jit_tlb_gen();
 	jit.code_next = jit.stubs_end;
 	eng.sh->stats.code_flushes++;
 }
@@ -1339,7 +1379,7 @@ static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
 {
 	const struct jit_ctx before = *ctx;
 	const struct arm_insn given = *in;
-	const unsigned nsites = jit.nsites, nxt = jit.nxt;
+	const unsigned nsites = jit.nsites, nxt = jit.nxt, nms = jit.nms;
 	const uint64_t loops = *jit.n_loops;
 
 	memset(ctx->slot_read, 0, sizeof(ctx->slot_read));
@@ -1360,6 +1400,7 @@ static bool jit_insn(struct jit_ctx *ctx, struct arm_insn *in, unsigned index)
 	*in = given;
 	jit.nsites = nsites;
 	jit.nxt = nxt;
+	jit.nms = nms;
 	*jit.n_loops = loops;
 	memcpy(ctx->slot_read, read, sizeof(read));
 	return jit_insn_pass(ctx, in, index);
@@ -1610,10 +1651,10 @@ static struct jit_tb *jit_translate_block(uint32_t va, gpa_t pa, const uint8_t *
 					  uint32_t key, const struct arm_insn *given, bool cache)
 {
 	if (jit.ntb == JIT_TBS || jit.code + JIT_CODE_BYTES - jit.code_next < JIT_BLOCK_MAX_BYTES ||
-	    jit.nxt > JIT_XT - JIT_XT_BLOCK)
+	    jit.nxt > JIT_XT - JIT_XT_BLOCK || jit.nms > JIT_MSLOTS - JIT_MSLOT_BLOCK)
 		jit_flush();
 	struct jit_tb *tb = &jit_tbs[jit.ntb++];
-	const unsigned nsites = jit.nsites, nxt = jit.nxt;
+	const unsigned nsites = jit.nsites, nxt = jit.nxt, nms = jit.nms;
 	/* A cached block is translated as if at its physical address, and runs
 	 * wherever its page is mapped (JV_PCREL); a one-off at its own. */
 	const uint32_t va0 = cache ? (uint32_t)pa : va;
@@ -1641,6 +1682,7 @@ static struct jit_tb *jit_translate_block(uint32_t va, gpa_t pa, const uint8_t *
 	for (;;) {
 		jit.nsites = nsites;
 		jit.nxt = nxt;
+		jit.nms = nms;
 		ctx = jit_ctx_for(tb, va0, key, cache);
 		ctx.liveness = liveness;
 		n = jit_emit(&ctx, tb, pa, page_host, given, touched, written);
@@ -1709,6 +1751,11 @@ int exec_init(struct arm_cpu *cpu)
 	jit.cpu = cpu;
 	jit.has_tlb = mmu_jit_tlb(&jit.tlb);
 	jit.has_win = !jit.has_tlb && mmu_jit_window(&jit.win);
+	/* Sites keep translations where the slots are within an r15-relative
+	 * disp32 (they and the TLB are in the engine's own data). */
+	intptr_t lo = (intptr_t)(uintptr_t)jit_mslots - (intptr_t)jit.tlb.table;
+	intptr_t hi = lo + (intptr_t)sizeof(jit_mslots);
+	jit.mslots = jit.has_tlb && jit.tlb.gen_off && lo > INT32_MIN && hi < INT32_MAX;
 	/* Once per process: an engine started again (the test suites start
 	 * thousands) reuses it, its stubs emitted again below. */
 	if (!jit.code)
@@ -1908,6 +1955,8 @@ int exec_run(struct arm_cpu *cpu)
 			jit_flush();
 			cpu->xlat_epoch = 0;
 		}
+		if (jit_tlb_gen() - jit.gen_flushed > JIT_GEN_MAX)
+			jit_flush();
 		bool debug;
 		stop = engine_safe_point(cpu, done, limit, hung, &debug);
 		if (stop == ENGINE_SAFE_POINT_AGAIN)

@@ -181,6 +181,10 @@ struct jit_ctx {
 	 * point, so nothing has touched rax since) */
 	uint8_t *rax_at;
 	jv rax_val;
+	/* an access site whose TLB path jb_slow_here() emits (jb_site) */
+	int32_t site_slot;	/* its slot, r15-relative; 0: none pending */
+	unsigned site_size, site_flags, site_fl;
+	uint8_t *site_resume;	/* where its hit goes on */
 };
 
 #define JCPU(field) x86_mem(X86_RBX, (int32_t)__builtin_offsetof(struct arm_cpu, field))
@@ -1018,15 +1022,73 @@ static inline uint32_t jb_meta(const struct jit_ctx *ctx, unsigned size, unsigne
 	return size | (fl << 8) | (ctx->slow ? JIT_META_SLOWSITE : 0);
 }
 
+/* The r15-relative displacement of a new access site's translation slot
+ * (struct jit_mslot, jit.c), or 0 when there is none to give. */
+int32_t jit_mem_slot(struct jit_ctx *ctx);
+
+/*
+ * An access site's own translation (struct jit_mslot at r15 + slot): the
+ * last one the TLB gave it, kept while the mmu's generation stays (struct
+ * mmu_jit_tlb). The key is the access's address with the bits below the
+ * page cleared but its low size - 1 bits kept, so an unaligned access (which
+ * might cross into the next page) never matches and takes the TLB's path,
+ * or the generation, in bits 32-63: on a match rdx is the addend. The
+ * TLB's path comes later, out of the way (jb_slow_here).
+ */
+static inline void jb_site(struct jit_ctx *ctx, unsigned size, int32_t slot, uint8_t *miss[2])
+{
+	const struct mmu_jit_tlb *t = ctx->tlb;
+	struct x86_buf *b = &ctx->b;
+
+	x86_mov_rr(b, 32, X86_RDX, X86_RAX);
+	x86_alu_ri(b, X86_AND, 32, X86_RDX, (int32_t)(~((1u << t->page_shift) - 1) | (size - 1)));
+	x86_alu_rm(b, X86_OR, 64, X86_RDX, x86_mem(X86_R15, t->gen_off));
+	x86_alu_rm(b, X86_CMP, 64, X86_RDX, x86_mem(X86_R15, slot));
+	miss[0] = x86_jcc32(b, X86_CC_NE, NULL);
+	miss[1] = NULL;
+	x86_mov_rm(b, 64, X86_RDX, x86_mem(X86_R15, slot + 8));
+	ctx->site_slot = slot;
+	ctx->site_size = size;
+	ctx->site_resume = x86_here(b);
+}
+
+/* The TLB's path of the site jb_site() left pending, entered by its miss
+ * with the address in rax: on a hit the site keeps the translation and the
+ * access goes on where the site's hit does; miss[] are the TLB's misses. */
+static inline void jb_site_refill(struct jit_ctx *ctx, unsigned flags, unsigned fl,
+				  uint8_t *miss[2])
+{
+	const struct mmu_jit_tlb *t = ctx->tlb;
+	struct x86_buf *b = &ctx->b;
+	int32_t slot = ctx->site_slot;
+
+	ctx->site_slot = 0;
+	jb_tlb(ctx, ctx->site_size, flags, fl, miss);
+	x86_mov_mr(b, 64, x86_mem(X86_R15, slot + 8), X86_RDX);
+	x86_mov_rr(b, 32, X86_RCX, X86_RAX);
+	x86_alu_ri(b, X86_AND, 32, X86_RCX, (int32_t)~((1u << t->page_shift) - 1));
+	x86_alu_rm(b, X86_OR, 64, X86_RCX, x86_mem(X86_R15, t->gen_off));
+	x86_mov_mr(b, 64, x86_mem(X86_R15, slot), X86_RCX);
+	x86_jmp32(b, ctx->site_resume);
+}
+
 /* The inline fast path of an access of size with flags, the address in rax;
  * on a hit rdx + rax is the host address. The rel32s of the jumps to the
- * slow path are left in miss[0..1] (NULL: none). */
+ * slow path are left in miss[0..1] (NULL: none). site: the access may keep
+ * its own translation (jb_site; the caller's jb_slow_here emits the rest). */
 static inline void jb_fast(struct jit_ctx *ctx, unsigned size, unsigned kind, unsigned fl,
-			   uint8_t *miss[2])
+			   uint8_t *miss[2], bool site)
 {
 	unsigned flags = jb_mem_flags(ctx, kind, fl);
 
 	if (ctx->tlb) {
+		int32_t slot = site && ctx->tlb->gen_off ? jit_mem_slot(ctx) : 0;
+		if (slot) {
+			jb_site(ctx, size, slot, miss);
+			ctx->site_flags = flags;
+			ctx->site_fl = fl;
+			return;
+		}
 		jb_tlb(ctx, size, flags, fl, miss);
 		return;
 	}
@@ -1035,13 +1097,17 @@ static inline void jb_fast(struct jit_ctx *ctx, unsigned size, unsigned kind, un
 }
 
 /* The slow path starts here: a window access's recovery address, the
- * target of the fast path's jumps. */
-static inline void jb_slow_here(struct jit_ctx *ctx, uint8_t *const miss[2], const uint8_t *at,
+ * target of the fast path's jumps (after a site's TLB path). */
+static inline void jb_slow_here(struct jit_ctx *ctx, uint8_t *miss[2], const uint8_t *at,
 				jv *meta)
 {
 	if (ctx->win) {
 		jit_fault_site(ctx, at);
 		meta->c |= JIT_META_RECOVERED;
+	}
+	if (ctx->site_slot) {
+		jb_label(ctx, miss[0]);
+		jb_site_refill(ctx, ctx->site_flags, ctx->site_fl, miss);
 	}
 	for (unsigned k = 0; k < 2; k++)
 		if (miss[k])
@@ -1067,7 +1133,7 @@ static inline jv jb_ld(struct jit_ctx *ctx, jv addr, unsigned size, unsigned fl)
 	uint8_t *miss[2];
 	jv r = jv_slot(ctx);
 	jv_load(ctx, X86_RAX, addr, 32);
-	jb_fast(ctx, size, MMU_READ, fl, miss);
+	jb_fast(ctx, size, MMU_READ, fl, miss, true);
 	struct x86_mem m = x86_mem_idx(X86_RDX, X86_RAX, 1, 0);
 	uint8_t *at = x86_here(b);
 	if (size == 4)
@@ -1100,7 +1166,7 @@ static inline void jb_st(struct jit_ctx *ctx, jv addr, jv v, unsigned size, unsi
 	struct x86_buf *b = &ctx->b;
 	uint8_t *miss[2];
 	jv_load(ctx, X86_RAX, addr, 32);
-	jb_fast(ctx, size, MMU_WRITE, fl, miss);
+	jb_fast(ctx, size, MMU_WRITE, fl, miss, true);
 	jv_load(ctx, X86_RCX, v, 32);
 	uint8_t *at = x86_here(b);
 	x86_mov_mr(b, size * 8, x86_mem_idx(X86_RDX, X86_RAX, 1, 0), X86_RCX);
@@ -1128,7 +1194,7 @@ static inline void jb_probe(struct jit_ctx *ctx, jv addr, uint32_t len, unsigned
 		x86_alu_ri(b, X86_AND, 32, X86_RCX, (int32_t)((1u << page_shift) - 1));
 		x86_alu_ri(b, X86_CMP, 32, X86_RCX, (int32_t)((1u << page_shift) - len));
 		miss[2] = x86_jcc32(b, X86_CC_A, NULL);
-		jb_fast(ctx, 4, MMU_WRITE, fl | B_MEM_STRICT, miss);
+		jb_fast(ctx, 4, MMU_WRITE, fl | B_MEM_STRICT, miss, false);
 		uint8_t *at = x86_here(b);
 		if (ctx->win)
 			x86_alu_mi(b, X86_OR, 8, x86_mem_idx(X86_RDX, X86_RAX, 1, 0), 0);

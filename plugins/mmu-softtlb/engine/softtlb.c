@@ -37,6 +37,10 @@
  * decode from a page whose host pointer it did not get from this MMU's fetch
  * paths.
  *
+ * The generation (stlb.gen, struct mmu_jit_tlb) grows at every TLB
+ * maintenance operation, ASID or DACR change and code page marked, so that a
+ * JIT may keep the translation of a hit per access site while it stays.
+ *
  * One guest CPU: the TLB is a single static table.
  */
 #include <errno.h>
@@ -89,6 +93,7 @@ static struct {
 	uint32_t asid;
 	uint32_t asid_key;    /* asid << STLB_ASID_SHIFT, or'ed into every key */
 	uint64_t dacr;	      /* DACR | STLB_DMASK_FLAT, tested against dmask */
+	uint64_t gen;	      /* generation << 32 (struct mmu_jit_tlb) */
 	uint32_t sctlr_mode;  /* SCTLR bits whose change invalidates every entry */
 	uint32_t ttbcr;	      /* likewise */
 	uint32_t large;	      /* bit n: pieces of a 2^n-byte mapping may be cached */
@@ -190,6 +195,14 @@ static bool stlb_is_code(gpa_t pa)
 	return (stlb.code[i >> 6] >> (i & 63u)) & 1u;
 }
 
+/* A translation the fast path served may no longer hold (mmu.h). */
+static inline void stlb_new_generation(void)
+{
+	stlb.gen += 1ull << 32;
+	if (!stlb.gen)
+		stlb.gen = 1ull << 32;
+}
+
 static void stlb_invalidate(struct stlb_entry *e)
 {
 	for (unsigned i = 0; i < 8; i++)
@@ -225,6 +238,7 @@ static void stlb_mark_code(gpa_t pa)
 {
 	uint64_t i = stlb_code_index(pa);
 	stlb.code[i >> 6] |= 1ull << (i & 63u);
+	stlb_new_generation();
 	for (unsigned n = 0; n < STLB_SIZE; n++) {
 		struct stlb_entry *e = &stlb.e[n];
 		if ((e->flags & STLB_VALID) && (e->flags & STLB_RAM) && e->pa == pa) {
@@ -446,6 +460,7 @@ int mmu_init(struct arm_cpu *cpu)
 	stlb.asid = cpu->cp15.contextidr & STLB_ASID_MASK;
 	stlb.asid_key = stlb.asid << STLB_ASID_SHIFT;
 	stlb.dacr = cpu->cp15.dacr | STLB_DMASK_FLAT;
+	stlb.gen = 1ull << 32;
 	stlb.sctlr_mode = cpu->cp15.sctlr & (SCTLR_M | SCTLR_AFE);
 	stlb.ttbcr = cpu->cp15.ttbcr;
 	return 0;
@@ -463,6 +478,7 @@ bool mmu_jit_tlb(struct mmu_jit_tlb *d)
 		.dmask_off = __builtin_offsetof(struct stlb_entry, dmask),
 		.dacr_off = (int32_t)((uintptr_t)&stlb.dacr - (uintptr_t)stlb.e),
 		.addend_off = __builtin_offsetof(struct stlb_entry, addend),
+		.gen_off = (int32_t)((uintptr_t)&stlb.gen - (uintptr_t)stlb.e),
 	};
 	return true;
 }
@@ -553,6 +569,8 @@ void mmu_context_changed(struct arm_cpu *cpu)
 	 * MMU on/off and the AP model change what every entry means. TTBCR is
 	 * written about once per boot, and QEMU flushes on it, so we do too.
 	 */
+	if ((cpu->cp15.contextidr & STLB_ASID_MASK) != stlb.asid)
+		stlb_new_generation();
 	stlb.asid = cpu->cp15.contextidr & STLB_ASID_MASK;
 	stlb.asid_key = stlb.asid << STLB_ASID_SHIFT;
 	uint32_t mode = cpu->cp15.sctlr & (SCTLR_M | SCTLR_AFE);
@@ -566,6 +584,8 @@ void mmu_context_changed(struct arm_cpu *cpu)
 /* Entries keep their domain; every hit tests it against this copy. */
 void mmu_dacr_changed(struct arm_cpu *cpu)
 {
+	if ((cpu->cp15.dacr | STLB_DMASK_FLAT) != stlb.dacr)
+		stlb_new_generation();
 	stlb.dacr = cpu->cp15.dacr | STLB_DMASK_FLAT;
 }
 
@@ -575,6 +595,7 @@ void mmu_flush_all(struct arm_cpu *cpu)
 		if (stlb.e[n].flags & STLB_VALID)
 			stlb_invalidate(&stlb.e[n]);
 	stlb_forget_large();
+	stlb_new_generation();
 	eng.sh->stats.tlb_flushes++;
 }
 
@@ -629,6 +650,7 @@ static void stlb_flush_va(gva_t va, uint32_t asid, bool all_asids)
 		if (!left)
 			regions[region / 64] &= ~(1ull << (region % 64));
 	}
+	stlb_new_generation();
 	eng.sh->stats.tlb_flushes++;
 }
 
@@ -651,6 +673,7 @@ void mmu_flush_asid(struct arm_cpu *cpu, uint32_t asid)
 		    (e->vpage & STLB_ASID_MASK) == asid)
 			stlb_invalidate(e);
 	}
+	stlb_new_generation();
 	eng.sh->stats.tlb_flushes++;
 }
 
