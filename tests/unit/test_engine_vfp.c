@@ -608,6 +608,26 @@ START_TEST(undefined_while_fpexc_disabled)
 }
 END_TEST
 
+/* A VFP instruction whose condition fails never checks: the next one, in
+ * the same straight line of code, must (a JIT checking once per block). */
+static const uint32_t prog_skipped_check[] = {
+	0xe1500000, /* cmp r0, r0 */
+	0x1e300a81, /* vaddne.f32 s0, s1, s2: condition fails */
+	VADD_F32,   /* UNDEFINED: FPEXC.EN clear */
+	B_SELF,
+};
+
+START_TEST(undefined_after_a_skipped_vfp_instruction)
+{
+	LOAD(prog_skipped_check, 0);
+	sh->boot.fpexc = 0;
+	set_sreg(1, 0x3f800000);
+	run(4);
+	ck_assert_uint_eq(sh->stats.undef_insns, 1);
+	ck_assert_uint_eq(sreg(0), 0);
+}
+END_TEST
+
 /* CPACR cp10/cp11 = 01: privileged access only. */
 START_TEST(user_mode_needs_cpacr_full_access)
 {
@@ -877,6 +897,7 @@ static Suite *vfp_suite(void)
 	tcase_add_test(tc, random_against_host_ieee);
 	tcase_add_test(tc, undefined_while_cpacr_denies);
 	tcase_add_test(tc, undefined_while_fpexc_disabled);
+	tcase_add_test(tc, undefined_after_a_skipped_vfp_instruction);
 	tcase_add_test(tc, user_mode_needs_cpacr_full_access);
 	tcase_add_test(tc, fpexc_enable_sequence_and_id_registers);
 	tcase_add_test(tc, user_mode_cannot_reach_fpexc);

@@ -92,6 +92,12 @@
  *                              register does not exist for this mode
  *   B_EXCL_SET(addr) B_EXCL_PASS(addr) B_EXCL_CLEAR()   local monitor
  *   B_VFP_ENABLED()            1/0: CPACR lets this mode use CP10/CP11
+ *   B_VFP_CHECKED() B_VFP_CHECK_DONE()   (static) whether CheckVFPEnabled
+ *                              has already passed on every path to here in
+ *                              this run of straight-line code, and noting
+ *                              that it just did: an interpreter answers
+ *                              false and notes nothing; a JIT answers within
+ *                              one block (FPEXC and CPACR writes end it)
  *
  * VFP (arm/vfp.h; n static; the arithmetic is a call of a plain C helper,
  * which a JIT emits as a call):

@@ -255,6 +255,8 @@ static INTERP_INLINE bool interp_vfp_enabled(const struct arm_cpu *cpu)
 #define B_EXCL_PASS(addr) ((uint32_t)(cpu->excl_valid && cpu->excl_addr == (addr)))
 #define B_EXCL_CLEAR() (cpu->excl_valid = 0)
 #define B_VFP_ENABLED() ((uint32_t)interp_vfp_enabled(cpu))
+#define B_VFP_CHECKED() false
+#define B_VFP_CHECK_DONE() ((void)0)
 #define B_SET_ITSTATE(it) (cpu->cpsr = arm_cpsr_with_it(cpu->cpsr, (it)))
 #define B_S(n) vfp_s_read(&cpu->vfp, (n))
 #define B_S_W(n, v) vfp_s_write(&cpu->vfp, (n), (v))

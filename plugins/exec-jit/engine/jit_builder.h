@@ -181,6 +181,7 @@ struct jit_ctx {
 	 * point, so nothing has touched rax since) */
 	uint8_t *rax_at;
 	jv rax_val;
+	bool vfp_checked;	/* B_VFP_CHECKED */
 	/* an access site whose TLB path jb_slow_here() emits (jb_site) */
 	int32_t site_slot;	/* its slot, r15-relative; 0: none pending */
 	unsigned site_size, site_flags, site_fl;
@@ -1472,6 +1473,11 @@ static inline void jb_endif(struct jit_ctx *ctx)
 	       jb_bin(ctx, JB_EQ, jb_field(ctx, JCPU(excl_addr)), (addr)))
 #define B_EXCL_CLEAR() jb_set_field(ctx, JCPU(excl_valid), jv_c(0))
 #define B_VFP_ENABLED() jb_vfp_enabled(ctx)
+/* Within a block the check holds once it has passed on its straight line
+ * (not in a B_IF or a conditional instruction): FPEXC and CPACR writes and
+ * mode changes end the block, and an exception leaves it. */
+#define B_VFP_CHECKED() (ctx->vfp_checked)
+#define B_VFP_CHECK_DONE() ((void)(ctx->vfp_checked = ctx->depth == 0 && !ctx->fixed))
 #define B_SET_ITSTATE(it)                                                                  \
 	do {                                                                               \
 		x86_alu_mi(&ctx->b, X86_AND, 32, JCPU(cpsr), (int32_t)~CPSR_IT);          \
