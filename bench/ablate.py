@@ -543,17 +543,19 @@ class Analysis:
             key = (r["side"], r["workload"])
             if key in self.failed:
                 continue
+            # A wrong output is the verdict whatever its run's timing was
+            # (a short program on a loaded host can also time as 0 s).
             if r["status"] != "ok":
                 self.failed[key] = (r["status"], r["message"])
+            elif r["workload"] in self.ref and r["output_sha"] != self.ref[r["workload"]]:
+                self.failed[key] = ("wrong-output", f"output differs from QEMU's (round "
+                                                    f"{r['round']}, see outputs/)")
             elif r["seconds"] is not None and r["seconds"] <= 0:
                 # Seen twice in one study (a barrier side on an
                 # oversubscribed host): the guest's console held the start
                 # marker back until the workload's end.
                 self.failed[key] = ("bad-timing", f"round {r['round']} took 0 s: its start and "
                                     "end markers reached the host in one read")
-            elif r["workload"] in self.ref and r["output_sha"] != self.ref[r["workload"]]:
-                self.failed[key] = ("wrong-output", f"output differs from QEMU's (round "
-                                                    f"{r['round']}, see outputs/)")
         self.stats = {}         # (side, workload) -> dict
         for wl in workloads:
             for s in sides:
