@@ -45,6 +45,34 @@ mmu_call_dual:
 	.size mmu_call_dual, . - mmu_call_dual
 
 /*
+ * uint32_t mmu_load_loop(uint32_t addr, uint32_t n, uint32_t init)
+ * n >= 1 loads of addr by one instruction in a loop; returns the last
+ * value loaded, or init if they all aborted (the handler skips a load).
+ * void mmu_store_loop(uint32_t addr, uint32_t v, uint32_t n)
+ * n >= 1 stores of v to addr by one instruction in a loop.
+ * A translating exec may keep per-instruction state in a loop's body:
+ * each must see every maintenance, ASID, DACR and code change between calls.
+ */
+	.global mmu_load_loop
+	.type mmu_load_loop, %function
+mmu_load_loop:
+1:	ldr	r2, [r0]
+	subs	r1, r1, #1
+	bne	1b
+	mov	r0, r2
+	bx	lr
+	.size mmu_load_loop, . - mmu_load_loop
+
+	.global mmu_store_loop
+	.type mmu_store_loop, %function
+mmu_store_loop:
+1:	str	r1, [r0]
+	subs	r2, r2, #1
+	bne	1b
+	bx	lr
+	.size mmu_store_loop, . - mmu_store_loop
+
+/*
  * uint32_t mmu_user_access(uint32_t addr, uint32_t write)
  * In user mode, loads a word from addr (write == 0) or stores 0x55 to it,
  * then returns to SVC mode through SVC #0 (mmu.c's handler does that).

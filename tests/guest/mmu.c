@@ -62,6 +62,8 @@ uint32_t mmu_call(uint32_t addr);
 uint32_t mmu_call_ic(uint32_t addr);
 uint32_t mmu_call_dual(uint32_t addr);
 uint32_t mmu_user_access(uint32_t addr, uint32_t write);
+uint32_t mmu_load_loop(uint32_t addr, uint32_t n, uint32_t init);
+void mmu_store_loop(uint32_t addr, uint32_t v, uint32_t n);
 extern const uint32_t mmu_call_recover[];
 extern const uint32_t alias_code[], alias_ret[], alias_code_end[];
 /* Where mmu.c puts alias_code in the code page. */
@@ -152,10 +154,9 @@ static void set_contextidr(uint32_t v)
 	__asm__ volatile("mcr p15, 0, %0, c13, c0, 1\n\tisb" : : "r"(v) : "memory");
 }
 
-/* The accessors are never inlined: each is one load or store instruction
- * that every check goes through, so an exec that keeps a translation per
- * instruction must drop it at every maintenance, ASID, DACR or code change
- * the checks make between two calls. */
+/* Never inlined: each is one load or store instruction that many checks
+ * go through (mmu_load_loop and mmu_store_loop, in loops, are the ones a
+ * JIT keeps a translation in). */
 static __attribute__((noinline)) uint32_t read32(uint32_t va)
 {
 	return *(volatile uint32_t *)va;
@@ -166,16 +167,12 @@ static __attribute__((noinline)) void write32(uint32_t va, uint32_t v)
 	*(volatile uint32_t *)va = v;
 }
 
-/* read32 three times: the value if they agree, else 0xBAD0BAD0 (the
- * second read may be served from what the first left behind, the third
- * from what the second did). */
+/* Three loads of va by the one instruction of mmu_load_loop (the second
+ * may be served from what the first left behind, the third from what the
+ * second did): the last value, 0xBAD0BAD0 if all aborted. */
 static uint32_t read32_3(uint32_t va)
 {
-	uint32_t v = read32(va);
-
-	if (read32(va) != v || read32(va) != v)
-		return 0xBAD0BAD0u;
-	return v;
+	return mmu_load_loop(va, 3, 0xBAD0BAD0u);
 }
 
 /* A load that may abort: 0xDEAD if it did (the handler skips the load). */
@@ -394,20 +391,20 @@ static void test_code_rewrite(void)
 	}
 }
 
-/* A page that write32's store wrote as data becomes code, and the same
- * store rewrites it: the new instruction runs. */
+/* A page that mmu_store_loop's store wrote as data becomes code, and the
+ * same store rewrites it: the new instruction runs. */
 static void test_late_code(void)
 {
 	const uint32_t at = (uint32_t)page_late_code;
 
 	rt_puts("a page the same store wrote as data becomes code:\n");
 	for (unsigned pass = 0; pass < 3; pass++)
-		write32(at, 0xE3A00000u + pass); /* mov r0, #pass */
+		mmu_store_loop(at, 0xE3A00000u + pass, 2); /* mov r0, #pass */
 	write32(at + 4, 0xE12FFF1Eu);		 /* bx lr */
 	sync_code(page_late_code);
 	for (unsigned pass = 0; pass < 3; pass++)
 		rt_check("the page run as code", mmu_call(at), 2);
-	write32(at, 0xE3A00007u); /* mov r0, #7 */
+	mmu_store_loop(at, 0xE3A00007u, 2); /* mov r0, #7 */
 	sync_code(page_late_code);
 	for (unsigned pass = 0; pass < 3; pass++)
 		rt_check("rewritten by the store that wrote it as data", mmu_call(at), 7);
@@ -479,6 +476,15 @@ static void test_faults(void)
 	rt_check("manager domain ignores AP", try_read(VA_DOMAIN1 + 0x10), 0x12345678);
 	set_dacr(DACR_CLIENT);
 	rt_check("domain aborts", dabt_count - before, 2);
+	/* The same loop's load before and after its domain closes. */
+	set_dacr(DACR_CLIENT | (DACR_CLIENT << 2));
+	rt_check("a loop's loads in a client domain", mmu_load_loop(VA_DOMAIN1 + 0x10, 3, 0xDEAD),
+		 0x12345678);
+	before = dabt_count;
+	set_dacr(DACR_CLIENT);
+	rt_check("the same loads once it is no-access", mmu_load_loop(VA_DOMAIN1 + 0x10, 3, 0xDEAD),
+		 0xDEAD);
+	rt_check("each of them aborts", dabt_count - before, 3);
 
 	rt_puts("execute-never:\n");
 	before = pabt_count;

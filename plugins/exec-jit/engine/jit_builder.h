@@ -1083,7 +1083,7 @@ static inline void jb_fast(struct jit_ctx *ctx, unsigned size, unsigned kind, un
 	unsigned flags = jb_mem_flags(ctx, kind, fl);
 
 	if (ctx->tlb) {
-		int32_t slot = site && ctx->tlb->gen_off ? jit_mem_slot(ctx) : 0;
+		int32_t slot = site && ctx->loop_head && ctx->tlb->gen_off ? jit_mem_slot(ctx) : 0;
 		if (slot) {
 			jb_site(ctx, size, slot, miss);
 			ctx->site_flags = flags;
