@@ -1031,10 +1031,11 @@ int32_t jit_mem_slot(struct jit_ctx *ctx);
  * An access site's own translation (struct jit_mslot at r15 + slot): the
  * last one the TLB gave it, kept while the mmu's generation stays (struct
  * mmu_jit_tlb). The key is the access's address with the bits below the
- * page cleared but its low size - 1 bits kept, so an unaligned access (which
- * might cross into the next page) never matches and takes the TLB's path,
- * or the generation, in bits 32-63: on a match rdx is the addend. The
- * TLB's path comes later, out of the way (jb_slow_here).
+ * page cleared but its low size - 1 bits kept, so that an unaligned access
+ * (which might cross into the next page) never matches and takes the TLB's
+ * path, and the generation or'ed into bits 32-63; on a match rdx is the
+ * addend. Only loop blocks have sites (jb_fast). The TLB's path comes
+ * later, out of the way (jb_slow_here).
  */
 static inline void jb_site(struct jit_ctx *ctx, unsigned size, int32_t slot, uint8_t *miss[2])
 {
@@ -1083,6 +1084,9 @@ static inline void jb_fast(struct jit_ctx *ctx, unsigned size, unsigned kind, un
 	unsigned flags = jb_mem_flags(ctx, kind, fl);
 
 	if (ctx->tlb) {
+		/* In loops only: elsewhere (kernel paths between DACR writes
+		 * and TLB maintenance) a slot is mostly stale, and its check
+		 * and refill cost more than the TLB alone. */
 		int32_t slot = site && ctx->loop_head && ctx->tlb->gen_off ? jit_mem_slot(ctx) : 0;
 		if (slot) {
 			jb_site(ctx, size, slot, miss);
