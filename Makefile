@@ -190,7 +190,7 @@ fuzz-cpu: N ?= 100000
 fuzz-cpu: all
 	$(Q)seed=$${SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
 	echo "fuzz-cpu: N=$(N) SEED=$$seed$(if $(GEN), GEN=$(GEN))"; \
-	CK_FORK=no CAPTIVE_DIFF_SEQS=$(N) CAPTIVE_DIFF_SEED=$$seed CAPTIVE_DIFF_GEN=$(GEN) \
+	BUILD=$(B) CK_FORK=no CAPTIVE_DIFF_SEQS=$(N) CAPTIVE_DIFF_SEED=$$seed CAPTIVE_DIFF_GEN=$(GEN) \
 		CAPTIVE_DIFF_ENGINE=$(ENGINE) $(B)/tests/test_diff_unicorn
 
 # make fuzz-programs [N=100] [SEED=<n>]: random bare-metal programs

@@ -39,6 +39,7 @@
 #include <unicorn/unicorn.h>
 
 #include "engine_api.h"
+#include "support/check_main.h"
 
 #define CODE_PA 0x60000000u
 #define CODE_SIZE 0x1000u
@@ -1605,7 +1606,9 @@ START_TEST(every_hosted_engine_matches_unicorn)
 	if (only && *only && strcmp(only, g->name))
 		return;
 	const char *only_engine = getenv("CAPTIVE_DIFF_ENGINE");
-	DIR *d = opendir("build/engine/process");
+	char dir[256];
+	snprintf(dir, sizeof(dir), "%s/engine/process", check_build_dir());
+	DIR *d = opendir(dir);
 	ck_assert_ptr_nonnull(d);
 	struct dirent *e;
 	unsigned engines = 0;
@@ -1617,7 +1620,7 @@ START_TEST(every_hosted_engine_matches_unicorn)
 		    (strlen(only_engine) != n - 3 || strncmp(e->d_name, only_engine, n - 3)))
 			continue;
 		char path[512];
-		snprintf(path, sizeof(path), "build/engine/process/%s", e->d_name);
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		diff_engine(path, g);
 		engines++;
 	}

@@ -32,9 +32,17 @@ static void install(const char *from, const char *as)
 	ck_assert_int_eq(system(cmd), 0);
 }
 
+/* A file of the build under test (check_build_dir). */
+static const char *built(const char *rel)
+{
+	static char path[512];
+	snprintf(path, sizeof(path), "%s/%s", check_build_dir(), rel);
+	return path;
+}
+
 START_TEST(loads_each_built_plugin)
 {
-	setenv("CAPTIVE_PLUGIN_PATH", "build/plugins", 1);
+	setenv("CAPTIVE_PLUGIN_PATH", built("plugins"), 1);
 	struct plugin_handle h;
 	ck_assert_int_eq(plugin_load(&h, CAPTIVE_AXIS_MMU, "softtlb"), 0);
 	ck_assert_str_eq(h.desc->name, "softtlb");
@@ -62,7 +70,7 @@ END_TEST
 
 START_TEST(search_path_order)
 {
-	install("build/plugins/io-barrier.so", "io-barrier.so");
+	install(built("plugins/io-barrier.so"), "io-barrier.so");
 	struct plugin_handle h;
 	ck_assert_int_eq(plugin_load(&h, CAPTIVE_AXIS_IO, "barrier"), 0);
 	ck_assert_ptr_nonnull(strstr(h.path, dir));
@@ -72,7 +80,7 @@ END_TEST
 
 START_TEST(wrong_identity)
 {
-	install("build/plugins/io-barrier.so", "mmu-softtlb.so");
+	install(built("plugins/io-barrier.so"), "mmu-softtlb.so");
 	struct plugin_handle h;
 	ck_assert_int_eq(plugin_load(&h, CAPTIVE_AXIS_MMU, "softtlb"), -EINVAL);
 	ck_assert_ptr_null(h.desc);
@@ -89,7 +97,7 @@ END_TEST
 
 START_TEST(shared_object_without_abi)
 {
-	install("build/engine/process/softtlb-interp.so", "exec-interp.so");
+	install(built("engine/process/softtlb-interp.so"), "exec-interp.so");
 	struct plugin_handle h;
 	ck_assert_int_eq(plugin_load(&h, CAPTIVE_AXIS_EXEC, "interp"), -EINVAL);
 }

@@ -16,6 +16,12 @@ int check_run_suite(Suite *s)
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
+const char *check_build_dir(void)
+{
+	const char *b = getenv("BUILD");
+	return b && *b ? b : "build";
+}
+
 int check_engine_path(const char *argv0, const char *name, char *path, size_t size)
 {
 	const char *base = argv0 ? strstr(argv0, name) : NULL;
@@ -25,6 +31,6 @@ int check_engine_path(const char *argv0, const char *name, char *path, size_t si
 			argv0 ? argv0 : name);
 		return -1;
 	}
-	snprintf(path, size, "build/engine/process/%s.so", base + n + 1);
+	snprintf(path, size, "%s/engine/process/%s.so", check_build_dir(), base + n + 1);
 	return 0;
 }
