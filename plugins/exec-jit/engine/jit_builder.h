@@ -1027,6 +1027,17 @@ static inline uint32_t jb_meta(const struct jit_ctx *ctx, unsigned size, unsigne
  * (struct jit_mslot, jit.c), or 0 when there is none to give. */
 int32_t jit_mem_slot(struct jit_ctx *ctx);
 
+/* reg = the site key of the address in rax: its page, the low bits kept
+ * (0 for the key a refill stores), the mmu's generation in bits 32-63. */
+static inline void jb_site_key(struct jit_ctx *ctx, int reg, uint32_t low)
+{
+	const struct mmu_jit_tlb *t = ctx->tlb;
+
+	x86_mov_rr(&ctx->b, 32, reg, X86_RAX);
+	x86_alu_ri(&ctx->b, X86_AND, 32, reg, (int32_t)(~((1u << t->page_shift) - 1) | low));
+	x86_alu_rm(&ctx->b, X86_OR, 64, reg, x86_mem(X86_R15, t->gen_off));
+}
+
 /*
  * An access site's own translation (struct jit_mslot at r15 + slot): the
  * last one the TLB gave it, kept while the mmu's generation stays (struct
@@ -1037,39 +1048,35 @@ int32_t jit_mem_slot(struct jit_ctx *ctx);
  * addend. Only loop blocks have sites (jb_fast). The TLB's path comes
  * later, out of the way (jb_slow_here).
  */
-static inline void jb_site(struct jit_ctx *ctx, unsigned size, int32_t slot, uint8_t *miss[2])
+static inline void jb_site(struct jit_ctx *ctx, unsigned size, unsigned flags, unsigned fl,
+			   int32_t slot, uint8_t *miss[2])
 {
-	const struct mmu_jit_tlb *t = ctx->tlb;
 	struct x86_buf *b = &ctx->b;
 
-	x86_mov_rr(b, 32, X86_RDX, X86_RAX);
-	x86_alu_ri(b, X86_AND, 32, X86_RDX, (int32_t)(~((1u << t->page_shift) - 1) | (size - 1)));
-	x86_alu_rm(b, X86_OR, 64, X86_RDX, x86_mem(X86_R15, t->gen_off));
+	jb_site_key(ctx, X86_RDX, size - 1);
 	x86_alu_rm(b, X86_CMP, 64, X86_RDX, x86_mem(X86_R15, slot));
 	miss[0] = x86_jcc32(b, X86_CC_NE, NULL);
 	miss[1] = NULL;
 	x86_mov_rm(b, 64, X86_RDX, x86_mem(X86_R15, slot + 8));
 	ctx->site_slot = slot;
 	ctx->site_size = size;
+	ctx->site_flags = flags;
+	ctx->site_fl = fl;
 	ctx->site_resume = x86_here(b);
 }
 
 /* The TLB's path of the site jb_site() left pending, entered by its miss
  * with the address in rax: on a hit the site keeps the translation and the
  * access goes on where the site's hit does; miss[] are the TLB's misses. */
-static inline void jb_site_refill(struct jit_ctx *ctx, unsigned flags, unsigned fl,
-				  uint8_t *miss[2])
+static inline void jb_site_refill(struct jit_ctx *ctx, uint8_t *miss[2])
 {
-	const struct mmu_jit_tlb *t = ctx->tlb;
 	struct x86_buf *b = &ctx->b;
 	int32_t slot = ctx->site_slot;
 
 	ctx->site_slot = 0;
-	jb_tlb(ctx, ctx->site_size, flags, fl, miss);
+	jb_tlb(ctx, ctx->site_size, ctx->site_flags, ctx->site_fl, miss);
 	x86_mov_mr(b, 64, x86_mem(X86_R15, slot + 8), X86_RDX);
-	x86_mov_rr(b, 32, X86_RCX, X86_RAX);
-	x86_alu_ri(b, X86_AND, 32, X86_RCX, (int32_t)~((1u << t->page_shift) - 1));
-	x86_alu_rm(b, X86_OR, 64, X86_RCX, x86_mem(X86_R15, t->gen_off));
+	jb_site_key(ctx, X86_RCX, 0);
 	x86_mov_mr(b, 64, x86_mem(X86_R15, slot), X86_RCX);
 	x86_jmp32(b, ctx->site_resume);
 }
@@ -1087,11 +1094,9 @@ static inline void jb_fast(struct jit_ctx *ctx, unsigned size, unsigned kind, un
 		/* In loops only: elsewhere (kernel paths between DACR writes
 		 * and TLB maintenance) a slot is mostly stale, and its check
 		 * and refill cost more than the TLB alone. */
-		int32_t slot = site && ctx->loop_head && ctx->tlb->gen_off ? jit_mem_slot(ctx) : 0;
+		int32_t slot = site && ctx->loop_head ? jit_mem_slot(ctx) : 0;
 		if (slot) {
-			jb_site(ctx, size, slot, miss);
-			ctx->site_flags = flags;
-			ctx->site_fl = fl;
+			jb_site(ctx, size, flags, fl, slot, miss);
 			return;
 		}
 		jb_tlb(ctx, size, flags, fl, miss);
@@ -1112,7 +1117,7 @@ static inline void jb_slow_here(struct jit_ctx *ctx, uint8_t *miss[2], const uin
 	}
 	if (ctx->site_slot) {
 		jb_label(ctx, miss[0]);
-		jb_site_refill(ctx, ctx->site_flags, ctx->site_fl, miss);
+		jb_site_refill(ctx, miss);
 	}
 	for (unsigned k = 0; k < 2; k++)
 		if (miss[k])
