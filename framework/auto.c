@@ -179,9 +179,6 @@ int auto_resolve(struct captive_config *cfg, struct auto_report *r)
 			if (auto_is(cfg->strategy_mmu) && !strcmp(mmus[i], "hwmirror") &&
 			    auto_hwm_refusal(sub, execs[j], &pc, why, sizeof(why)))
 				continue;
-			/* jit: no code cache in the native VM yet. */
-			if (auto_is(cfg->strategy_exec) && !strcmp(execs[j], "jit") && !strcmp(sub, "kvm"))
-				continue;
 			if (plugins_installed(CAPTIVE_AXIS_MMU, mmus[i]) &&
 			    plugins_installed(CAPTIVE_AXIS_EXEC, execs[j]) &&
 			    plugins_engine_exists(sub, mmus[i], execs[j], suffix)) {

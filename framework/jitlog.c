@@ -32,13 +32,14 @@ struct jitlog {
 	uint64_t nblocks;
 };
 
-/* Why exec=jit blocks cannot be logged in this configuration, or NULL. */
-static const char *jitlog_nothing_why(const struct captive_config *cfg)
+/* Why exec=jit blocks cannot be logged (map: mapped for perf) in this
+ * configuration, or NULL. */
+static const char *jitlog_nothing_why(const struct captive_config *cfg, bool map)
 {
 	if (strcmp(cfg->strategy_exec, "jit"))
 		return "this exec strategy translates no code";
-	if (strcmp(cfg->strategy_backend, "process"))
-		return "exec=jit runs only on the process backend (the native VM has no code cache yet)";
+	if (map && strcmp(cfg->strategy_backend, "process"))
+		return "translated code runs inside the native VM, where host perf takes no samples";
 	return NULL;
 }
 
@@ -94,7 +95,8 @@ static int jitlog_open_map(struct jitlog *jl)
 
 int jitlog_open(struct jitlog **out, const struct captive_config *cfg)
 {
-	const char *why = jitlog_nothing_why(cfg);
+	const char *why = jitlog_nothing_why(cfg, false);
+	const char *map_why = jitlog_nothing_why(cfg, true);
 	int err;
 
 	*out = NULL;
@@ -103,7 +105,7 @@ int jitlog_open(struct jitlog **out, const struct captive_config *cfg)
 	struct jitlog *jl = calloc(1, sizeof(*jl));
 	if (!jl)
 		return -ENOMEM;
-	jl->blocks = !why;
+	jl->blocks = (cfg->run_jit_log[0] && !why) || (cfg->run_perf_map && !map_why);
 	if (cfg->run_jit_log[0]) {
 		jl->log_path = strdup(cfg->run_jit_log);
 		jl->log = jl->log_path ? fopen(cfg->run_jit_log, "w") : NULL;
@@ -128,9 +130,9 @@ int jitlog_open(struct jitlog **out, const struct captive_config *cfg)
 		}
 	}
 	if (cfg->run_perf_map) {
-		if (why) {
+		if (map_why) {
 			fprintf(stderr, "captive: warning: run.perf_map: %s; no perf map is written\n",
-				why);
+				map_why);
 		} else {
 			err = jitlog_open_map(jl);
 			if (err)
@@ -151,12 +153,22 @@ bool jitlog_wants_blocks(const struct jitlog *jl)
 }
 
 /*
- * Read len bytes of this process's memory at addr through the kernel, which
- * fails on an unmapped address where a load would fault. Returns the bytes
- * read (fewer where the range runs into unmapped memory) or -errno.
+ * Read len bytes of engine memory at addr: from code's view of the engine
+ * (kvm), else this process's memory through the kernel, which fails on an
+ * unmapped address where a load would fault. Returns the bytes read (fewer
+ * where the range runs out of mapped memory) or -errno.
  */
-static ssize_t jitlog_read_self(void *dst, uint64_t addr, size_t len)
+static ssize_t jitlog_read_code(void *dst, uint64_t addr, size_t len,
+				const struct jitlog_code *code)
 {
+	if (code->mem) {
+		if (addr < code->base || addr - code->base >= code->size)
+			return -EFAULT;
+		uint64_t off = addr - code->base;
+		size_t n = len < code->size - off ? len : (size_t)(code->size - off);
+		memcpy(dst, code->mem + off, n);
+		return (ssize_t)n;
+	}
 	struct iovec local = { dst, len }, remote = { (void *)(uintptr_t)addr, len };
 	ssize_t n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
 	if (n >= 0)
@@ -250,7 +262,8 @@ static void jitlog_guest(struct jitlog *jl, const struct captive_jit_block *b, c
 	}
 }
 
-static void jitlog_host(struct jitlog *jl, const struct captive_jit_block *b)
+static void jitlog_host(struct jitlog *jl, const struct captive_jit_block *b,
+			const struct jitlog_code *code)
 {
 	FILE *f = jl->log;
 	size_t len = b->host_len;
@@ -261,7 +274,7 @@ static void jitlog_host(struct jitlog *jl, const struct captive_jit_block *b)
 			JITLOG_HOST_MAX);
 		len = JITLOG_HOST_MAX;
 	}
-	ssize_t n = jitlog_read_self(jl->host, b->host_code, len);
+	ssize_t n = jitlog_read_code(jl->host, b->host_code, len, code);
 	if (n < 0) {
 		fprintf(f, "    (cannot read host code at 0x%" PRIx64 ": %s)\n", b->host_code,
 			strerror((int)-n));
@@ -300,7 +313,7 @@ static void jitlog_host(struct jitlog *jl, const struct captive_jit_block *b)
 }
 
 void jitlog_block(struct jitlog *jl, const struct captive_jit_block *blk, const uint8_t *ram,
-		  gpa_t ram_base, uint64_t ram_size)
+		  gpa_t ram_base, uint64_t ram_size, const struct jitlog_code *code)
 {
 	/* One copy: every field is read once, then checked. */
 	const struct captive_jit_block b = *blk;
@@ -329,7 +342,7 @@ void jitlog_block(struct jitlog *jl, const struct captive_jit_block *blk, const 
 	jitlog_guest(jl, &b, ram, ram_base, ram_size);
 	fprintf(jl->log, "  ir: none (exec=jit emits x86-64 straight from the semantics, "
 			 "arm/sem.c.inc over jit_builder.h; it has no intermediate representation)\n");
-	jitlog_host(jl, &b);
+	jitlog_host(jl, &b, code);
 	fputc('\n', jl->log);
 	/* what was translated last is what matters when the run ends badly */
 	fflush(jl->log);

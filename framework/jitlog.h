@@ -15,11 +15,19 @@
 struct captive_config;
 struct jitlog;
 
+/* The engine's memory as the host sees it: engine addresses [base, base +
+ * size) at mem; mem NULL when the engine's addresses are this process's own
+ * (the process backend). */
+struct jitlog_code {
+	const uint8_t *mem;
+	uint64_t base, size;
+};
+
 /*
  * Open the files cfg asks for (run.jit_log truncated, run.perf_map created
  * for this pid). *out is NULL when neither key is set. A key that can log
- * nothing in this configuration (an exec strategy that translates nothing,
- * or host code the host cannot see) gets one warning on stderr, and a
+ * nothing in this configuration (an exec strategy that translates nothing;
+ * for the perf map, code in the native VM, which host perf cannot sample) gets one warning on stderr, and a
  * jit_log file then holds only a note saying so. Returns 0, or -errno after
  * one error naming the file.
  */
@@ -32,11 +40,12 @@ bool jitlog_wants_blocks(const struct jitlog *jl);
  * One CAPTIVE_DB_JIT_BLOCK. blk is the engine's description; every field is
  * checked before use, so a wrong one gives a line saying so, never a host
  * crash. Guest bytes are read from guest RAM [ram_base, ram_base +
- * ram_size) mapped at ram; host code through the kernel (a bad address
- * fails the read instead of faulting).
+ * ram_size) mapped at ram; host code from code (kvm: the engine slot,
+ * bounds checked), or through the kernel when code->mem is NULL (a bad
+ * address fails the read instead of faulting).
  */
 void jitlog_block(struct jitlog *jl, const struct captive_jit_block *blk, const uint8_t *ram,
-		  gpa_t ram_base, uint64_t ram_size);
+		  gpa_t ram_base, uint64_t ram_size, const struct jitlog_code *code);
 
 /* Flush and close; NULL does nothing. Returns 0, or -errno after an error
  * naming the file whose writes failed. */

@@ -461,6 +461,7 @@ static int kvm_create(struct vm *vm)
 	}
 	vm->sh = (struct captive_shared *)(b->slot + BM_OFF_SHARED);
 	vm->phys_window = BM_PHYS_WINDOW;
+	vm->engine_mem = (struct jitlog_code){ b->slot, BM_ENGINE_VBASE, BM_SLOT_SIZE };
 	return 0;
 
 err_report:

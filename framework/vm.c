@@ -168,7 +168,8 @@ int vm_doorbell(struct vm *vm, uint32_t code)
 		return 0;
 	case CAPTIVE_DB_JIT_BLOCK:
 		if (vm->jitlog)
-			jitlog_block(vm->jitlog, &sh->jit_block, vm->ram, vm->ram_base, vm->ram_size);
+			jitlog_block(vm->jitlog, &sh->jit_block, vm->ram, vm->ram_base, vm->ram_size,
+				     &vm->engine_mem);
 		return 0;
 	case CAPTIVE_DB_PANIC:
 		crash_report_engine(vm, stderr);

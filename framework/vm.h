@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include "captive/abi.h"
+#include "jitlog.h"
 #include "platform/machine.h"
 #include "plugin.h"
 
@@ -97,6 +98,10 @@ struct vm {
 	 * address of guest physical 0: both set by backend create() */
 	struct captive_shared *sh;
 	uint64_t phys_window;
+	/* where the host sees the engine's own memory (run.jit_log reads
+	 * translated code there): kvm, the engine slot; process, NULL (the
+	 * engine's addresses are the host's) */
+	struct jitlog_code engine_mem;
 
 	char engine_path[4096];
 

@@ -44,13 +44,6 @@ usable_execs() {
 	ls "$BUILD"/engine/process/*.so 2>/dev/null | sed 's|.*/[^-]*-||; s|\.so$||' | sort -u | tr '\n' ' '
 }
 
-# Why an exec strategy cannot run on a backend, or nothing if it can.
-exec_unusable_reason() {
-	if [ "$1" = kvm ] && [ "$2" = jit ]; then
-		echo "exec=jit has no code cache in the native VM yet (plat_code_alloc is NULL in the bare-metal engine)"
-	fi
-}
-
 # The mmu strategies built here (one host plugin each).
 installed_mmus() {
 	local so

@@ -20,7 +20,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for b in $backends; do
 	for ex in $(usable_execs); do
-		[ -z "$(exec_unusable_reason "$b" "$ex")" ] || continue
 		name="barrier contended [$b/$ex]"
 		timeout "$limit" taskset -c 0 "$CAPTIVE" -c configs/baseline.ini \
 			--set strategy.backend="$b" --set strategy.exec="$ex" --set strategy.io=barrier \

@@ -77,11 +77,6 @@ gdb_run() {
 for combo in $(for be in $(usable_backends); do for ex in $(usable_execs); do echo $be/$ex; done; done); do
 	backend=${combo%/*}
 	ex=${combo#*/}
-	why=$(exec_unusable_reason "$backend" "$ex")
-	if [ -n "$why" ]; then
-		skip "gdb stub [$combo]: $why"
-		continue
-	fi
 	P="--set strategy.backend=$backend --set strategy.exec=$ex"
 	b="[$combo]"
 

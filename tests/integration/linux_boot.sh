@@ -36,12 +36,7 @@ fi
 # the most to get wrong.
 if grep -qw jit <<<"$(usable_execs)"; then
 	for b in $(usable_backends); do
-		why=$(exec_unusable_reason "$b" jit)
-		if [ -n "$why" ]; then
-			skip "linux under captive [$b/jit]: $why"
-		else
-			sides+=("baseline:strategy.backend=$b:strategy.exec=jit:strategy.irq=per-block")
-		fi
+		sides+=("baseline:strategy.backend=$b:strategy.exec=jit:strategy.irq=per-block")
 	done
 fi
 if [ -n "${CAPTIVE_TEST_ALL:-}" ]; then
@@ -50,7 +45,6 @@ if [ -n "${CAPTIVE_TEST_ALL:-}" ]; then
 		for io in mmio-exit barrier; do
 			for irq in per-insn per-block; do
 				for ex in $(usable_execs); do
-					[ -n "$(exec_unusable_reason "$b" "$ex")" ] && continue
 					sides+=("baseline:strategy.backend=$b:strategy.io=$io:strategy.irq=$irq:strategy.exec=$ex")
 				done
 			done

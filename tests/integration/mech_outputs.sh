@@ -32,10 +32,6 @@ fi
 
 backends=$(usable_backends 2>/dev/null)
 execs=$(usable_execs)
-for ex in $execs; do
-	why=$(exec_unusable_reason kvm "$ex")
-	grep -q kvm <<<"$backends" && [ -n "$why" ] && skip "exec=$ex under kvm: $why"
-done
 grep -q kvm <<<"$backends" || skip "mech outputs under kvm: $(kvm_unusable_reason)"
 for elf in "$tmp"/mech/*.elf; do
 	name=$(basename "$elf" .elf)
@@ -50,7 +46,6 @@ for elf in "$tmp"/mech/*.elf; do
 		for io in mmio-exit barrier; do
 			for irq in per-insn per-block; do
 				for ex in $execs; do
-					[ -n "$(exec_unusable_reason "$b" "$ex")" ] && continue
 					combo="$b/$io/$irq/$ex"
 					timeout 60 "$CAPTIVE" -c configs/baseline.ini --set strategy.backend="$b" \
 						--set strategy.io=$io --set strategy.irq=$irq --set strategy.exec=$ex --timeout 30 \

@@ -18,6 +18,8 @@ static uint8_t ram[RAM_SIZE];
 static const uint8_t host_code[] = { 0x48, 0x89, 0xd8, 0x48, 0x83, 0xc0, 0x01, 0xc3 };
 static char log_path[64];
 static struct captive_config cfg;
+/* the process backend: host code read from this process */
+static const struct jitlog_code self;
 
 static void setup(void)
 {
@@ -75,7 +77,7 @@ START_TEST(block_disassembled)
 	ck_assert_int_eq(jitlog_open(&jl, &cfg), 0);
 	ck_assert(jitlog_wants_blocks(jl));
 	struct captive_jit_block b = good_block();
-	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &self);
 	ck_assert_int_eq(jitlog_close(jl), 0);
 	char *log = slurp(log_path);
 	ck_assert_ptr_nonnull(strstr(log, "block 1: va 0xc0000100 pa 0x60000100 A32 insns 2"));
@@ -104,10 +106,10 @@ START_TEST(one_off_t32_from_raw)
 	b.ninsn = 1;
 	b.guest_bytes = 4;
 	b.raw = 0xf000f800; /* bl . + 4 */
-	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &self);
 	b.guest_bytes = 2;
 	b.raw = 0x47700000; /* bx lr */
-	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &self);
 	ck_assert_int_eq(jitlog_close(jl), 0);
 	char *log = slurp(log_path);
 	ck_assert_ptr_nonnull(strstr(log, "T32 insns 1 guest bytes 4"));
@@ -127,30 +129,30 @@ START_TEST(wrong_values_survived)
 	ck_assert_int_eq(jitlog_open(&jl, &cfg), 0);
 	struct captive_jit_block b = good_block();
 	b.guest_pa = RAM_BASE - 4; /* below RAM */
-	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &self);
 	b.guest_pa = RAM_BASE + RAM_SIZE - 4; /* runs off the end */
-	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &self);
 	b.guest_pa = UINT64_MAX - 2; /* wraps */
-	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &self);
 	b = good_block();
 	b.guest_bytes = 0xffffffff;
-	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &self);
 	b = good_block();
 	b.host_code = 0x10; /* unmapped */
-	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &self);
 	b.host_code = UINT64_MAX - 3;
-	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &self);
 	b = good_block();
 	b.host_len = 0xffffffff;
-	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &self);
 	b = good_block();
 	b.one_off = 1;
 	b.guest_bytes = 3;
-	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &self);
 	b = good_block();
 	b.thumb = 7;
 	b.guest_bytes = 7; /* odd: the last byte is shown raw */
-	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &self);
 	ck_assert_int_eq(jitlog_close(jl), 0);
 	char *log = slurp(log_path);
 	ck_assert_ptr_nonnull(strstr(log, "are not within one page of guest RAM"));
@@ -169,12 +171,12 @@ START_TEST(perf_map_lines)
 	ck_assert_int_eq(config_set_assignment(&cfg, "run.perf_map=true"), 0);
 	ck_assert_int_eq(jitlog_open(&jl, &cfg), 0);
 	struct captive_jit_block b = good_block();
-	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &self);
 	b.thumb = 1;
 	b.guest_va = 0x8001;
 	b.host_code = 0x7f0000001000;
 	b.host_len = 0x40;
-	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE);
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &self);
 	ck_assert_int_eq(jitlog_close(jl), 0);
 	snprintf(map, sizeof(map), "/tmp/perf-%d.map", (int)getpid());
 	char want[128];
@@ -198,6 +200,47 @@ START_TEST(interp_logs_a_note)
 	ck_assert_int_eq(jitlog_close(jl), 0);
 	char *log = slurp(log_path);
 	ck_assert_ptr_nonnull(strstr(log, "no blocks follow"));
+	free(log);
+	snprintf(map, sizeof(map), "/tmp/perf-%d.map", (int)getpid());
+	ck_assert_int_ne(access(map, F_OK), 0);
+}
+END_TEST
+
+/* kvm: host code is read from the engine slot's host mapping, by engine
+ * address; addresses outside the slot are refused, a length running off its
+ * end is cut; perf gets no map (host perf cannot sample the native VM). */
+START_TEST(kvm_code_read_from_the_engine_slot)
+{
+	static uint8_t slot[0x3000];
+	const uint64_t base = 0xffffffff80000000ull;
+	const struct jitlog_code engine = { slot, base, sizeof(slot) };
+	struct jitlog *jl;
+	char map[64];
+
+	ck_assert_int_eq(config_set_assignment(&cfg, "strategy.backend=kvm"), 0);
+	ck_assert_int_eq(config_set_assignment(&cfg, "run.perf_map=true"), 0);
+	ck_assert_int_eq(jitlog_open(&jl, &cfg), 0);
+	ck_assert(jitlog_wants_blocks(jl));
+	memcpy(slot + 0x1000, host_code, sizeof(host_code));
+	struct captive_jit_block b = good_block();
+	b.host_code = base + 0x1000;
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &engine);
+	b.host_code = base + sizeof(slot) - 3;
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &engine);
+	b.host_code = (uint64_t)(uintptr_t)host_code; /* a host address, not the engine's */
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &engine);
+	b.host_code = base - 8;
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &engine);
+	ck_assert_int_eq(jitlog_close(jl), 0);
+	char *log = slurp(log_path);
+	ck_assert_ptr_nonnull(strstr(log, "0xffffffff80001000"));
+	ck_assert_ptr_nonnull(strstr(log, "mov      rax, rbx"));
+	ck_assert_ptr_nonnull(strstr(log, "(only 3 of the 8 bytes at 0xffffffff80002ffd are mapped)"));
+	char want[96];
+	snprintf(want, sizeof(want), "(cannot read host code at 0x%lx:",
+		 (unsigned long)(uintptr_t)host_code);
+	ck_assert_ptr_nonnull(strstr(log, want));
+	ck_assert_ptr_nonnull(strstr(log, "(cannot read host code at 0xffffffff7ffffff8:"));
 	free(log);
 	snprintf(map, sizeof(map), "/tmp/perf-%d.map", (int)getpid());
 	ck_assert_int_ne(access(map, F_OK), 0);
@@ -234,6 +277,7 @@ static Suite *jitlog_suite(void)
 	tcase_add_test(tc, wrong_values_survived);
 	tcase_add_test(tc, perf_map_lines);
 	tcase_add_test(tc, interp_logs_a_note);
+	tcase_add_test(tc, kvm_code_read_from_the_engine_slot);
 	tcase_add_test(tc, unwritable_path_is_an_error);
 	tcase_add_test(tc, nothing_asked_nothing_opened);
 	suite_add_tcase(s, tc);

@@ -47,7 +47,9 @@
  *   0x04_0000  CPL3 engine stack, grows down from 0x20_0000
  *   0x20_0000  engine image (link address BM_IMAGE_VBASE): text, rodata, data,
  *              bss; the rest of the slot after __engine_end is free for the
- *              engine's own use
+ *              engine's own use: exec=jit's code cache (plat_code_alloc), at
+ *              CPL3 writable and executable like the image, and within a
+ *              rel32 call of every engine function
  *
  * The hypervisor writes the page tables before the first KVM_RUN only: a
  * shadow-paging host (the nested KVM we build on) does not notice later
@@ -62,7 +64,8 @@
 
 #define BM_ENGINE_PBASE 0x100000000
 #define BM_ENGINE_VBASE 0xFFFFFFFF80000000
-#define BM_SLOT_SIZE 0x10000000 /* 256 MiB: room for a large .bss and code cache */
+#define BM_SLOT_SIZE 0x40000000 /* 1 GiB, one PD: the jit engines' .bss (~160 MiB) and their
+				 * 256 MiB code cache; only touched pages are ever backed */
 #define BM_PHYS_WINDOW 0xFFFFFF0000000000
 #define BM_PHYS_WINDOW_SIZE 0x100000000 /* ARM physical space, 4 GiB */
 

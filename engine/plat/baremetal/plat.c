@@ -74,16 +74,29 @@ int plat_mmio(gpa_t pa, unsigned size, uint32_t *val, bool write)
 	return __atomic_load_n(&eng.sh->io.status, __ATOMIC_ACQUIRE) ? 1 : 0;
 }
 
-/* The host never resumes the vCPU after EXIT or PANIC; ringing again covers
- * a host that does by mistake, without running any further engine code. */
-/* The native VM's page tables have no region for a code cache yet: exec=jit
- * on the kvm backend is not built (issue 10's environment has no /dev/kvm). */
+/*
+ * exec=jit's code cache: the slot after the engine image, 2 MiB aligned. It
+ * is mapped user, writable and executable like the image itself (layout.h),
+ * so translated code runs at CPL3 and reaches every engine helper with a
+ * rel32 call. Not W^X as on process: nothing but the engine ever runs in the
+ * native VM, and a second, executable alias would cost a page-table edit at
+ * CPL0. Once per engine run (the hypervisor builds a fresh VM per run).
+ */
 void *plat_code_alloc(size_t size)
 {
-	(void)size;
-	return NULL;
+	extern char __engine_end[];
+	static bool given;
+	const uintptr_t huge = 2ul << 20;
+	uintptr_t p = ((uintptr_t)__engine_end + huge - 1) & ~(huge - 1);
+
+	if (given || size > BM_ENGINE_VBASE + BM_SLOT_SIZE - p)
+		return NULL;
+	given = true;
+	return (void *)p;
 }
 
+/* The host never resumes the vCPU after EXIT or PANIC; ringing again covers
+ * a host that does by mistake, without running any further engine code. */
 _Noreturn void plat_finish(int reason)
 {
 	uint32_t code = reason == CAPTIVE_STOP_PANIC ? CAPTIVE_DB_PANIC : CAPTIVE_DB_EXIT;

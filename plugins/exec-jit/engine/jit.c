@@ -1762,7 +1762,7 @@ int exec_init(struct arm_cpu *cpu)
 		jit.code = plat_code_alloc(JIT_CODE_BYTES);
 	if (!jit.code)
 		engine_panic("exec=jit: this platform gives the engine no executable memory for its "
-			     "code cache (the kvm half of exec=jit is not built yet)");
+			     "code cache");
 	jit.n_blocks = engine_counter("jit_blocks");
 	jit.n_insns = engine_counter("jit_insns_translated");
 	jit.n_retrans = engine_counter("jit_retranslated_blocks");
