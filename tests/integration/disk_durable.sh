@@ -62,7 +62,9 @@ run() {
 	pid=$!
 	local i
 	for ((i = 0; i < 300; i++)); do
-		grep -q "durable: ready to be killed" "$tmp/out" && break
+		# the whole line: on kvm each console byte is an exit, so the
+		# marker can be seen half printed
+		grep -q "durable: ready to be killed ([0-9]* failures)" "$tmp/out" && break
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05
 	done
