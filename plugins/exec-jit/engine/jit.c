@@ -425,25 +425,58 @@ static void jit_drop(gpa_t pa, uint32_t len)
  * a block dropped meanwhile must not go on running): jump to *pending if an
  * interrupt or a stop is waiting, to *over if the block does not fit in the
  * entry's budget: r12 + length > 0, i.e. r12 > -length (an imm32 noted in
- * ctx->budget, patched with the block's length at the end).
+ * ctx->budget, patched with the block's length at the end). The common case
+ * is one 64-bit compare of irq_line and stop_request together; when either
+ * is set, *maybe (bound by jit_entry_maybe, out of line) looks closer: an
+ * IRQ or FIQ line the guest masks is not pending.
  */
-static void jit_entry_check(struct jit_ctx *ctx, bool exec_exit, uint8_t **pending, uint8_t **over)
+_Static_assert(__builtin_offsetof(struct captive_shared, stop_request) ==
+		       __builtin_offsetof(struct captive_shared, irq_line) + 4 &&
+	       __builtin_offsetof(struct captive_shared, irq_line) % 8 == 0,
+	       "irq_line and stop_request share one aligned qword");
+
+struct jit_entry {
+	uint8_t *maybe, *back, *pending, *over;
+};
+
+static struct jit_entry jit_entry_check(struct jit_ctx *ctx, bool exec_exit)
+{
+	struct x86_buf *b = &ctx->b;
+	struct jit_entry e = { 0 };
+
+	x86_alu_mi(b, X86_CMP, 64,
+		   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, irq_line)), 0);
+	e.maybe = x86_jcc32(b, X86_CC_NE, NULL);
+	e.back = x86_here(b);
+	if (exec_exit) {
+		x86_alu_mi(b, X86_CMP, 32, JCPU(exec_exit), 0);
+		e.pending = x86_jcc32(b, X86_CC_NE, NULL);
+	}
+	x86_alu_ri(b, X86_CMP, 64, X86_R12, -0x7fffffff);
+	uint8_t *imm = x86_here(b) - 4;
+	e.over = x86_jcc32(b, X86_CC_G, NULL);
+	if (!b->dry)
+		ctx->budget[ctx->nbudget++] = imm;
+	return e;
+}
+
+/* The closer look of an entry check whose qword was not zero: back to the
+ * check when nothing is pending after all, else on into the code that
+ * follows (the pending path). */
+static void jit_entry_maybe(struct jit_ctx *ctx, const struct jit_entry *e)
 {
 	struct x86_buf *b = &ctx->b;
 
+	jb_label(ctx, e->maybe);
 	x86_mov_rm(b, 32, X86_RAX,
 		   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, irq_line)));
 	x86_alu_rm(b, X86_AND, 32, X86_RAX, JCPU(irq_enable));
 	x86_alu_rm(b, X86_OR, 32, X86_RAX,
 		   x86_mem(X86_R14, (int32_t)__builtin_offsetof(struct captive_shared, stop_request)));
-	if (exec_exit)
-		x86_alu_rm(b, X86_OR, 32, X86_RAX, JCPU(exec_exit));
-	*pending = x86_jcc32(b, X86_CC_NE, NULL);
-	x86_alu_ri(b, X86_CMP, 64, X86_R12, -0x7fffffff);
-	uint8_t *imm = x86_here(b) - 4;
-	*over = x86_jcc32(b, X86_CC_G, NULL);
-	if (!b->dry)
-		ctx->budget[ctx->nbudget++] = imm;
+	x86_jcc32(b, X86_CC_E, e->back);
+	if (e->pending)
+		jb_label(ctx, e->pending);
+	jb_label(ctx, e->over);
 }
 
 /* Leave for the dispatcher to run the block again from its start, r12
@@ -480,12 +513,10 @@ static bool jit_loop_back(struct jit_ctx *ctx, int status)
 	for (unsigned n = 0; n < 15; n++)
 		if (ctx->home[n] >= 0 && ctx->loop_home[n] < 0 && ctx->dirty[n])
 			x86_mov_mr(b, 32, JREG(n), jit_pool[ctx->home[n]]);
-	uint8_t *pending, *over;
 	x86_alu_ri(b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
-	jit_entry_check(ctx, true, &pending, &over);
+	const struct jit_entry e = jit_entry_check(ctx, true);
 	x86_jmp32(b, ctx->loop_head);
-	jb_label(ctx, pending);
-	jb_label(ctx, over);
+	jit_entry_maybe(ctx, &e);
 	jb_writeback(ctx);
 	jit_leave_at_start(ctx, status);
 	if (!b->dry)
@@ -1576,9 +1607,10 @@ static unsigned jit_emit(struct jit_ctx *ctx, struct jit_tb *tb, gpa_t pa, const
 
 	memset(ctx->dead_of, 0, sizeof(ctx->dead_of));
 	/* The entry check, for every entry but the dispatcher's single steps. */
-	uint8_t *pending = NULL, *over = NULL;
-	if (!(key & JIT_KEY_SINGLE) && !given)
-		jit_entry_check(ctx, false, &pending, &over);
+	const bool checked = !(key & JIT_KEY_SINGLE) && !given;
+	struct jit_entry entry = { 0 };
+	if (checked)
+		entry = jit_entry_check(ctx, false);
 	if (preload) {
 		for (unsigned r = 0; r < 15; r++)
 			if ((preload >> r) & 1)
@@ -1635,10 +1667,9 @@ static unsigned jit_emit(struct jit_ctx *ctx, struct jit_tb *tb, gpa_t pa, const
 	/* Fall-through exit (unreachable after an unconditional end). */
 	ctx->count = n;
 	jit_chain_exit(ctx, va, (key & (JIT_KEY_THUMB | JIT_KEY_KEPT)) | ctx->it, SEM_NEXT);
-	if (pending) {
+	if (checked) {
 		/* The entry check failed: nothing ran. */
-		jb_label(ctx, pending);
-		jb_label(ctx, over);
+		jit_entry_maybe(ctx, &entry);
 		jit_leave_at_start(ctx, SEM_NEXT);
 		int32_t len = -(int32_t)n;
 		for (unsigned k = 0; k < ctx->nbudget; k++)
