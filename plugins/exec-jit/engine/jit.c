@@ -51,6 +51,10 @@
 #define JIT_PAGE_SIZE (1u << JIT_PAGE_SHIFT)
 #define JIT_PHYS_PAGES (1u << (32 - JIT_PAGE_SHIFT))
 #define JIT_CODE_BYTES (256u << 20)
+/* The last quarter of the code cache: slow paths, out of the hot code's way
+ * (jb_cold_begin) */
+#define JIT_COLD_BYTES (JIT_CODE_BYTES / 4)
+#define JIT_HOT_END (jit.code + JIT_CODE_BYTES - JIT_COLD_BYTES)
 #define JIT_BLOCK_MAX_BYTES (64u << 10)	/* room kept free for one translation */
 #define JIT_TBS 262144
 #define JIT_HASH 524288		/* buckets of the block and page hashes */
@@ -179,6 +183,7 @@ static struct jit_mslot jit_mslots[JIT_MSLOTS];
 static struct {
 	uint8_t *code;		/* JIT_CODE_BYTES of RWX memory */
 	uint8_t *code_next;
+	uint8_t *cold_next;	/* in [JIT_HOT_END, code + JIT_CODE_BYTES) */
 	uint8_t *entry;		/* uint64_t entry(struct arm_cpu *, void *block) */
 	uint8_t *epilogue;
 	uint8_t *lookup;	/* indirect branches (jit_emit_stubs) */
@@ -346,6 +351,7 @@ static void jit_flush(void)
 	jit.nms = 0;
 	jit.gen_flushed = jit_tlb_gen();
 	jit.code_next = jit.stubs_end;
+	jit.cold_next = JIT_HOT_END;
 	eng.sh->stats.code_flushes++;
 }
 
@@ -1586,6 +1592,7 @@ static struct jit_ctx jit_ctx_for(struct jit_tb *tb, uint32_t va, uint32_t key, 
 	memset(ctx.home, -1, sizeof(ctx.home));
 	memset(ctx.guest, -1, sizeof(ctx.guest));
 	x86_buf_init(&ctx.b, jit.code_next, JIT_BLOCK_MAX_BYTES);
+	x86_buf_init(&ctx.cold, jit.cold_next, JIT_BLOCK_MAX_BYTES);
 	return ctx;
 }
 
@@ -1656,7 +1663,8 @@ static unsigned jit_emit(struct jit_ctx *ctx, struct jit_tb *tb, gpa_t pa, const
 		va = ctx->next_pc;
 		if (!more || n == max || !(va & (JIT_PAGE_SIZE - 1)))
 			break;
-		if (ctx->b.end - ctx->b.p < (ptrdiff_t)(JIT_BLOCK_MAX_BYTES / 2)) {
+		if (ctx->b.end - ctx->b.p < (ptrdiff_t)(JIT_BLOCK_MAX_BYTES / 2) ||
+		    ctx->cold.end - ctx->cold.p < (ptrdiff_t)(JIT_BLOCK_MAX_BYTES / 2)) {
 			/* an end the flag liveness did not see coming */
 			ctx->cut = true;
 			break;
@@ -1681,7 +1689,8 @@ static unsigned jit_emit(struct jit_ctx *ctx, struct jit_tb *tb, gpa_t pa, const
 static struct jit_tb *jit_translate_block(uint32_t va, gpa_t pa, const uint8_t *page_host,
 					  uint32_t key, const struct arm_insn *given, bool cache)
 {
-	if (jit.ntb == JIT_TBS || jit.code + JIT_CODE_BYTES - jit.code_next < JIT_BLOCK_MAX_BYTES ||
+	if (jit.ntb == JIT_TBS || JIT_HOT_END - jit.code_next < JIT_BLOCK_MAX_BYTES ||
+	    jit.code + JIT_CODE_BYTES - jit.cold_next < JIT_BLOCK_MAX_BYTES ||
 	    jit.nxt > JIT_XT - JIT_XT_BLOCK || jit.nms > JIT_MSLOTS - JIT_MSLOT_BLOCK)
 		jit_flush();
 	struct jit_tb *tb = &jit_tbs[jit.ntb++];
@@ -1731,11 +1740,12 @@ static struct jit_tb *jit_translate_block(uint32_t va, gpa_t pa, const uint8_t *
 	}
 	if (n == 0)
 		return NULL;
-	if (!x86_buf_ok(&ctx.b))
+	if (!x86_buf_ok(&ctx.b) || !x86_buf_ok(&ctx.cold))
 		jit_fail("a block overflowed its code buffer");
 	tb->ninsn = (uint16_t)n;
 	tb->bytes = ctx.next_pc - va0; /* the last instruction's end */
 	jit.code_next = (uint8_t *)(((uintptr_t)ctx.b.p + 15) & ~(uintptr_t)15);
+	jit.cold_next = (uint8_t *)(((uintptr_t)ctx.cold.p + 15) & ~(uintptr_t)15);
 	eng.sh->stats.decode_cache_misses++;
 	(*jit.n_blocks)++;
 	*jit.n_insns += n;

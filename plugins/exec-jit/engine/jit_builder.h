@@ -121,6 +121,9 @@ struct jit_tb;
  */
 struct jit_ctx {
 	struct x86_buf b;
+	/* the block's slow paths, in the code cache's cold area; between
+	 * jb_cold_begin and jb_cold_end b and cold trade places */
+	struct x86_buf cold;
 	uint8_t *epilogue;	/* restores the host frame and returns */
 	uint8_t *lookup;	/* the indirect-branch lookup stub (jit.c) */
 	int32_t helper_count;	/* r14-relative: the jit_helper_calls counter */
@@ -1106,6 +1109,30 @@ static inline void jb_fast(struct jit_ctx *ctx, unsigned size, unsigned kind, un
 	miss[1] = NULL;
 }
 
+/*
+ * Emission moves to the cold area (slow paths, out of line: the fast path
+ * runs on without a jump over them) until jb_cold_end, which jumps back to
+ * where the hot code goes on. Translation-time state is shared, so the
+ * slow path must leave it as the fast path does, as before.
+ */
+static inline void jb_cold_begin(struct jit_ctx *ctx)
+{
+	struct x86_buf hot = ctx->b;
+	ctx->b = ctx->cold;
+	ctx->b.dry = hot.dry;
+	ctx->cold = hot;
+	ctx->rax_at = NULL;
+}
+
+static inline void jb_cold_end(struct jit_ctx *ctx)
+{
+	x86_jmp32(&ctx->b, ctx->cold.p);
+	struct x86_buf cold = ctx->b;
+	ctx->b = ctx->cold;
+	ctx->cold = cold;
+	ctx->rax_at = NULL;
+}
+
 /* The slow path starts here: a window access's recovery address, the
  * target of the fast path's jumps (after a site's TLB path). */
 static inline void jb_slow_here(struct jit_ctx *ctx, uint8_t *miss[2], const uint8_t *at,
@@ -1151,12 +1178,12 @@ static inline jv jb_ld(struct jit_ctx *ctx, jv addr, unsigned size, unsigned fl)
 	else
 		x86_movx_rm(b, X86_MOVZX, 32, size * 8, X86_RAX, m);
 	jv_put(ctx, r, 32, X86_RAX);
-	uint8_t *done = x86_jmp32(b, NULL);
+	jb_cold_begin(ctx);
 	jb_slow_here(ctx, miss, at, &args[1]);
 	args[0] = jb_miss_addr(ctx, addr);
 	jb_call_then(ctx, (const void *)(uintptr_t)jit_h_ld, 4, args, JB_EXC_BIT32, 0);
 	jv_put(ctx, r, 32, X86_RAX);
-	jb_label(ctx, done);
+	jb_cold_end(ctx);
 	/* both paths arrive with the value in eax */
 	ctx->rax_at = x86_here(b);
 	ctx->rax_val = r;
@@ -1180,10 +1207,10 @@ static inline void jb_st(struct jit_ctx *ctx, jv addr, jv v, unsigned size, unsi
 	jv_load(ctx, X86_RCX, v, 32);
 	uint8_t *at = x86_here(b);
 	x86_mov_mr(b, size * 8, x86_mem_idx(X86_RDX, X86_RAX, 1, 0), X86_RCX);
-	uint8_t *done = x86_jmp32(b, NULL);
+	jb_cold_begin(ctx);
 	jb_slow_here(ctx, miss, at, &meta);
 	JB_CALL_EXC(ctx, jit_h_st, jb_miss_addr(ctx, addr), v, meta, jb_pc(ctx, 0), jv_c(ctx->ipa));
-	jb_label(ctx, done);
+	jb_cold_end(ctx);
 }
 
 /* B_PROBE_ST: inline when the range lies in one page, where the fast path of
