@@ -262,30 +262,30 @@ static void jitlog_guest(struct jitlog *jl, const struct captive_jit_block *b, c
 	}
 }
 
-static void jitlog_host(struct jitlog *jl, const struct captive_jit_block *b,
+/* len bytes of host code at start, disassembled under the heading what. */
+static void jitlog_host(struct jitlog *jl, const char *what, uint64_t start, size_t len,
 			const struct jitlog_code *code)
 {
 	FILE *f = jl->log;
-	size_t len = b->host_len;
 
-	fprintf(f, "  host (x86-64, %zu bytes):\n", len);
+	fprintf(f, "  %s (x86-64, %zu bytes):\n", what, len);
 	if (len > JITLOG_HOST_MAX) {
 		fprintf(f, "    (longer than any block can be: only the first %u bytes follow)\n",
 			JITLOG_HOST_MAX);
 		len = JITLOG_HOST_MAX;
 	}
-	ssize_t n = jitlog_read_code(jl->host, b->host_code, len, code);
+	ssize_t n = jitlog_read_code(jl->host, start, len, code);
 	if (n < 0) {
-		fprintf(f, "    (cannot read host code at 0x%" PRIx64 ": %s)\n", b->host_code,
+		fprintf(f, "    (cannot read host code at 0x%" PRIx64 ": %s)\n", start,
 			strerror((int)-n));
 		return;
 	}
 	if ((size_t)n < len)
 		fprintf(f, "    (only %zd of the %zu bytes at 0x%" PRIx64 " are mapped)\n", n, len,
-			b->host_code);
+			start);
 	len = (size_t)n;
 	const uint8_t *p = jl->host;
-	uint64_t addr = b->host_code;
+	uint64_t addr = start;
 	while (len) {
 		const uint8_t *at = p;
 		uint64_t a0 = addr;
@@ -325,6 +325,9 @@ void jitlog_block(struct jitlog *jl, const struct captive_jit_block *blk, const 
 	if (jl->map) {
 		fprintf(jl->map, "%" PRIx64 " %x guest_%08x_%s\n", b.host_code, b.host_len,
 			b.guest_va, set);
+		if (b.cold_len)
+			fprintf(jl->map, "%" PRIx64 " %x guest_%08x_%s_slow\n", b.cold_code,
+				b.cold_len, b.guest_va, set);
 		/* perf top reads the map while captive runs */
 		fflush(jl->map);
 	}
@@ -342,7 +345,9 @@ void jitlog_block(struct jitlog *jl, const struct captive_jit_block *blk, const 
 	jitlog_guest(jl, &b, ram, ram_base, ram_size);
 	fprintf(jl->log, "  ir: none (exec=jit emits x86-64 straight from the semantics, "
 			 "arm/sem.c.inc over jit_builder.h; it has no intermediate representation)\n");
-	jitlog_host(jl, &b, code);
+	jitlog_host(jl, "host", b.host_code, b.host_len, code);
+	if (b.cold_len)
+		jitlog_host(jl, "host, out of line (slow paths)", b.cold_code, b.cold_len, code);
 	fputc('\n', jl->log);
 	/* what was translated last is what matters when the run ends badly */
 	fflush(jl->log);

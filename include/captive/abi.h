@@ -21,7 +21,7 @@
 
 #include "captive/types.h"
 
-#define CAPTIVE_ABI_VERSION 6u
+#define CAPTIVE_ABI_VERSION 7u
 #define CAPTIVE_SHARED_MAGIC 0x43505456u /* "CPTV" */
 
 /* x86 I/O port the bare-metal engine writes a doorbell code to (32-bit out). */
@@ -241,6 +241,9 @@ struct captive_jit_block {
 	uint32_t itstate;	/* T32: ITSTATE at entry */
 	uint32_t one_off;	/* 1: run once, never cached; see `raw` */
 	uint32_t raw;		/* one_off: the encoding (T32: first halfword in bits 31:16) */
+	uint64_t cold_code;	/* engine address of its slow paths, out of line */
+	uint32_t cold_len;	/* bytes of them (0: none) */
+	uint32_t pad;
 };
 
 struct captive_log {
@@ -388,7 +391,7 @@ _Static_assert(sizeof(struct captive_dirty) == 8 + 8 * CAPTIVE_DIRTY_WORDS, "dir
 _Static_assert(offsetof(struct captive_shared, dirty) % 8 == 0, "dirty bitmap aligned");
 _Static_assert(sizeof(struct captive_debug) == 16 + 4 * CAPTIVE_DEBUG_MAX_BPS + 16 + CAPTIVE_DEBUG_BUF,
 	       "debug layout");
-_Static_assert(sizeof(struct captive_jit_block) == 48, "jit_block layout");
+_Static_assert(sizeof(struct captive_jit_block) == 64, "jit_block layout");
 _Static_assert(offsetof(struct captive_shared, jit_block) % 8 == 0, "jit_block aligned");
 _Static_assert(sizeof(struct captive_named_counter) == 32, "counter layout");
 _Static_assert(offsetof(struct captive_shared, counters) % 8 == 0, "counters aligned");

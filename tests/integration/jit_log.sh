@@ -40,7 +40,7 @@ header_re='^block [0-9]+: va 0x[0-9a-f]{8} pa 0x[0-9a-f]{8,} (A32|T32) insns [0-
 a32_re='^    0x[0-9a-f]{8}:  [0-9a-f]{8} +'
 t32_re='^    0x[0-9a-f]{8}:  [0-9a-f]{4}( [0-9a-f]{4})? +'
 x86_re='^    0x[0-9a-f]{12}:  [0-9a-f]{2}( [0-9a-f]{2})* +'
-map_re='^[0-9a-f]+ [0-9a-f]+ guest_[0-9a-f]{8}_(A32|T32)$'
+map_re='^[0-9a-f]+ [0-9a-f]+ guest_[0-9a-f]{8}_(A32|T32)(_slow)?$'
 
 # check_run NAME ELF SET MNEMONIC...: the run ended as the golden output
 # says, its log has blocks of instruction set SET (A32|T32) and each guest
@@ -85,6 +85,18 @@ check_run() {
 			fail "jit log [$name]: no guest '$m' line matching /$re$m/"
 		fi
 	done
+	# loads and stores have slow paths, out of line under their own heading
+	local cold
+	cold=$(grep -c '^  host, out of line (slow paths) (x86-64, [0-9]* bytes):$' "$log")
+	if [ "$cold" -gt 0 ] &&
+		awk '/^  host, out of line/ { s = 1; next } /^  / && !/^    / { s = 0 } s && / call / { n++ } END { exit !n }' "$log"; then
+		pass "jit log [$name]: $cold blocks' slow paths disassembled, helper calls among them"
+	else
+		fail "jit log [$name]: no slow-path section with a helper call ($cold sections)"
+	fi
+	if [ -f "$map" ] && [ "$(grep -c '_slow$' "$map")" -ne "$cold" ]; then
+		fail "perf map [$name]: $(grep -c '_slow$' "$map") slow-path lines for $cold slow-path sections in the log"
+	fi
 	for m in mov jmp; do
 		if grep -qE "$x86_re$m( |$)" "$log"; then
 			pass "jit log [$name]: host x86-64 '$m' disassembled"
@@ -97,7 +109,8 @@ check_run() {
 		return
 	fi
 	local lines bad
-	lines=$(wc -l <"$map")
+	# one line per block, and one for the slow paths of each block that has some
+	lines=$(grep -cv '_slow$' "$map")
 	bad=$(grep -cvE "$map_re" "$map")
 	if [ "$bad" -ne 0 ]; then
 		fail "perf map [$name]: $bad malformed lines, e.g. $(grep -vE "$map_re" "$map" | head -1)"

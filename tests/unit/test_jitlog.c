@@ -16,6 +16,8 @@
 static uint8_t ram[RAM_SIZE];
 /* mov rax, rbx; add rax, 1; ret */
 static const uint8_t host_code[] = { 0x48, 0x89, 0xd8, 0x48, 0x83, 0xc0, 0x01, 0xc3 };
+/* a slow path: xor ecx, ecx; call $+0 (rel32 0) */
+static const uint8_t cold_code[] = { 0x31, 0xc9, 0xe8, 0x00, 0x00, 0x00, 0x00 };
 static char log_path[64];
 static struct captive_config cfg;
 /* the process backend: host code read from this process */
@@ -89,6 +91,30 @@ START_TEST(block_disassembled)
 	ck_assert_ptr_nonnull(strstr(log, "48 89 d8"));
 	ck_assert_ptr_nonnull(strstr(log, "mov      rax, rbx"));
 	ck_assert_ptr_nonnull(strstr(log, "ret"));
+	ck_assert_ptr_null(strstr(log, "out of line"));
+	free(log);
+}
+END_TEST
+
+/* A block's slow paths (out of line, elsewhere in the code cache) follow
+ * its hot code under their own heading. */
+START_TEST(slow_paths_disassembled)
+{
+	struct jitlog *jl;
+	ck_assert_int_eq(jitlog_open(&jl, &cfg), 0);
+	struct captive_jit_block b = good_block();
+	b.cold_code = (uint64_t)(uintptr_t)cold_code;
+	b.cold_len = sizeof(cold_code);
+	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &self);
+	ck_assert_int_eq(jitlog_close(jl), 0);
+	char *log = slurp(log_path);
+	const char *hot = strstr(log, "host (x86-64, 8 bytes):");
+	const char *cold = strstr(log, "host, out of line (slow paths) (x86-64, 7 bytes):");
+	ck_assert_ptr_nonnull(hot);
+	ck_assert_ptr_nonnull(cold);
+	ck_assert(cold > strstr(hot, "ret"));
+	ck_assert_ptr_nonnull(strstr(cold, "xor      ecx, ecx"));
+	ck_assert_ptr_nonnull(strstr(cold, "call"));
 	free(log);
 }
 END_TEST
@@ -176,11 +202,15 @@ START_TEST(perf_map_lines)
 	b.guest_va = 0x8001;
 	b.host_code = 0x7f0000001000;
 	b.host_len = 0x40;
+	b.cold_code = 0x7f0030000000;
+	b.cold_len = 0x24;
 	jitlog_block(jl, &b, ram, RAM_BASE, RAM_SIZE, &self);
 	ck_assert_int_eq(jitlog_close(jl), 0);
 	snprintf(map, sizeof(map), "/tmp/perf-%d.map", (int)getpid());
-	char want[128];
-	snprintf(want, sizeof(want), "%lx 8 guest_c0000100_A32\n7f0000001000 40 guest_00008001_T32\n",
+	char want[160];
+	snprintf(want, sizeof(want),
+		 "%lx 8 guest_c0000100_A32\n7f0000001000 40 guest_00008001_T32\n"
+		 "7f0030000000 24 guest_00008001_T32_slow\n",
 		 (unsigned long)(uintptr_t)host_code);
 	char *got = slurp(map);
 	unlink(map);
@@ -273,6 +303,7 @@ static Suite *jitlog_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, block_disassembled);
+	tcase_add_test(tc, slow_paths_disassembled);
 	tcase_add_test(tc, one_off_t32_from_raw);
 	tcase_add_test(tc, wrong_values_survived);
 	tcase_add_test(tc, perf_map_lines);

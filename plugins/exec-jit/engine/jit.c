@@ -1549,13 +1549,16 @@ static void jit_emit_stubs(void)
 
 /* Describe the block just translated to the host (run.jit_log,
  * run.perf_map); only while config.jit_notify is set. */
-__attribute__((cold, noinline)) static void jit_notify(const struct jit_tb *tb, const uint8_t *end,
+__attribute__((cold, noinline)) static void jit_notify(const struct jit_tb *tb,
+						       const struct jit_ctx *ctx,
 						       const struct arm_insn *given)
 {
 	struct captive_jit_block *jb = &eng.sh->jit_block;
 
 	jb->host_code = (uint64_t)(uintptr_t)tb->code;
-	jb->host_len = (uint32_t)(end - tb->code);
+	jb->host_len = (uint32_t)(ctx->b.p - tb->code);
+	jb->cold_code = (uint64_t)(uintptr_t)ctx->cold.start;
+	jb->cold_len = (uint32_t)(ctx->cold.p - ctx->cold.start);
 	jb->guest_pa = tb->pa;
 	jb->guest_va = tb->va;
 	jb->guest_bytes = tb->bytes;
@@ -1750,7 +1753,7 @@ static struct jit_tb *jit_translate_block(uint32_t va, gpa_t pa, const uint8_t *
 	(*jit.n_blocks)++;
 	*jit.n_insns += n;
 	if (eng.sh->config.jit_notify)
-		jit_notify(tb, ctx.b.p, given);
+		jit_notify(tb, &ctx, given);
 	if (!cache)
 		return tb; /* in no lookup structure: jit_one_offs */
 	unsigned h = jit_hash(pa, key), ph = jit_page_hash(pa & ~(gpa_t)(JIT_PAGE_SIZE - 1));
