@@ -299,6 +299,50 @@ START_TEST(test_flush_va_drops_whole_large_page)
 }
 END_TEST
 
+START_TEST(test_flush_va_drops_whole_supersection)
+{
+	/* A supersection is one translation for 16 MiB: a TLBIMVA of an address
+	 * in one MiB of it drops what was filled through it in another. */
+	put(DATA + 0x10u, 0x55000000u);
+	put(RAM_BASE + 0x10u, 0x55000001u);
+	for (uint32_t i = 0; i < 16; i++)
+		map_l1(L1_TABLE, 0x02000000u + (i << 20), sect(RAM_BASE, AP_ALL_RW, 0, 1u << 18));
+	ck_assert_uint_eq(rd(0x02200010u, 4, 0), 0x55000000u);
+	for (uint32_t i = 0; i < 16; i++)
+		map_l1(L1_TABLE, 0x02000000u + (i << 20), sect(RAM_BASE, AP_ALL_RW, 0, 0));
+	mmu_flush_va(&cpu, 0x02f00000u);
+	ck_assert_uint_eq(rd(0x02200010u, 4, 0), 0x55000001u);
+}
+END_TEST
+
+/* A fetch through a section or a supersection, then a TLBIMVA of another
+ * address in it and a new mapping there: the next fetch walks again. */
+static void fetch_remapped(gva_t va, gva_t flush, uint32_t old_desc, uint32_t new_desc,
+			   unsigned entries)
+{
+	gpa_t pa = 0;
+	const uint8_t *host = NULL;
+	struct arm_fault f = { 0 };
+	for (unsigned i = 0; i < entries; i++)
+		map_l1(L1_TABLE, (va & ~((entries << 20) - 1u)) + (i << 20), old_desc);
+	ck_assert_int_eq(mmu_translate_fetch(&cpu, va, 0, &pa, &host, &f), 0);
+	ck_assert_uint_eq(pa, (old_desc & 0xfff00000u) + (va & ((entries << 20) - 1u)));
+	for (unsigned i = 0; i < entries; i++)
+		map_l1(L1_TABLE, (va & ~((entries << 20) - 1u)) + (i << 20), new_desc);
+	mmu_flush_va(&cpu, flush);
+	ck_assert_int_eq(mmu_translate_fetch(&cpu, va, 0, &pa, &host, &f), 0);
+	ck_assert_uint_eq(pa, (new_desc & 0xfff00000u) + (va & 0xfffffu));
+}
+
+START_TEST(test_flush_va_drops_fetches_through_big_pages)
+{
+	fetch_remapped(0x00480124u, 0x004ff000u, sect(DATA, AP_ALL_RW, 0, 0),
+		       sect(RAM_BASE, AP_ALL_RW, 0, 0), 1);
+	fetch_remapped(0x03200124u, 0x03f00000u, sect(RAM_BASE, AP_ALL_RW, 0, 1u << 18),
+		       sect(RAM_BASE + 0x100000u, AP_ALL_RW, 0, 0), 16);
+}
+END_TEST
+
 START_TEST(test_flush_va_drops_global_entries)
 {
 	put(DATA, 0x9000000au);
@@ -833,6 +877,8 @@ static Suite *mmu_suite(void)
 	tcase_add_test(tc, test_flush_va_drops_whole_section);
 	tcase_add_test(tc, test_flush_va_keeps_other_asids_sections_flushable);
 	tcase_add_test(tc, test_flush_va_drops_whole_large_page);
+	tcase_add_test(tc, test_flush_va_drops_whole_supersection);
+	tcase_add_test(tc, test_flush_va_drops_fetches_through_big_pages);
 	tcase_add_test(tc, test_flush_va_drops_global_entries);
 	tcase_add_test(tc, test_flush_asid);
 	tcase_add_test(tc, test_flush_asid_around_global);

@@ -1220,12 +1220,13 @@ static inline void jb_st(struct jit_ctx *ctx, jv addr, jv v, unsigned size, unsi
 static inline void jb_probe(struct jit_ctx *ctx, jv addr, uint32_t len, unsigned fl)
 {
 	struct x86_buf *b = &ctx->b;
-	uint8_t *miss[3], *done = NULL;
+	uint8_t *miss[3];
 	/* windows map whole guest pages, 4 KiB at the least */
 	const unsigned page_shift = ctx->tlb ? ctx->tlb->page_shift : 12;
 	jv lfl = jv_c(fl);
+	const bool inline_fast = jb_inline_mem(ctx) && len <= (1u << page_shift);
 
-	if (jb_inline_mem(ctx) && len <= (1u << page_shift)) {
+	if (inline_fast) {
 		jv_load(ctx, X86_RAX, addr, 32);
 		x86_mov_rr(b, 32, X86_RCX, X86_RAX);
 		x86_alu_ri(b, X86_AND, 32, X86_RCX, (int32_t)((1u << page_shift) - 1));
@@ -1235,13 +1236,13 @@ static inline void jb_probe(struct jit_ctx *ctx, jv addr, uint32_t len, unsigned
 		uint8_t *at = x86_here(b);
 		if (ctx->win)
 			x86_alu_mi(b, X86_OR, 8, x86_mem_idx(X86_RDX, X86_RAX, 1, 0), 0);
-		done = x86_jmp32(b, NULL);
+		jb_cold_begin(ctx);
 		jb_label(ctx, miss[2]);
 		jb_slow_here(ctx, miss, at, &lfl);
 	}
 	JB_CALL_EXC(ctx, jit_h_probe, addr, jv_c(len), lfl, jb_pc(ctx, 0));
-	if (done)
-		jb_label(ctx, done);
+	if (inline_fast)
+		jb_cold_end(ctx);
 }
 
 static inline void jb_check_align(struct jit_ctx *ctx, jv addr, unsigned n, bool write)
