@@ -316,7 +316,9 @@ START_TEST(test_flush_va_drops_whole_supersection)
 END_TEST
 
 /* A fetch through a section or a supersection, then a TLBIMVA of another
- * address in it and a new mapping there: the next fetch walks again. */
+ * address in it (whose page is not the fetched one's, nor in the same slot
+ * of a direct-mapped 256-entry TLB) and a new mapping there: the next fetch
+ * walks again. */
 static void fetch_remapped(gva_t va, gva_t flush, uint32_t old_desc, uint32_t new_desc,
 			   unsigned entries)
 {
@@ -338,7 +340,7 @@ START_TEST(test_flush_va_drops_fetches_through_big_pages)
 {
 	fetch_remapped(0x00480124u, 0x004ff000u, sect(DATA, AP_ALL_RW, 0, 0),
 		       sect(RAM_BASE, AP_ALL_RW, 0, 0), 1);
-	fetch_remapped(0x03200124u, 0x03f00000u, sect(RAM_BASE, AP_ALL_RW, 0, 1u << 18),
+	fetch_remapped(0x03200124u, 0x03f05000u, sect(RAM_BASE, AP_ALL_RW, 0, 1u << 18),
 		       sect(RAM_BASE + 0x100000u, AP_ALL_RW, 0, 0), 16);
 }
 END_TEST

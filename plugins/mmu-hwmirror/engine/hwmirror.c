@@ -157,7 +157,18 @@ static struct {
 	uint32_t sctlr_mode, ttbcr;
 	struct hwm_ftlb ftlb[HWM_FTLB];
 	unsigned fetch_span;	/* mmu_fetch_span_log2() */
+	/* where the fetch TLB may hold pages bigger than 4 KiB (one of a
+	 * section's pages answers a TLBIMVA anywhere in it): one bit per guest
+	 * MiB, and per 16 MiB for supersections; cleared by a full flush only */
+	uint64_t ftlb_big[4096 / 64], ftlb_super[256 / 64];
+	/* per guest MiB, the windows with a leaf there; and the windows that
+	 * may hold a 16 MiB supersection's pages: the only windows a TLBIMVA
+	 * can concern (hwm_flush_va) */
+	uint64_t mib_win[HWM_LEAVES_PER_WINDOW];
+	uint64_t super_win;
 } hwm;
+
+_Static_assert(HWM_WINDOWS <= 64, "one bit per window in hwm.mib_win");
 
 /* ---- the accessors: one host instruction each, listed in hwm_extable ---- */
 
@@ -295,6 +306,7 @@ static void hwm_set_page(struct hwm_window *w, uint32_t vpage, uint32_t e)
 		}
 		memset(&hwm.leaves[l], 0, sizeof(hwm.leaves[l]));
 		w->leaf[li] = l;
+		hwm.mib_win[li] |= 1ull << hwm_win_index(w);
 	}
 	int d = hwm_run_delta(w, vpage, e);
 	w->runs += (uint32_t)d;
@@ -307,6 +319,8 @@ static void hwm_set_page(struct hwm_window *w, uint32_t vpage, uint32_t e)
 	leaf->count++;
 	leaf->classes |= 1u << c;
 	w->classes |= 1u << c;
+	if (c == 3)
+		hwm.super_win |= 1ull << hwm_win_index(w);
 	w->pages++;
 	hwm.pages++;
 
@@ -364,6 +378,7 @@ static void hwm_clear_page(struct hwm_window *w, uint32_t vpage)
 		hwm.leaf_free = l;
 		hwm.leaves_freed++;
 		w->leaf[li] = 0;
+		hwm.mib_win[li] &= ~(1ull << hwm_win_index(w));
 	}
 	eng.sh->stats.hwm_pages_unmapped++;
 }
@@ -410,6 +425,7 @@ static unsigned hwm_window_reset(struct hwm_window *w)
 	}
 	ENGINE_ASSERT(w->pages == 0 && w->runs == 0);
 	w->classes = 0;
+	hwm.super_win &= ~(1ull << hwm_win_index(w));
 	eng.sh->stats.hwm_views_evicted++;
 	if (whole) {
 		if (plat_hostmem_unmap(w->base, HWM_WINDOW_SIZE))
@@ -832,17 +848,30 @@ static void hwm_ftlb_flush(void)
 {
 	for (unsigned i = 0; i < HWM_FTLB; i++)
 		hwm.ftlb[i].vpage = 0;
+	memset(hwm.ftlb_big, 0, sizeof(hwm.ftlb_big));
+	memset(hwm.ftlb_super, 0, sizeof(hwm.ftlb_super));
 }
 
+static void hwm_ftlb_flush_entry(struct hwm_ftlb *t, gva_t va, uint32_t asid, bool all_asids)
+{
+	if (!(t->vpage & 1u) || ((t->vpage ^ va) >> t->r.size_log2))
+		return;
+	if (all_asids || t->r.global || t->asid == asid)
+		t->vpage = 0;
+}
+
+/* Only the entry of va's own page, unless an entry of a bigger page may
+ * cover va: Linux's ~1 M TLBIMVAs per boot are mostly of user pages (4 KiB),
+ * and scanning all 256 entries each time was ~6% of a boot + spawn. */
 static void hwm_ftlb_flush_va(gva_t va, uint32_t asid, bool all_asids)
 {
-	for (unsigned i = 0; i < HWM_FTLB; i++) {
-		struct hwm_ftlb *t = &hwm.ftlb[i];
-		if (!(t->vpage & 1u) || ((t->vpage ^ va) >> t->r.size_log2))
-			continue;
-		if (all_asids || t->r.global || t->asid == asid)
-			t->vpage = 0;
+	if (!((hwm.ftlb_big[va >> 26] >> ((va >> 20) & 63u)) & 1u) &&
+	    !((hwm.ftlb_super[va >> 30] >> ((va >> 24) & 63u)) & 1u)) {
+		hwm_ftlb_flush_entry(&hwm.ftlb[(va >> HWM_PAGE_SHIFT) % HWM_FTLB], va, asid, all_asids);
+		return;
 	}
+	for (unsigned i = 0; i < HWM_FTLB; i++)
+		hwm_ftlb_flush_entry(&hwm.ftlb[i], va, asid, all_asids);
 }
 
 /* ---- the contract -------------------------------------------------------- */
@@ -980,6 +1009,10 @@ int mmu_translate_fetch(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa
 		t->r.pa &= ~(gpa_t)(HWM_PAGE_SIZE - 1u);
 		t->vpage = (va & HWM_PAGE_MASK) | 1u;
 		t->asid = asid;
+		if (t->r.size_log2 > 20)
+			hwm.ftlb_super[va >> 30] |= 1ull << ((va >> 24) & 63u);
+		else if (t->r.size_log2 > HWM_PAGE_SHIFT)
+			hwm.ftlb_big[va >> 26] |= 1ull << ((va >> 20) & 63u);
 	} else {
 		eng.sh->stats.tlb_hits++;
 	}
@@ -1121,8 +1154,9 @@ static unsigned hwm_flush_va_window(struct hwm_window *w, gva_t va, uint32_t asi
 static void hwm_flush_va(gva_t va, uint32_t asid, bool all_asids)
 {
 	unsigned calls = 0;
-	for (unsigned i = 0; i < HWM_WINDOWS; i++)
-		calls += hwm_flush_va_window(&hwm.win[i], va, asid, all_asids);
+	/* only the windows that can hold a piece of the mapping of va */
+	for (uint64_t m = hwm.mib_win[va >> HWM_LEAF_SHIFT] | hwm.super_win; m; m &= m - 1)
+		calls += hwm_flush_va_window(&hwm.win[__builtin_ctzll(m)], va, asid, all_asids);
 	hwm_ftlb_flush_va(va, asid, all_asids);
 	eng.sh->stats.hwm_calls_tlbi_mva += calls;
 	eng.sh->stats.tlb_flushes++;
@@ -1173,8 +1207,10 @@ static unsigned hwm_window_drop_local(struct hwm_window *w)
 	}
 	if (hi != lo)
 		calls += hwm_unmap_pages(w, lo, hi - lo);
-	if (!w->pages)
+	if (!w->pages) {
 		w->classes = 0;
+		hwm.super_win &= ~(1ull << hwm_win_index(w));
+	}
 	return calls;
 }
 
