@@ -303,29 +303,24 @@ static int vm_create_ram(struct vm *vm)
 	 * shadow-paging host (PVM) fills the native VM's view of guest RAM a
 	 * huge page at a time. process keeps a memfd: hwmirror maps it into
 	 * its windows, and shmem gets no huge pages here (shmem_enabled). */
-	if (!strcmp(vm->cfg->strategy_backend, "kvm")) {
-		vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (vm->ram == MAP_FAILED) {
-			vm->ram = NULL;
-			vm_error("cannot map guest RAM: %s", strerror(errno));
+	const bool anon = !strcmp(vm->cfg->strategy_backend, "kvm");
+	if (!anon) {
+		vm->ram_fd = memfd_create("captive-guest-ram", MFD_CLOEXEC);
+		if (vm->ram_fd < 0 || ftruncate(vm->ram_fd, (off_t)vm->ram_size)) {
+			vm_error("cannot allocate %llu MiB of guest RAM: %s",
+				 (unsigned long long)(vm->ram_size >> 20), strerror(errno));
 			return -ENOMEM;
 		}
-		madvise(vm->ram, vm->ram_size, MADV_HUGEPAGE);
-		return 0;
 	}
-	vm->ram_fd = memfd_create("captive-guest-ram", MFD_CLOEXEC);
-	if (vm->ram_fd < 0 || ftruncate(vm->ram_fd, (off_t)vm->ram_size)) {
-		vm_error("cannot allocate %llu MiB of guest RAM: %s",
-			 (unsigned long long)(vm->ram_size >> 20), strerror(errno));
-		return -ENOMEM;
-	}
-	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->ram_fd, 0);
+	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
+		       anon ? MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE : MAP_SHARED, vm->ram_fd, 0);
 	if (vm->ram == MAP_FAILED) {
 		vm->ram = NULL;
 		vm_error("cannot map guest RAM: %s", strerror(errno));
 		return -ENOMEM;
 	}
+	if (anon)
+		madvise(vm->ram, vm->ram_size, MADV_HUGEPAGE);
 	return 0;
 }
 

@@ -170,6 +170,17 @@ static struct {
 
 _Static_assert(HWM_WINDOWS <= 64, "one bit per window in hwm.mib_win");
 
+/* Bit n of a bitmap of uint64_t words. */
+static inline bool hwm_bit(const uint64_t *map, uint32_t n)
+{
+	return (map[n >> 6] >> (n & 63u)) & 1u;
+}
+
+static inline void hwm_bit_set(uint64_t *map, uint32_t n)
+{
+	map[n >> 6] |= 1ull << (n & 63u);
+}
+
 /* ---- the accessors: one host instruction each, listed in hwm_extable ---- */
 
 #define HWM_FIXUP(insn_label, done_label, fixup_code)                                  \
@@ -383,6 +394,13 @@ static void hwm_clear_page(struct hwm_window *w, uint32_t vpage)
 	eng.sh->stats.hwm_pages_unmapped++;
 }
 
+/* w maps no page any more: no size class, no supersection. */
+static void hwm_window_emptied(struct hwm_window *w)
+{
+	w->classes = 0;
+	hwm.super_win &= ~(1ull << hwm_win_index(w));
+}
+
 /* Change the writability of one mapped page; returns the host calls made. */
 static unsigned hwm_set_write(struct hwm_window *w, uint32_t vpage, bool writable)
 {
@@ -424,8 +442,7 @@ static unsigned hwm_window_reset(struct hwm_window *w)
 				hwm_clear_page(w, li << (HWM_LEAF_SHIFT - HWM_PAGE_SHIFT) | s);
 	}
 	ENGINE_ASSERT(w->pages == 0 && w->runs == 0);
-	w->classes = 0;
-	hwm.super_win &= ~(1ull << hwm_win_index(w));
+	hwm_window_emptied(w);
 	eng.sh->stats.hwm_views_evicted++;
 	if (whole) {
 		if (plat_hostmem_unmap(w->base, HWM_WINDOW_SIZE))
@@ -865,8 +882,7 @@ static void hwm_ftlb_flush_entry(struct hwm_ftlb *t, gva_t va, uint32_t asid, bo
  * and scanning all 256 entries each time was ~6% of a boot + spawn. */
 static void hwm_ftlb_flush_va(gva_t va, uint32_t asid, bool all_asids)
 {
-	if (!((hwm.ftlb_big[va >> 26] >> ((va >> 20) & 63u)) & 1u) &&
-	    !((hwm.ftlb_super[va >> 30] >> ((va >> 24) & 63u)) & 1u)) {
+	if (!hwm_bit(hwm.ftlb_big, va >> 20) && !hwm_bit(hwm.ftlb_super, va >> 24)) {
 		hwm_ftlb_flush_entry(&hwm.ftlb[(va >> HWM_PAGE_SHIFT) % HWM_FTLB], va, asid, all_asids);
 		return;
 	}
@@ -1010,9 +1026,9 @@ int mmu_translate_fetch(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa
 		t->vpage = (va & HWM_PAGE_MASK) | 1u;
 		t->asid = asid;
 		if (t->r.size_log2 > 20)
-			hwm.ftlb_super[va >> 30] |= 1ull << ((va >> 24) & 63u);
+			hwm_bit_set(hwm.ftlb_super, va >> 24);
 		else if (t->r.size_log2 > HWM_PAGE_SHIFT)
-			hwm.ftlb_big[va >> 26] |= 1ull << ((va >> 20) & 63u);
+			hwm_bit_set(hwm.ftlb_big, va >> 20);
 	} else {
 		eng.sh->stats.tlb_hits++;
 	}
@@ -1207,10 +1223,8 @@ static unsigned hwm_window_drop_local(struct hwm_window *w)
 	}
 	if (hi != lo)
 		calls += hwm_unmap_pages(w, lo, hi - lo);
-	if (!w->pages) {
-		w->classes = 0;
-		hwm.super_win &= ~(1ull << hwm_win_index(w));
-	}
+	if (!w->pages)
+		hwm_window_emptied(w);
 	return calls;
 }
 
