@@ -711,6 +711,66 @@ START_TEST(data_abort_from_thumb)
 }
 END_TEST
 
+/* A conditional instruction inside an IT block may not write the flags,
+ * so it must not make an earlier instruction's flag writes dead: here the
+ * CMPEQ is skipped and MRS reads the first CMP's N. */
+static const uint16_t prog_it_flags[] = {
+	0x2001,		/* 0   movs r0, #1 */
+	0x2802,		/* 2   cmp r0, #2 (N) */
+	0xbf08,		/* 4   it eq */
+	0x2800,		/* 6   cmpeq r0, #0 (skipped) */
+	0xf3ef, 0x8100, /* 8   mrs r1, apsr */
+	0xe7fe,		/* c   b . */
+};
+
+START_TEST(it_block_keeps_earlier_flags)
+{
+	LOAD(prog_it_flags, CODE | 1);
+	ck_assert_int_eq(run(0), CAPTIVE_STOP_HUNG);
+	ck_assert_uint_eq(sh->state.r[1] >> 28, 0x8); /* N, not Z C V */
+}
+END_TEST
+
+/* An ITETE block whose third instruction, LDRD at an unaligned address,
+ * takes a data abort: the SPSR holds that instruction's ITSTATE (translated
+ * code writes ITSTATE only where it is read: this checks it is written
+ * before the abort), the instructions before it ran under their conditions,
+ * and the one after did not run. */
+static const uint16_t prog_it_abort[] = {
+	0xf240, 0x0000, /* 0   movw r0, #0 */
+	0xf2c6, 0x0000, /* 4   movt r0, #0x6000 */
+	0xee0c, 0x0f10, /* 8   mcr p15, 0, r0, c12, c0, 0 (VBAR) */
+	0x4280,		/* c   cmp r0, r0 */
+	0xbf0b,		/* e   itete eq */
+	0x2101,		/* 10  moveq r1, #1 */
+	0x2202,		/* 12  movne r2, #2 */
+	0xe9d6, 0x4500, /* 14  ldrdeq r4, r5, [r6] */
+	0x2303,		/* 18  movne r3, #3 */
+	0xe7fe,		/* 1a  b . */
+};
+
+START_TEST(data_abort_inside_it_block)
+{
+	static const uint16_t hang[] = { 0xfffe, 0xeaff /* b . (A32) */ };
+
+	LOAD(prog_it_abort, CODE | 1);
+	PUT(VEC(0x10), hang);
+	sh->boot.r[6] = DATA + 2;
+	sh->boot.r[4] = 0x44;
+	/* no instruction limit: the block runs whole, as translated */
+	ck_assert_int_eq(run(0), CAPTIVE_STOP_HUNG);
+	ck_assert_uint_eq(mode(), MODE_ABT);
+	ck_assert_uint_eq(sh->exit.pc, VEC(0x10));
+	ck_assert_uint_eq(sh->state.r[14], CODE + 0x14 + 8);
+	ck_assert_uint_eq(sh->state.spsr & (CPSR_ITBITS | CPSR_T), it_bits(0x0c) | CPSR_T);
+	ck_assert_uint_eq(sh->state.cpsr & CPSR_ITBITS, 0);
+	ck_assert_uint_eq(sh->state.r[1], 1);
+	ck_assert_uint_eq(sh->state.r[2], 0);
+	ck_assert_uint_eq(sh->state.r[3], 0);
+	ck_assert_uint_eq(sh->state.r[4], 0x44);
+}
+END_TEST
+
 START_TEST(interworking)
 {
 	LOAD(prog_inter, CODE);
@@ -816,6 +876,8 @@ static Suite *t32_suite(void)
 	tcase_add_test(tc, svc_in_it_block);
 	tcase_add_test(tc, udf_16_and_32);
 	tcase_add_test(tc, data_abort_from_thumb);
+	tcase_add_test(tc, data_abort_inside_it_block);
+	tcase_add_test(tc, it_block_keeps_earlier_flags);
 	tcase_add_test(tc, interworking);
 	tcase_add_test(tc, thumb_exception_entry);
 	tcase_add_test(tc, straddling_insn_second_page_unmapped);

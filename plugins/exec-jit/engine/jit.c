@@ -519,6 +519,7 @@ static bool jit_loop_back(struct jit_ctx *ctx, int status)
 	for (unsigned n = 0; n < 15; n++)
 		if (ctx->home[n] >= 0 && ctx->loop_home[n] < 0 && ctx->dirty[n])
 			x86_mov_mr(b, 32, JREG(n), jit_pool[ctx->home[n]]);
+	jb_it_write(ctx);
 	x86_alu_ri(b, X86_ADD, 64, X86_R12, (int32_t)ctx->count);
 	const struct jit_entry e = jit_entry_check(ctx, true);
 	x86_jmp32(b, ctx->loop_head);
@@ -1303,28 +1304,39 @@ static bool jit_flags_of(const struct arm_insn *in, unsigned *reads, unsigned *d
  * Each gets in ctx->dead_of[] the flags it writes that no later instruction
  * reads before writing them again. Going a stretch at a time decodes no
  * further than the block's last instruction (whole rest-of-pages were
- * decoded before, a tenth of translating). An IT instruction (its block's
- * flag writes depend on ITSTATE) turns liveness off for the rest of the
- * block (*off_from_here), as do ITSTATE at entry and per-instruction
- * interrupt checks (set by the caller).
+ * decoded before, a tenth of translating). Each instruction is classified
+ * as it runs under its ITSTATE (followed from the key's through IT
+ * instructions: ctx->dec_it): conditional, and a 16-bit one's flag writes
+ * gone (arm_t32_in_it). Liveness is off (no_liveness) under per-instruction
+ * interrupt checks and for a block emitted again after a cut.
  */
 static unsigned jit_decode_stretch(struct jit_ctx *ctx, const uint8_t *host, uint32_t off,
 				   unsigned first, unsigned max, struct arm_insn *pre,
-				   bool *off_from_here)
+				   bool no_liveness)
 {
 	unsigned n = first, pure = first, reads, defs, mays;
 	/* what each pure computation reads, defines and may define */
 	struct { uint8_t reads, defs, mays; } fl[JIT_MAX_INSNS];
 
 	while (n < max && off < JIT_PAGE_SIZE && jit_decode(host, off, ctx->thumb, &pre[n])) {
-		if (pre[n].op == ARM_OP_IT)
-			*off_from_here = true;
-		off += jit_len(&pre[n]);
-		if (!jit_flags_of(&pre[n++], &reads, &defs, &mays))
+		/* the instruction as it runs under its ITSTATE (jit_insn_pass) */
+		struct arm_insn as_run = pre[n];
+		uint32_t it = ctx->dec_it;
+		if (it) {
+			arm_t32_in_it(&as_run);
+			as_run.cond = (uint8_t)(as_run.op == ARM_OP_BKPT ? ARM_COND_AL : it >> 4);
+		}
+		ctx->dec_it = as_run.op == ARM_OP_IT && !it ? as_run.imm : arm_it_advance(it);
+		off += jit_len(&pre[n++]);
+		if (as_run.op == ARM_OP_IT && !it) {
+			fl[pure++] = (typeof(fl[0])){ 0, 0, 0 };
+			continue;
+		}
+		if (!jit_flags_of(&as_run, &reads, &defs, &mays))
 			break;
 		fl[pure++] = (typeof(fl[0])){ (uint8_t)reads, (uint8_t)defs, (uint8_t)mays };
 	}
-	if (*off_from_here)
+	if (no_liveness)
 		return n;
 	/* all flags are live after the stretch's pure computations: at its
 	 * end, or before the one that is not (which stores them all) */
@@ -1373,9 +1385,7 @@ static bool jit_insn_pass(struct jit_ctx *ctx, struct arm_insn *in, unsigned ind
 	bool falls = end == SEM_NEXT || cond != ARM_COND_AL || ctx->nto_end;
 	if (!falls)
 		return false;
-	/* ITSTATE of the next instruction. */
-	if (it)
-		jb_it_next(ctx);
+	/* ITSTATE of the next instruction (written where read: jb_it_write). */
 	ctx->it = in->op == ARM_OP_IT && !it ? in->imm : (it ? arm_it_advance(it) : 0);
 	if (in->op == ARM_OP_IT && !it && end != SEM_NEXT)
 		ctx->it = 0;
@@ -1588,6 +1598,9 @@ static struct jit_ctx jit_ctx_for(struct jit_tb *tb, uint32_t va, uint32_t key, 
 		.pc = va,
 		.va0 = va,
 		.it = key & 0xff,
+		.it_mem = (int16_t)(key & 0xff),
+		.it_out = -1,
+		.dec_it = key & 0xff,
 		.thumb = key & JIT_KEY_THUMB,
 		.per_insn = eng.sh->config.irq_strategy == CAPTIVE_IRQ_PER_INSN,
 		.liveness = true,
@@ -1613,7 +1626,7 @@ static unsigned jit_emit(struct jit_ctx *ctx, struct jit_tb *tb, gpa_t pa, const
 	uint32_t va = va0;
 	struct arm_insn pre[JIT_MAX_INSNS];
 	unsigned npre = 0;	/* decoded ahead (jit_decode_stretch) */
-	bool no_liveness = !ctx->liveness || ctx->it || ctx->per_insn;
+	const bool no_liveness = !ctx->liveness || ctx->per_insn;
 
 	memset(ctx->dead_of, 0, sizeof(ctx->dead_of));
 	/* The entry check, for every entry but the dispatcher's single steps. */
@@ -1647,7 +1660,7 @@ static unsigned jit_emit(struct jit_ctx *ctx, struct jit_tb *tb, gpa_t pa, const
 			in = *given;
 		} else {
 			if (n == npre)
-				npre = jit_decode_stretch(ctx, page_host, off, n, max, pre, &no_liveness);
+				npre = jit_decode_stretch(ctx, page_host, off, n, max, pre, no_liveness);
 			if (n == npre)
 				break; /* straddles the page end: the next block runs it */
 			in = pre[n];

@@ -138,6 +138,10 @@ struct jit_ctx {
 	uint32_t ipa;		/* the instruction's physical address, or JIT_NO_PA */
 	bool slow;		/* its accesses go to the helpers (jit_site_slow) */
 	uint32_t it;		/* ITSTATE while it runs (0 outside IT blocks) */
+	/* ITSTATE as cpu->cpsr holds it here, or -1: not known (jb_it_write) */
+	int16_t it_mem;
+	int16_t it_out;		/* what the exit being emitted leaves with, or -1: it */
+	uint32_t dec_it;	/* ITSTATE of the next instruction decoded ahead */
 	unsigned count;		/* instructions attempted when it ends */
 	bool thumb;
 	bool per_insn;
@@ -624,11 +628,46 @@ static inline void jb_set_field(struct jit_ctx *ctx, struct x86_mem m, jv v)
 
 /* ---- the guest register cache -------------------------------------------- */
 
+/*
+ * ITSTATE is static within a translation, so translated code writes it into
+ * cpu->cpsr only where something reads it there: a helper call (the
+ * instruction's own ITSTATE: an exception saves it) and an exit (the one it
+ * leaves with: ctx->it_out, set by jb_exit_it, else the next instruction's).
+ * ctx->it_mem is what the cpsr is known to hold: the key's at entry, and
+ * not known (-1) after a helper call that wrote another, since the call may
+ * be on one path only (a slow path, a B_IF). An exit changes nothing known:
+ * no code follows it on its path.
+ */
+static inline uint32_t jb_it_want(const struct jit_ctx *ctx)
+{
+	return ctx->it_out >= 0 ? (uint32_t)ctx->it_out : ctx->it;
+}
+
+static inline void jb_it_write(struct jit_ctx *ctx)
+{
+	uint32_t it = jb_it_want(ctx);
+
+	if (ctx->it_mem == (int)it)
+		return;
+	x86_alu_mi(&ctx->b, X86_AND, 32, JCPU(cpsr), (int32_t)~CPSR_IT);
+	if (arm_cpsr_with_it(0, it))
+		x86_alu_mi(&ctx->b, X86_OR, 32, JCPU(cpsr), (int32_t)arm_cpsr_with_it(0, it));
+}
+
+/* Before every exit and helper call: the dirty guest registers, ITSTATE. */
 static inline void jb_writeback(struct jit_ctx *ctx)
 {
 	for (unsigned n = 0; n < 15; n++)
 		if (ctx->home[n] >= 0 && ctx->dirty[n])
 			x86_mov_mr(&ctx->b, 32, JREG(n), jit_pool[ctx->home[n]]);
+	jb_it_write(ctx);
+}
+
+/* After jb_writeback for a helper call that returns into the block. */
+static inline void jb_it_called(struct jit_ctx *ctx)
+{
+	if (ctx->it_mem != (int)jb_it_want(ctx))
+		ctx->it_mem = -1;
 }
 
 static inline void jb_reload(struct jit_ctx *ctx)
@@ -781,6 +820,8 @@ static inline void jb_call_then(struct jit_ctx *ctx, const void *fn, unsigned na
 	static const int regs[] = { X86_RSI, X86_RDX, X86_RCX, X86_R8, X86_R9 };
 
 	jb_writeback(ctx);
+	if (after != JB_LEAVE)
+		jb_it_called(ctx);
 	ctx->in_call = true;
 	for (unsigned k = 0; k < nargs; k++)
 		jv_load(ctx, regs[k], args[k], 32);
@@ -848,21 +889,11 @@ static inline void jb_to_end(struct jit_ctx *ctx, enum x86_cond cc, bool always)
 	ctx->to_end[ctx->nto_end++] = always ? x86_jmp32(&ctx->b, NULL) : x86_jcc32(&ctx->b, cc, NULL);
 }
 
-/* ITSTATE leaves the block with: a branch clears it. */
-static inline void jb_it_clear(struct jit_ctx *ctx)
+/* The ITSTATE the exits emitted until jb_exit_it(ctx, -1) leave with: 0
+ * after a branch, the next instruction's after one that completes. */
+static inline void jb_exit_it(struct jit_ctx *ctx, int it)
 {
-	if (ctx->it)
-		x86_alu_mi(&ctx->b, X86_AND, 32, JCPU(cpsr), (int32_t)~CPSR_IT);
-}
-
-static inline void jb_it_next(struct jit_ctx *ctx)
-{
-	if (ctx->it) {
-		x86_alu_mi(&ctx->b, X86_AND, 32, JCPU(cpsr), (int32_t)~CPSR_IT);
-		uint32_t next = arm_cpsr_with_it(0, arm_it_advance(ctx->it));
-		if (next)
-			x86_alu_mi(&ctx->b, X86_OR, 32, JCPU(cpsr), (int32_t)next);
-	}
+	ctx->it_out = (int16_t)it;
 }
 
 /* The instruction ends here at depth 0 (returns true: the semantic function
@@ -1515,13 +1546,8 @@ static inline void jb_endif(struct jit_ctx *ctx)
  * mode changes end the block, and an exception leaves it. */
 #define B_VFP_CHECKED() (ctx->vfp_checked)
 #define B_VFP_CHECK_DONE() ((void)(ctx->vfp_checked = ctx->depth == 0 && !ctx->fixed))
-#define B_SET_ITSTATE(it)                                                                  \
-	do {                                                                               \
-		x86_alu_mi(&ctx->b, X86_AND, 32, JCPU(cpsr), (int32_t)~CPSR_IT);          \
-		if (arm_cpsr_with_it(0, (it)))                                             \
-			x86_alu_mi(&ctx->b, X86_OR, 32, JCPU(cpsr),                        \
-				   (int32_t)arm_cpsr_with_it(0, (it)));                    \
-	} while (0)
+/* static: the next instruction's ctx->it (jit_insn_pass), written where read */
+#define B_SET_ITSTATE(it) ((void)(it))
 #define B_S(n) jb_field(ctx, JS(n))
 #define B_S_W(n, v) jb_set_field(ctx, JS(n), (v))
 #define B_D(n) jb_field64(ctx, (n))
@@ -1601,6 +1627,7 @@ static inline void jb_set_d(struct jit_ctx *ctx, unsigned n, jv x)
 static inline void jb_fop_call(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv c)
 {
 	jb_writeback(ctx);
+	jb_it_called(ctx);
 	ctx->in_call = true;
 	jv_load(ctx, X86_RDX, a, 64);
 	jv_load(ctx, X86_RCX, b, 64);
@@ -1769,8 +1796,9 @@ static inline jv jb_fop(struct jit_ctx *ctx, unsigned op, jv a, jv b, jv c)
 static inline void jb_end_pc_exit(struct jit_ctx *ctx, int status)
 {
 	jb_set_pc(ctx, ctx->next_pc);
-	jb_it_next(ctx);
+	jb_exit_it(ctx, (int)arm_it_advance(ctx->it));
 	jb_exit(ctx, status);
+	jb_exit_it(ctx, -1);
 }
 
 /* Leave for the block at r[15], which the instruction has just set: through
@@ -1803,17 +1831,19 @@ static inline void jb_branch(struct jit_ctx *ctx, jv t, bool bx)
 		jb_label(ctx, set);
 		x86_mov_mr(xb, 32, JREG(15), X86_RAX);
 	} else if (t.k == JV_PCREL) {
-		jb_it_clear(ctx);
+		jb_exit_it(ctx, 0);
 		jit_chain_exit(ctx, (uint32_t)t.c & (ctx->thumb ? ~1u : ~3u),
 			       ctx->key & (JIT_KEY_THUMB | JIT_KEY_KEPT), SEM_BRANCH);
+		jb_exit_it(ctx, -1);
 		return;
 	} else {
 		jv_load(ctx, X86_RAX, t, 32);
 		x86_alu_ri(&ctx->b, X86_AND, 32, X86_RAX, (int32_t)(ctx->thumb ? ~1u : ~3u));
 		x86_mov_mr(&ctx->b, 32, JREG(15), X86_RAX);
 	}
-	jb_it_clear(ctx);
+	jb_exit_it(ctx, 0);
 	jb_exit_indirect(ctx);
+	jb_exit_it(ctx, -1);
 }
 
 /* Call a helper that takes an exception or replaces the PC, then leave. */
