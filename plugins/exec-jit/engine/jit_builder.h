@@ -189,6 +189,12 @@ struct jit_ctx {
 	uint8_t *rax_at;
 	jv rax_val;
 	bool vfp_checked;	/* B_VFP_CHECKED */
+	/* the last comparison's boolean (jb_bin): its setcc at cmp_setcc, its
+	 * value cmp_val complete at cmp_end, so a B_IF right after it can
+	 * branch on the flags instead (jb_if) */
+	uint8_t *cmp_setcc, *cmp_end;
+	enum x86_cond cmp_cc;
+	jv cmp_val;
 	/* an access site whose TLB path jb_slow_here() emits (jb_site) */
 	int32_t site_slot;	/* its slot, r15-relative; 0: none pending */
 	unsigned site_size, site_flags, site_fl;
@@ -471,12 +477,18 @@ static inline jv jb_bin(struct jit_ctx *ctx, enum jit_binop op, jv a, jv b)
 		}
 		return jv_store(ctx, X86_RAX, 32);
 	}
-	default: /* comparisons */
+	default: { /* comparisons */
 		jv_load(ctx, X86_RAX, a, 32);
 		jv_alu(ctx, X86_CMP, 32, X86_RAX, b);
+		ctx->cmp_setcc = x86_here(xb);
+		ctx->cmp_cc = cmp_cc[op];
 		x86_setcc_r(xb, cmp_cc[op], X86_RAX);
 		x86_movx_rr(xb, X86_MOVZX, 32, 8, X86_RAX, X86_RAX);
-		return jv_store(ctx, X86_RAX, 32);
+		jv r = jv_store(ctx, X86_RAX, 32);
+		ctx->cmp_end = x86_here(xb);
+		ctx->cmp_val = r;
+		return r;
+	}
 	}
 }
 
@@ -1410,6 +1422,16 @@ static inline void jb_if(struct jit_ctx *ctx, jv c)
 		jit_fail("B_IF nested too deep");
 	if (c.k == JV_CONST) {
 		ctx->if_jump[ctx->depth] = (uint32_t)c.c ? NULL : x86_jmp32(&ctx->b, NULL);
+	} else if (c.k == JV_SLOT && ctx->cmp_end == x86_here(&ctx->b) &&
+		   ctx->cmp_val.k == JV_SLOT && c.n == ctx->cmp_val.n) {
+		/* on the comparison's own flags: its boolean was never needed
+		 * (nothing stored it; a later read of it from rax is not
+		 * possible, since rax_at moves on, and one from its slot
+		 * makes jit_insn emit the instruction again, storing it) */
+		ctx->b.p = ctx->cmp_setcc;
+		ctx->cmp_end = NULL;
+		ctx->rax_at = NULL;
+		ctx->if_jump[ctx->depth] = x86_jcc32(&ctx->b, x86_cond_not(ctx->cmp_cc), NULL);
 	} else {
 		jv_load(ctx, X86_RAX, c, 32);
 		x86_test_rr(&ctx->b, 32, X86_RAX, X86_RAX);
