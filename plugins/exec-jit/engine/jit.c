@@ -1391,12 +1391,15 @@ static bool jit_insn_pass(struct jit_ctx *ctx, struct arm_insn *in, unsigned ind
 	if (in->op == ARM_OP_IT && !it && end != SEM_NEXT)
 		ctx->it = 0;
 	if (ctx->stores) {
-		/* The store removed this block: leave before the next instruction. */
+		/* The store removed this block: leave before the next
+		 * instruction, out of line. */
 		x86_alu_mi(&ctx->b, X86_CMP, 32, JCPU(exec_exit), 0);
-		uint8_t *ok = x86_jcc32(&ctx->b, X86_CC_E, NULL);
+		uint8_t *gone = x86_jcc32(&ctx->b, X86_CC_NE, NULL);
+		jb_cold_begin(ctx);
+		jb_label(ctx, gone);
 		jb_set_pc(ctx, ctx->next_pc);
 		jb_exit(ctx, SEM_NEXT);
-		jb_label(ctx, ok);
+		jb_cold_left(ctx);
 	}
 	if (ctx->per_insn) {
 		struct captive_shared *sh = eng.sh;

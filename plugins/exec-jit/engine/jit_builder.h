@@ -727,14 +727,42 @@ static inline int jb_cache(struct jit_ctx *ctx, unsigned n, bool load)
 	return (int)k;
 }
 
+/* The fields of i that name registers it reads or writes (decode.h): for
+ * data processing, moves and single loads and stores exactly; for the rest
+ * every field, whatever it means (unused fields are 0: r0). */
+static inline unsigned jb_reg_fields(const struct arm_insn *i)
+{
+	enum { RD = 1, RN = 2, RM = 4, RS = 8 };
+
+	if (i->op >= ARM_OP_DP) {
+		unsigned dp = i->op - ARM_OP_DP, opc = dp >> 3, form = (dp >> 1) & 3;
+		return (opc >= ARM_DP_TST && opc <= ARM_DP_CMN ? 0 : RD) |
+		       (opc == ARM_DP_MOV || opc == ARM_DP_MVN ? 0 : RN) |
+		       (form == ARM_FORM_IMM ? 0 : RM) | (form == ARM_FORM_SHR ? RS : 0);
+	}
+	switch (i->op) {
+	case ARM_OP_MOVW: case ARM_OP_MOVT:
+		return RD;
+	case ARM_OP_LDR_I: case ARM_OP_STR_I: case ARM_OP_LDRB_I: case ARM_OP_STRB_I:
+	case ARM_OP_LDRH_I: case ARM_OP_STRH_I: case ARM_OP_LDRSB_I: case ARM_OP_LDRSH_I:
+		return RD | RN;
+	case ARM_OP_LDR_R: case ARM_OP_STR_R: case ARM_OP_LDRB_R: case ARM_OP_STRB_R:
+	case ARM_OP_LDRH_R: case ARM_OP_STRH_R: case ARM_OP_LDRSB_R: case ARM_OP_LDRSH_R:
+		return RD | RN | RM;
+	default:
+		return RD | RN | RM | RS;
+	}
+}
+
 /* Before a conditional instruction: cache the registers its record names
- * (whatever the fields mean for it: a spare load costs little, and is not
- * counted as a use), then allocate nothing until it ends. */
+ * (a spare load costs little, and is not counted as a use), then allocate
+ * nothing until it ends. */
 static inline void jb_pin(struct jit_ctx *ctx, const struct arm_insn *i)
 {
 	const uint8_t r[] = { i->rd, i->rn, i->rm, i->rs };
+	const unsigned fields = jb_reg_fields(i);
 	for (unsigned k = 0; k < sizeof(r); k++)
-		if (r[k] < 15) {
+		if (((fields >> k) & 1) && r[k] < 15) {
 			jb_cache(ctx, r[k], true);
 			ctx->uses[r[k]]--;
 		}
@@ -1164,6 +1192,15 @@ static inline void jb_cold_begin(struct jit_ctx *ctx)
 	ctx->b = ctx->cold;
 	ctx->b.dry = hot.dry;
 	ctx->cold = hot;
+	ctx->rax_at = NULL;
+}
+
+/* Back to the hot code, from cold code that ended in an exit. */
+static inline void jb_cold_left(struct jit_ctx *ctx)
+{
+	struct x86_buf cold = ctx->b;
+	ctx->b = ctx->cold;
+	ctx->cold = cold;
 	ctx->rax_at = NULL;
 }
 
