@@ -195,6 +195,15 @@ struct jit_ctx {
 	uint8_t *cmp_setcc, *cmp_end;
 	enum x86_cond cmp_cc;
 	jv cmp_val;
+	/* the last 32-bit ALU operation or shift by a constant on a cached
+	 * register (jb_bin: mov eax, src; op eax, b), from alu_start to
+	 * alu_end, so that writing its value to a cached register right after
+	 * can do the operation there instead (jb_w_alu) */
+	uint8_t *alu_start, *alu_end;
+	int alu_src;		/* host register of the first operand */
+	bool alu_shift;		/* alu_op is an enum x86_shift, b a constant */
+	int alu_op;
+	jv alu_b, alu_val;
 	/* an access site whose TLB path jb_slow_here() emits (jb_site) */
 	int32_t site_slot;	/* its slot, r15-relative; 0: none pending */
 	unsigned site_size, site_flags, site_fl;
@@ -388,6 +397,24 @@ static inline uint64_t jit_fold(enum jit_binop op, uint64_t a, uint64_t b)
 	}
 }
 
+/* Record the ALU operation just emitted (ctx->alu_*), when its first
+ * operand came from a cached register (src >= 0) and b is a constant or a
+ * cached register. */
+static inline void jb_alu_done(struct jit_ctx *ctx, uint8_t *start, int src, bool shift, int op,
+			       jv b, jv r)
+{
+	ctx->alu_end = NULL;
+	if (src < 0 || (b.k != JV_CONST && jv_hreg(ctx, b) < 0))
+		return;
+	ctx->alu_start = start;
+	ctx->alu_end = x86_here(&ctx->b);
+	ctx->alu_src = src;
+	ctx->alu_shift = shift;
+	ctx->alu_op = op;
+	ctx->alu_b = b;
+	ctx->alu_val = r;
+}
+
 static inline jv jb_bin(struct jit_ctx *ctx, enum jit_binop op, jv a, jv b)
 {
 	struct x86_buf *xb = &ctx->b;
@@ -435,9 +462,13 @@ static inline jv jb_bin(struct jit_ctx *ctx, enum jit_binop op, jv a, jv b)
 			[JB_ADD] = X86_ADD, [JB_SUB] = X86_SUB, [JB_AND] = X86_AND,
 			[JB_OR] = X86_OR, [JB_XOR] = X86_XOR,
 		};
+		uint8_t *start = x86_here(xb);
+		int src = jv_hreg(ctx, a);
 		jv_load(ctx, X86_RAX, a, 32);
 		jv_alu(ctx, alu[op], 32, X86_RAX, b);
-		return jv_store(ctx, X86_RAX, 32);
+		jv r = jv_store(ctx, X86_RAX, 32);
+		jb_alu_done(ctx, start, src, false, alu[op], b, r);
+		return r;
 	}
 	case JB_ADD64: case JB_SUB64:
 		jv_load(ctx, X86_RAX, a, 64);
@@ -452,6 +483,8 @@ static inline jv jb_bin(struct jit_ctx *ctx, enum jit_binop op, jv a, jv b)
 		static const enum x86_shift sh[] = {
 			[JB_SHL] = X86_SHL, [JB_SHR] = X86_SHR, [JB_SAR] = X86_SAR, [JB_ROR] = X86_ROR,
 		};
+		uint8_t *start = x86_here(xb);
+		int src = jv_hreg(ctx, a);
 		jv_load(ctx, X86_RAX, a, 32);
 		if (b.k == JV_CONST) {
 			uint32_t s = (uint32_t)b.c;
@@ -461,7 +494,10 @@ static inline jv jb_bin(struct jit_ctx *ctx, enum jit_binop op, jv a, jv b)
 				return jv_c(0);
 			if (s) /* s == 0 is a no-op for every shift and ROR */
 				x86_shift_ri(xb, sh[op], 32, X86_RAX, (uint8_t)(s >= 32 ? 31 : s));
-			return jv_store(ctx, X86_RAX, 32);
+			jv r = jv_store(ctx, X86_RAX, 32);
+			if (s)
+				jb_alu_done(ctx, start, src, true, sh[op], jv_c(s >= 32 ? 31 : s), r);
+			return r;
 		}
 		jv_load(ctx, X86_RCX, b, 32);
 		if (op == JB_SAR) { /* amounts past 31 fill with the sign */
@@ -778,6 +814,43 @@ static inline jv jb_r(struct jit_ctx *ctx, unsigned n)
 	return (jv){ .k = JV_GREG, .n = (uint16_t)n, .ver = ctx->ver[n] };
 }
 
+/*
+ * v, just computed by the ALU operation ctx->alu_* with nothing emitted
+ * since, goes to host register dst: do the operation in dst instead of rax
+ * (op dst, b when dst holds the first operand; else lea, or mov and op):
+ * one or two instructions instead of three. rax does not hold v after it;
+ * a later read of v from its slot makes jit_insn emit the instruction
+ * again, storing it, and then nothing here applies (the store came between).
+ */
+static inline bool jb_w_alu(struct jit_ctx *ctx, int dst, jv v)
+{
+	struct x86_buf *b = &ctx->b;
+
+	if (v.k != JV_SLOT || !ctx->alu_end || ctx->alu_end != x86_here(b) ||
+	    v.n != ctx->alu_val.n || v.off != ctx->alu_val.off)
+		return false;
+	jv o = ctx->alu_b;
+	int oh = o.k == JV_CONST ? -1 : jv_hreg(ctx, o), src = ctx->alu_src;
+	if (o.k != JV_CONST && (oh < 0 || oh == dst))
+		return false; /* the operand moved, or is the register written */
+	b->p = ctx->alu_start;
+	ctx->alu_end = NULL;
+	ctx->cmp_end = NULL;
+	ctx->rax_at = NULL;
+	if (dst != src && !ctx->alu_shift && ctx->alu_op == X86_ADD) {
+		x86_lea(b, 32, dst, o.k == JV_CONST ? x86_mem(src, (int32_t)(uint32_t)o.c)
+						   : x86_mem_idx(src, oh, 1, 0));
+		return true;
+	}
+	if (dst != src)
+		x86_mov_rr(b, 32, dst, src);
+	if (ctx->alu_shift)
+		x86_shift_ri(b, (enum x86_shift)ctx->alu_op, 32, dst, (uint8_t)o.c);
+	else
+		jv_alu(ctx, (enum x86_alu)ctx->alu_op, 32, dst, o);
+	return true;
+}
+
 static inline void jb_w(struct jit_ctx *ctx, unsigned n, jv v)
 {
 	if (n >= 15)
@@ -810,7 +883,8 @@ static inline void jb_w(struct jit_ctx *ctx, unsigned n, jv v)
 		jb_set_field(ctx, JREG(n), v);
 		return;
 	}
-	jv_load(ctx, jit_pool[k], v, 32);
+	if (!jb_w_alu(ctx, jit_pool[k], v))
+		jv_load(ctx, jit_pool[k], v, 32);
 	ctx->dirty[n] = true;
 	ctx->written |= (uint16_t)(1u << n);
 }
@@ -821,6 +895,8 @@ static inline void jb_label(struct jit_ctx *ctx, uint8_t *rel32)
 	if (!ctx->b.dry)
 		x86_patch_rel32(rel32, x86_here(&ctx->b));
 	ctx->rax_at = NULL;
+	/* code before a jump target is never rewritten (jb_if, jb_w_alu) */
+	ctx->cmp_end = ctx->alu_end = NULL;
 }
 
 /* ---- helper calls ---------------------------------------------------------- */
@@ -1193,6 +1269,7 @@ static inline void jb_cold_begin(struct jit_ctx *ctx)
 	ctx->b.dry = hot.dry;
 	ctx->cold = hot;
 	ctx->rax_at = NULL;
+	ctx->cmp_end = ctx->alu_end = NULL;
 }
 
 /* Back to the hot code, from cold code that ended in an exit. */
