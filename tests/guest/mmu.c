@@ -537,6 +537,35 @@ static void test_cross_page(void)
 	set_ttbr0(l1_a);
 	for (unsigned pass = 0; pass < 3; pass++)
 		rt_check("asid 1's callee again", mmu_call(VA_XCALL), 3);
+
+	/* A global callee, the same in both tables: its translation outlives
+	 * the context switch, and a TLBIMVA under the other ASID reaches it. */
+	l1_a[(VA_XCALL >> 20) + 1] = PA_XLEAF(1) | L1_SECTION | L1_C | L1_AP(AP_FULL) | L1_DOMAIN(1);
+	l1_b[(VA_XCALL >> 20) + 1] = l1_a[(VA_XCALL >> 20) + 1];
+	barrier();
+	tlbimva((VA_XCALL + 0x1000u) | 1u);
+	for (unsigned pass = 0; pass < 3; pass++) {
+		rt_check("global callee", mmu_call(VA_XCALL), 1);
+		rt_check("global callee, indirect", mmu_call_ic(VA_XCALL + 0x1000u), 1);
+	}
+	set_contextidr(2);
+	set_ttbr0(l1_b);
+	for (unsigned pass = 0; pass < 3; pass++) {
+		rt_check("global callee, asid 2", mmu_call(VA_XCALL), 1);
+		rt_check("global callee, asid 2, indirect", mmu_call_ic(VA_XCALL + 0x1000u), 1);
+	}
+	l1_a[(VA_XCALL >> 20) + 1] = PA_XLEAF(2) | L1_SECTION | L1_C | L1_AP(AP_FULL) | L1_DOMAIN(1);
+	l1_b[(VA_XCALL >> 20) + 1] = l1_a[(VA_XCALL >> 20) + 1];
+	barrier();
+	tlbimva((VA_XCALL + 0x1000u) | 2u);
+	for (unsigned pass = 0; pass < 3; pass++)
+		rt_check("global callee remapped under asid 2", mmu_call(VA_XCALL), 2);
+	set_contextidr(1);
+	set_ttbr0(l1_a);
+	for (unsigned pass = 0; pass < 3; pass++) {
+		rt_check("remapped global callee, asid 1", mmu_call(VA_XCALL), 2);
+		rt_check("remapped global callee, asid 1, indirect", mmu_call_ic(VA_XCALL + 0x1000u), 2);
+	}
 	set_dacr(DACR_CLIENT);
 }
 

@@ -198,8 +198,7 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 	case CP15_KEY(1, 0, 0, 0):
 		cp->sctlr = (val & SCTLR_WRITABLE) | (A9_SCTLR_RESET & ~SCTLR_WRITABLE);
 		mmu_context_changed(cpu);
-		cpu->fetch_epoch++;
-		cpu->xlat_epoch++;
+		arm_xlat_moved(cpu, true);
 		return 0;
 	case CP15_KEY(1, 0, 0, 1): cp->actlr = val; return 0;
 	case CP15_KEY(1, 0, 0, 2): cp->cpacr = val & CPACR_WRITABLE; return 0;
@@ -268,7 +267,8 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 	case CP15_KEY(8, 0, 6, 2):
 	case CP15_KEY(8, 0, 7, 2):
 		mmu_flush_asid(cpu, val & 0xffu);
-		goto tlb;
+		arm_xlat_moved(cpu, false); /* global entries stay */
+		return 0;
 	case CP15_KEY(8, 0, 3, 3): /* TLBIMVAA(IS) */
 	case CP15_KEY(8, 0, 7, 3):
 		mmu_flush_va_all_asids(cpu, val & 0xfffff000u);
@@ -295,11 +295,10 @@ int arm_cp15_write(struct arm_cpu *cpu, uint32_t raw, uint32_t val)
 	}
 context:
 	mmu_context_changed(cpu);
-	cpu->fetch_epoch++;
-	cpu->xlat_epoch++;
+	/* TTBR0 and the ASID change no global translation */
+	arm_xlat_moved(cpu, key != CP15_KEY(2, 0, 0, 0) && key != CP15_KEY(13, 0, 0, 1));
 	return 0;
 tlb:
-	cpu->fetch_epoch++;
-	cpu->xlat_epoch++;
+	arm_xlat_moved(cpu, true);
 	return 0;
 }

@@ -224,6 +224,7 @@ void arm_cpu_reset(struct arm_cpu *cpu, const struct captive_boot *boot)
 	uint32_t cpsr = boot->cpsr;
 
 	memset(cpu, 0, sizeof(*cpu));
+	cpu->xlat_gepoch = 0x80000000u;
 	arm_cp15_reset(&cpu->cp15);
 	if (!arm_mode_valid(cpsr & CPSR_M))
 		cpsr = (cpsr & ~CPSR_M) | ARM_MODE_SVC;

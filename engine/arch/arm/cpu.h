@@ -96,6 +96,12 @@ struct arm_cpu {
 	 * cache that keys on DACR and privilege itself (exec=jit's lookup
 	 * cache: Linux rewrites DACR several times per system call). */
 	uint32_t xlat_epoch;
+	/* The same for translations through global mappings (nG clear), which
+	 * a context switch (TTBR0, CONTEXTIDR) leaves as they were: bumped only
+	 * by TLB maintenance that may reach them and by SCTLR, TTBR1 and TTBCR.
+	 * Its values have bit 31 set and xlat_epoch's never do (arm_xlat_moved),
+	 * so a cached epoch names one of the two. */
+	uint32_t xlat_gepoch;
 
 	/* Set by the exec strategy's invalidation hooks when a store removed
 	 * the code being executed: leave it after the current instruction. */
@@ -181,6 +187,16 @@ static inline uint32_t arm_data_endian(const struct arm_cpu *cpu, uint32_t v, un
 	if (__builtin_expect(!(cpu->cpsr & CPSR_E), 1) || size == 1)
 		return v;
 	return size == 2 ? (uint32_t)__builtin_bswap16((uint16_t)v) : __builtin_bswap32(v);
+}
+
+/* Fetch translation may have moved: non-global translations only (a
+ * context switch, invalidation by ASID), or all of them (global). */
+static inline void arm_xlat_moved(struct arm_cpu *cpu, bool global)
+{
+	cpu->fetch_epoch++;
+	cpu->xlat_epoch = (cpu->xlat_epoch + 1) & 0x7fffffffu;
+	if (global)
+		cpu->xlat_gepoch = (cpu->xlat_gepoch + 1) | 0x80000000u;
 }
 
 /* ITSTATE (IT[7:0]) as kept in the CPSR, and back. */

@@ -93,6 +93,10 @@ void mmu_code_page_removed(gpa_t pa);
  * which TLB invalidations by address reach them. */
 unsigned mmu_fetch_span_log2(void);
 
+/* Whether that mapping was global (nG clear, or the MMU off): a context
+ * switch (TTBR0, ASID) leaves such a translation as it was. */
+bool mmu_fetch_global(void);
+
 /* ATS1C* style translation for the PAR register; returns 0 and *pa or fault. */
 int mmu_translate(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa,
 		  struct arm_fault *fault);

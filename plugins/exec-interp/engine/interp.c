@@ -90,8 +90,7 @@ void exec_invalidate_all(void)
 
 void exec_tlb_flushed_va(struct arm_cpu *cpu, uint32_t va)
 {
-	cpu->fetch_epoch++;
-	cpu->xlat_epoch++;
+	arm_xlat_moved(cpu, true);
 }
 
 void exec_invalidate_predictors(void)

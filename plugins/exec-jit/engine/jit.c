@@ -78,7 +78,13 @@
 /* A fetch epoch past this empties the cache and starts again at 0, so that
  * the epoch never wraps (guarded sites, struct jit_site): one entry bumps it
  * at most JIT_CHAIN_BUDGET times. */
-#define JIT_EPOCH_MAX 0x80000000u
+#define JIT_EPOCH_MAX 0x7ff00000u
+/* A guarded site compares an epoch field of the cpu, [rbx + disp32], which
+ * jit_link points at one or the other (jit_guard_epoch). */
+#define JIT_OFF_EPOCH ((uint32_t)__builtin_offsetof(struct arm_cpu, xlat_epoch))
+#define JIT_OFF_GEPOCH ((uint32_t)__builtin_offsetof(struct arm_cpu, xlat_gepoch))
+_Static_assert(JIT_OFF_EPOCH >= 128 && JIT_OFF_GEPOCH >= 128,
+	       "the epoch fields are reached with a 32-bit displacement");
 /* Access sites' translations (struct jit_mslot): as many as a full cache
  * could want, and the most one block may take. */
 #define JIT_MSLOTS (1u << 18)
@@ -197,9 +203,10 @@ static struct {
 	struct jit_tb *page_hash[JIT_HASH];	/* heads of per-page lists, by page */
 	struct jit_jc jc[JIT_JC];
 	/* bit n: jc may hold a block fetched through a mapping that covers
-	 * part of MiB n, entered under fetch epoch jc_epoch (exec_tlb_flushed_va) */
-	uint8_t jc_mib[4096 / 8];
-	uint32_t jc_epoch;
+	 * part of MiB n, entered under fetch epoch jc_epoch (a non-global
+	 * mapping) or jc_gepoch (a global one) (exec_tlb_flushed_va) */
+	uint8_t jc_mib[4096 / 8], jc_gmib[4096 / 8];
+	uint32_t jc_epoch, jc_gepoch;
 	struct arm_cpu *cpu;
 	/* named counters (engine_counter) */
 	uint64_t *n_blocks, *n_insns, *n_retrans, *n_retrans_insns, *n_chains, *n_lookup_hit,
@@ -359,6 +366,13 @@ static void jit_put32(uint8_t *at, uint32_t v)
 {
 	for (unsigned k = 0; k < 4; k++)
 		at[k] = (uint8_t)(v >> (8 * k));
+}
+
+/* A guarded site's epoch compare, cmp dword [rbx + disp32], imm32: the
+ * imm32's address (the disp32 is the 4 bytes before it). */
+static uint8_t *jit_guard_epoch(struct x86_buf *b)
+{
+	return x86_cmp_mi32(b, JCPU(xlat_epoch), 0);
 }
 
 /* A guarded site's epoch field, made one that never comes back: the epoch
@@ -621,7 +635,7 @@ void jit_chain_exit(struct jit_ctx *ctx, uint32_t target, uint32_t key, int stat
 	if (other_page) {
 		/* Guarded (struct jit_site); DACR too, as Linux's uaccess flips
 		 * it in kernel code without a new epoch. */
-		site->epoch_imm = x86_cmp_mi32(b, JCPU(xlat_epoch), 0);
+		site->epoch_imm = jit_guard_epoch(b);
 		uint8_t *moved = x86_jcc32(b, X86_CC_NE, NULL);
 		site->delta_imm = x86_cmp_mi32(b, x86_mem(X86_RSP, JIT_DELTA_SLOT), 0);
 		jit_guard_rest(ctx, site, moved, x86_jcc32(b, X86_CC_NE, NULL), &target);
@@ -658,7 +672,7 @@ void jit_indirect_exit(struct jit_ctx *ctx)
 	}
 	struct jit_site *site = &jit.sites[jit.nsites];
 	site->delta_imm = NULL;
-	site->epoch_imm = x86_cmp_mi32(b, JCPU(xlat_epoch), 0);
+	site->epoch_imm = jit_guard_epoch(b);
 	uint8_t *moved = x86_jcc32(b, X86_CC_NE, NULL);
 	/* the pc with CPSR.T in bit 0, which a T32 pc has clear */
 	_Static_assert(CPSR_T == 1u << 5, "CPSR.T is bit 5");
@@ -692,18 +706,29 @@ void exec_tlb_flushed_va(struct arm_cpu *cpu, uint32_t va)
 	unsigned mib = va >> 20;
 
 	/* Under another epoch the cache holds nothing valid. */
-	if (jit.jc_epoch != cpu->xlat_epoch || !((jit.jc_mib[mib >> 3] >> (mib & 7)) & 1))
-		return;
-	cpu->fetch_epoch++;
-	cpu->xlat_epoch++;
+	if (jit.jc_gepoch == cpu->xlat_gepoch && ((jit.jc_gmib[mib >> 3] >> (mib & 7)) & 1))
+		arm_xlat_moved(cpu, true);
+	else if (jit.jc_epoch == cpu->xlat_epoch && ((jit.jc_mib[mib >> 3] >> (mib & 7)) & 1))
+		arm_xlat_moved(cpu, false);
 }
 
-/* The lookup cache gains a block fetched at va through a 2^span-byte mapping. */
-static void jit_jc_mark(const struct arm_cpu *cpu, uint32_t va, unsigned span)
+/* The epoch a fetch translation just made is cached under: the global
+ * one when it came through a global mapping (mmu_fetch_global). */
+static uint32_t jit_fetch_epoch(const struct arm_cpu *cpu)
 {
-	if (jit.jc_epoch != cpu->xlat_epoch) {
-		jit.jc_epoch = cpu->xlat_epoch;
-		memset(jit.jc_mib, 0, sizeof(jit.jc_mib));
+	return mmu_fetch_global() ? cpu->xlat_gepoch : cpu->xlat_epoch;
+}
+
+/* The lookup cache gains a block fetched at va through a 2^span-byte
+ * mapping, cached under epoch. */
+static void jit_jc_mark(const struct arm_cpu *cpu, uint32_t va, unsigned span, uint32_t epoch)
+{
+	bool global = epoch == cpu->xlat_gepoch;
+	uint32_t *seen = global ? &jit.jc_gepoch : &jit.jc_epoch;
+	uint8_t *mib = global ? jit.jc_gmib : jit.jc_mib;
+	if (*seen != epoch) {
+		*seen = epoch;
+		memset(mib, 0, sizeof(jit.jc_mib));
 	}
 	unsigned first = va >> 20, n = 1;
 	if (span > 20) {
@@ -711,7 +736,7 @@ static void jit_jc_mark(const struct arm_cpu *cpu, uint32_t va, unsigned span)
 		n = 1u << (span - 20);
 	}
 	for (unsigned k = first; k < first + n; k++)
-		jit.jc_mib[k >> 3] |= (uint8_t)(1u << (k & 7));
+		mib[k >> 3] |= (uint8_t)(1u << (k & 7));
 }
 
 void exec_invalidate_page(gpa_t pa)
@@ -1519,9 +1544,12 @@ static void jit_emit_stubs(void)
 	miss[0] = x86_jcc32(&b, X86_CC_NE, NULL);
 	x86_alu_rm(&b, X86_CMP, 32, X86_RDX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, key)));
 	miss[1] = x86_jcc32(&b, X86_CC_NE, NULL);
-	x86_mov_rm(&b, 32, X86_RAX, JCPU(xlat_epoch));
-	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, epoch)));
+	x86_mov_rm(&b, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, epoch)));
+	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, JCPU(xlat_epoch));
+	uint8_t *epoch_ok = x86_jcc32(&b, X86_CC_E, NULL);
+	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, JCPU(xlat_gepoch));
 	miss[2] = x86_jcc32(&b, X86_CC_NE, NULL);
+	x86_patch_rel32(epoch_ok, x86_here(&b));
 	x86_mov_rm(&b, 32, X86_RAX, JCPU(cp15.dacr));
 	x86_alu_rm(&b, X86_CMP, 32, X86_RAX, x86_mem(X86_RCX, (int32_t)__builtin_offsetof(struct jit_jc, dacr)));
 	miss[3] = x86_jcc32(&b, X86_CC_NE, NULL);
@@ -1870,7 +1898,8 @@ static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulte
 
 	*faulted = false;
 	/* A dropped block leaves the cache (jit_drop), a flush empties it. */
-	if (jc->va == va && jc->key == key && jc->epoch == cpu->xlat_epoch &&
+	if (jc->va == va && jc->key == key &&
+	    (jc->epoch == cpu->xlat_epoch || jc->epoch == cpu->xlat_gepoch) &&
 	    jc->dacr == cpu->cp15.dacr && jit_tbs[jc->tb].live)
 		return &jit_tbs[jc->tb];
 	if (mmu_translate_fetch(cpu, va, MMU_FETCH | cpu->mem_user, &pa, &host, &f)) {
@@ -1912,10 +1941,10 @@ static struct jit_tb *jit_lookup(struct arm_cpu *cpu, uint32_t key, bool *faulte
 			mmu_code_page_added(pa);
 		tb = jit_translate(va, pa, host - off, key, NULL, true);
 	}
-	jit_jc_mark(cpu, va, span);
+	jc->epoch = jit_fetch_epoch(cpu);
+	jit_jc_mark(cpu, va, span, jc->epoch);
 	jc->va = va;
 	jc->key = key;
-	jc->epoch = cpu->xlat_epoch;
 	jc->dacr = cpu->cp15.dacr;
 	jc->delta = va - tb->base;
 	jc->tb = (uint32_t)(tb - jit_tbs);
@@ -1984,7 +2013,12 @@ static void jit_link(uint32_t s, struct jit_tb *tb)
 			jit_put32(site->delta_imm, cpu->r[15] - site->target);
 		jit_put32(site->dacr_imm, cpu->cp15.dacr);
 		jit_put32(site->to_delta_imm, cpu->r[15] - tb->base);
-		jit_put32(site->epoch_imm, cpu->xlat_epoch);
+		/* The epoch it checks, and which: the global one when the
+		 * lookup cache has the target through a global mapping. */
+		const struct jit_jc *jc = jit_jc_at(cpu->r[15], tb->key);
+		bool global = jc->va == cpu->r[15] && jc->key == tb->key && jc->epoch == cpu->xlat_gepoch;
+		jit_put32(site->epoch_imm - 4, global ? JIT_OFF_GEPOCH : JIT_OFF_EPOCH);
+		jit_put32(site->epoch_imm, global ? cpu->xlat_gepoch : cpu->xlat_epoch);
 	}
 }
 
@@ -2012,9 +2046,10 @@ int exec_run(struct arm_cpu *cpu)
 		sh->stats.insns += done - counted;
 		counted = done;
 		sh->stats.blocks++;
-		if (cpu->xlat_epoch > JIT_EPOCH_MAX) {
+		if (cpu->xlat_epoch > JIT_EPOCH_MAX || cpu->xlat_gepoch > (JIT_EPOCH_MAX | 0x80000000u)) {
 			jit_flush();
 			cpu->xlat_epoch = 0;
+			cpu->xlat_gepoch = 0x80000000u;
 		}
 		if (jit_tlb_gen() - jit.gen_flushed > JIT_GEN_MAX)
 			jit_flush();

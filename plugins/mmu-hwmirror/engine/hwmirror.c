@@ -157,6 +157,7 @@ static struct {
 	uint32_t sctlr_mode, ttbcr;
 	struct hwm_ftlb ftlb[HWM_FTLB];
 	unsigned fetch_span;	/* mmu_fetch_span_log2() */
+	bool fetch_global;	/* mmu_fetch_global() */
 	/* where the fetch TLB may hold pages bigger than 4 KiB (one of a
 	 * section's pages answers a TLBIMVA anywhere in it): one bit per guest
 	 * MiB, and per 16 MiB for supersections; cleared by a full flush only */
@@ -1037,6 +1038,7 @@ int mmu_translate_fetch(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa
 		return rc;
 	*pa = t->r.pa | (va & ~HWM_PAGE_MASK);
 	hwm.fetch_span = t->r.size_log2;
+	hwm.fetch_global = t->r.global;
 	if (hwm_page_is_ram(t->r.pa)) {
 		hwm_mark_code(t->r.pa);
 		*host = engine_ram_ptr(*pa);
@@ -1049,6 +1051,11 @@ int mmu_translate_fetch(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa
 unsigned mmu_fetch_span_log2(void)
 {
 	return hwm.fetch_span;
+}
+
+bool mmu_fetch_global(void)
+{
+	return hwm.fetch_global;
 }
 
 void mmu_code_page_added(gpa_t pa)

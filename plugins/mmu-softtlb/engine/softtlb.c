@@ -103,6 +103,7 @@ static struct {
 	 * the large page (k = 16), section (20) and supersection (24) sizes */
 	uint64_t regions16[(1u << 16) / 64], regions20[(1u << 12) / 64], regions24[(1u << 8) / 64];
 	unsigned fetch_span;  /* mmu_fetch_span_log2() */
+	bool fetch_global;    /* mmu_fetch_global() */
 	uint64_t code[STLB_CODE_WORDS];
 } stlb;
 
@@ -542,12 +543,18 @@ int mmu_translate_fetch(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa
 	*pa = e->pa | (va & ~STLB_PAGE_MASK);
 	*host = (e->flags & STLB_RAM) ? (const uint8_t *)(e->addend + va) : NULL;
 	stlb.fetch_span = e->size_log2;
+	stlb.fetch_global = e->flags & STLB_GLOBAL;
 	return 0;
 }
 
 unsigned mmu_fetch_span_log2(void)
 {
 	return stlb.fetch_span;
+}
+
+bool mmu_fetch_global(void)
+{
+	return stlb.fetch_global;
 }
 
 int mmu_translate(struct arm_cpu *cpu, gva_t va, unsigned flags, gpa_t *pa,
