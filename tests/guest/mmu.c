@@ -538,6 +538,23 @@ static void test_cross_page(void)
 	for (unsigned pass = 0; pass < 3; pass++)
 		rt_check("asid 1's callee again", mmu_call(VA_XCALL), 3);
 
+	/* asid 1's callee remapped while asid 2 runs (calling nothing there,
+	 * so no cache entry of asid 1's is replaced), its TLBIMVA naming
+	 * asid 1: back in asid 1, the new callee (what was cached for asid 1
+	 * must not come back with it). */
+	set_contextidr(2);
+	set_ttbr0(l1_b);
+	l1_a[(VA_XCALL >> 20) + 1] = PA_XLEAF(2) | L1_SECTION | L1_C | L1_NG | L1_AP(AP_FULL) | L1_DOMAIN(1);
+	barrier();
+	tlbimva((VA_XCALL + 0x1000u) | 1u);
+	set_contextidr(1);
+	set_ttbr0(l1_a);
+	for (unsigned pass = 0; pass < 3; pass++) {
+		rt_check("asid 1's callee remapped from asid 2", mmu_call(VA_XCALL), 2);
+		rt_check("asid 1's callee remapped from asid 2, indirect",
+			 mmu_call_ic(VA_XCALL + 0x1000u), 2);
+	}
+
 	/* A global callee, the same in both tables: its translation outlives
 	 * the context switch, and a TLBIMVA under the other ASID reaches it. */
 	l1_a[(VA_XCALL >> 20) + 1] = PA_XLEAF(1) | L1_SECTION | L1_C | L1_AP(AP_FULL) | L1_DOMAIN(1);

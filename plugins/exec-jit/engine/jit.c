@@ -121,7 +121,7 @@ struct jit_tb {
  * instructions, patched when it is linked), after setting the frame's delta
  * to the target block's (the imm32 of a mov); a new epoch takes the lookup
  * naming the site, which links it again (jit_guard_rest), another delta or
- * DACR the plain lookup. The epoch field holds one that never comes back while the
+ * DACR the plain lookup. The epoch field holds a value no epoch is while the
  * jump is not linked (jit_unguard), so a taken guard always finds the jump
  * linked. An indirect branch's exit is guarded the same way with its
  * target's address and CPSR.T in place of the delta (jit_indirect_exit).
@@ -375,12 +375,13 @@ static uint8_t *jit_guard_epoch(struct x86_buf *b)
 	return x86_cmp_mi32(b, JCPU(xlat_epoch), 0);
 }
 
-/* A guarded site's epoch field, made one that never comes back: the epoch
- * only grows until the dispatcher empties the cache (JIT_EPOCH_MAX). */
+/* A guarded site's epoch field, made one no epoch ever is: xlat_epoch
+ * stays below it (the dispatcher empties the cache at JIT_EPOCH_MAX) and
+ * xlat_gepoch has bit 31 set. */
 static void jit_unguard(const struct jit_site *site)
 {
 	if (site->epoch_imm)
-		jit_put32(site->epoch_imm, jit.cpu->xlat_epoch - 1);
+		jit_put32(site->epoch_imm, 0x7fffffffu);
 }
 
 /* Unlink from the lookup hash every block of the page that overlaps
