@@ -1385,7 +1385,7 @@ static bool jit_insn_pass(struct jit_ctx *ctx, struct arm_insn *in, unsigned ind
 	ctx->count = index + 1;
 	ctx->dead = index < JIT_MAX_INSNS ? ctx->dead_of[index] : 0;
 	ctx->nslots = 0;
-	ctx->cmp_end = NULL;
+	ctx->cmp_end = ctx->alu_end = NULL; /* slots are numbered per instruction */
 	ctx->depth = 0;
 	ctx->nto_end = 0;
 	ctx->stores = false;
