@@ -58,7 +58,7 @@ fuzz-deps:
 
 fuzz: fuzz-deps
 	$(Q)$(MAKE) --no-print-directory fuzz-build
-	$(Q)FUZZ_S=$(FUZZ_S) tests/fuzz/run.sh $(FUZZ)
+	$(Q)BUILD=$(B) FUZZ_S=$(FUZZ_S) tests/fuzz/run.sh $(FUZZ)
 
 fuzz-build: $(FUZZ_BINS)
 

@@ -17,7 +17,7 @@ set -u
 cd "$(dirname "$0")/../.."
 
 secs=${FUZZ_S:-60}
-out=build/fuzz
+out=${BUILD:-build}/fuzz
 summary=()
 crashed=0
 

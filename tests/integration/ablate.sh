@@ -12,6 +12,9 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 2
 . tests/lib.sh
+# bench/ablate.py runs $CAPTIVE (the build under test: build/san/captive
+# under SANITIZE=), not its default build/captive
+export CAPTIVE
 
 qemu=${QEMU:-qemu-system-arm}
 for tool in "$qemu" arm-none-eabi-gcc python3; do

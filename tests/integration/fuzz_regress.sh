@@ -37,7 +37,7 @@ for src in tests/fuzz/*.c; do
 		fail "fuzz $h: no regression inputs or seeds to replay"
 		continue
 	fi
-	if build/fuzz/"$h" -timeout=30 "${inputs[@]}" >"$log" 2>&1; then
+	if "$BUILD"/fuzz/"$h" -timeout=30 "${inputs[@]}" >"$log" 2>&1; then
 		pass "fuzz $h: ${#inputs[@]} inputs replayed clean (ASan, UBSan, invariants)"
 	else
 		fail "fuzz $h: $(grep -E '^Running: ' "$log" | tail -1): $(grep -m1 -E 'ERROR|runtime error|fuzz invariant' "$log")"
