@@ -54,9 +54,3 @@ installed_mmus() {
 	done
 }
 
-# Why mmu $1 cannot run on backend $2 yet, or nothing if it can.
-mmu_unusable_reason() {
-	if [ "$1" = hwmirror ] && [ "$2" = kvm ]; then
-		echo "mmu=hwmirror under kvm is issue 10 (not implemented)"
-	fi
-}

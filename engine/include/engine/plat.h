@@ -28,8 +28,11 @@ void *plat_code_alloc(size_t size);
  * The host's address space, for an mmu strategy that maps guest RAM at guest
  * virtual addresses (hwmirror). process: mmap/mprotect of the guest RAM memfd
  * (sh->ram_fd) into reservations of the engine's own, a SIGSEGV handler for
- * the faults; everything is released when the engine returns. kvm: not yet
- * (issue 10): every call returns -ENOSYS. All return 0 or a negative errno.
+ * the faults; everything is released when the engine returns. kvm: the
+ * native VM's page tables, edited at CPL3 (engine/plat/baremetal/hostmem.c),
+ * #PF routed back to CPL3, INVLPG or a CR3 reload at CPL0 for whatever an
+ * unmap or protection change leaves in the TLB. All return 0 or a negative
+ * errno.
  */
 
 /* Reserve len bytes (a multiple of 4 KiB) of inaccessible address space. */

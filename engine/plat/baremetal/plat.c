@@ -4,7 +4,6 @@
  * a plain load or store into the unbacked part of the linear map, and both
  * leave the native VM as a KVM exit without any CPL0 code.
  */
-#include <errno.h>
 
 #include "engine/engine.h"
 #include "engine/plat.h"
@@ -74,27 +73,6 @@ int plat_mmio(gpa_t pa, unsigned size, uint32_t *val, bool write)
 	return __atomic_load_n(&eng.sh->io.status, __ATOMIC_ACQUIRE) ? 1 : 0;
 }
 
-/*
- * exec=jit's code cache: the slot after the engine image, 2 MiB aligned. It
- * is mapped user, writable and executable like the image itself (layout.h),
- * so translated code runs at CPL3 and reaches every engine helper with a
- * rel32 call. Not W^X as on process: nothing but the engine ever runs in the
- * native VM, and a second, executable alias would cost a page-table edit at
- * CPL0. Once per engine run (the hypervisor builds a fresh VM per run).
- */
-void *plat_code_alloc(size_t size)
-{
-	extern char __engine_end[];
-	static bool given;
-	const uintptr_t huge = 2ul << 20;
-	uintptr_t p = ((uintptr_t)__engine_end + huge - 1) & ~(huge - 1);
-
-	if (given || size > BM_ENGINE_VBASE + BM_SLOT_SIZE - p)
-		return NULL;
-	given = true;
-	return (void *)p;
-}
-
 /* The host never resumes the vCPU after EXIT or PANIC; ringing again covers
  * a host that does by mistake, without running any further engine code. */
 _Noreturn void plat_finish(int reason)
@@ -103,44 +81,4 @@ _Noreturn void plat_finish(int reason)
 
 	for (;;)
 		plat_doorbell(code);
-}
-
-/* Host address-space services: hwmirror under kvm is issue 10. */
-int plat_hostmem_reserve(uint64_t len, uintptr_t *base)
-{
-	return -ENOSYS;
-}
-
-int plat_hostmem_alloc(uint64_t len, void **out)
-{
-	return -ENOSYS;
-}
-
-int plat_hostmem_map_ram(uintptr_t addr, gpa_t pa, uint64_t len, bool writable)
-{
-	return -ENOSYS;
-}
-
-int plat_hostmem_unmap(uintptr_t addr, uint64_t len)
-{
-	return -ENOSYS;
-}
-
-int plat_hostmem_protect(uintptr_t addr, uint64_t len, bool writable)
-{
-	return -ENOSYS;
-}
-
-uint64_t plat_hostmem_max_mappings(void)
-{
-	return 0;
-}
-
-int plat_fault_route(bool (*fn)(struct plat_fault *f))
-{
-	return -ENOSYS;
-}
-
-void plat_hostmem_release(void)
-{
 }

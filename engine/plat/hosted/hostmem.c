@@ -118,8 +118,14 @@ static int hostmem_new(uint64_t len, int prot, uintptr_t *out)
 	return hostmem_track(*out, len);
 }
 
+/* Reserving is the first step of mapping guest RAM, which needs the RAM's
+ * descriptor: say so here rather than at the first fault. */
 int plat_hostmem_reserve(uint64_t len, uintptr_t *base)
 {
+	if (eng.sh->ram_fd < 0) {
+		engine_log("hostmem: no guest RAM descriptor in the shared page");
+		return -EINVAL;
+	}
 	return hostmem_new(len, PROT_NONE, base);
 }
 

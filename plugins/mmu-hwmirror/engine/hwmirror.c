@@ -901,17 +901,8 @@ int mmu_init(struct arm_cpu *cpu)
 
 	uintptr_t resv;
 	int rc = plat_hostmem_reserve((uint64_t)HWM_WINDOWS * HWM_STRIDE, &resv);
-	if (rc == -ENOSYS) {
-		engine_log("mmu=hwmirror needs the process backend: under kvm it is "
-			   "issue 10, not implemented yet");
-		return rc;
-	}
 	if (rc)
 		return rc;
-	if (eng.sh->ram_fd < 0) {
-		engine_log("mmu=hwmirror: no guest RAM descriptor in the shared page");
-		return -EINVAL;
-	}
 
 	/* All bookkeeping in one allocation, committed as it is touched. */
 	uint64_t sz_win = HWM_WINDOWS * sizeof(struct hwm_window);
