@@ -59,24 +59,29 @@ _Static_assert((PROBE_PF_END - PROBE_PF_BASE) >> 12 == PROBE_PF_MAX, "one PT");
 #define PROBE_PORT_END 0xe2
 #define PROBE_PORT_CRASH 0xe3
 #define PROBE_PORT_GP 0xe4
+#define PROBE_PORT_BAD_PF 0xe5	/* the CPL3 #PF handler saw a frame it did not expect */
 
 #define PROBE_STR2(x) #x
 #define PROBE_STR(x) PROBE_STR2(x)
 
-/* Test numbers (rdi); below PROBE_T_FIRST_CPL3 they run at CPL0. */
+/* Test numbers (rdi); below PROBE_T_FIRST_CPL3 they run at CPL0. The payload
+ * compares rdi with these as literals: renumber both together. */
 enum probe_test {
 	PROBE_T_IO_CPL0 = 0,
 	PROBE_T_CR3 = 1,
 	PROBE_T_INVLPG = 2,
 	PROBE_T_LOOP_CPL0 = 3,
 	PROBE_T_EMPTY_CPL0 = 4,
-	PROBE_T_FIRST_CPL3 = 5,
-	PROBE_T_IO_CPL3 = 5,
-	PROBE_T_MMIO = 6,
-	PROBE_T_UD = 7,
-	PROBE_T_PF = 8,
-	PROBE_T_LOOP_CPL3 = 9,
-	PROBE_T_SYSCALL = 10,	/* LSTAR decides how the handler returns */
+	PROBE_T_PTE_CPL0 = 5,	/* in a VM whose #PF gate is the crash handler */
+	PROBE_T_FIRST_CPL3 = 6,
+	PROBE_T_IO_CPL3 = 6,
+	PROBE_T_MMIO = 7,
+	PROBE_T_UD = 8,
+	PROBE_T_PF = 9,
+	PROBE_T_LOOP_CPL3 = 10,
+	PROBE_T_SYSCALL = 11,	/* LSTAR decides how the handler returns */
+	PROBE_T_PTE_CPL3 = 12,	/* in a VM whose #PF gate is the crash handler */
+	PROBE_T_PF_USER = 13,	/* in a VM whose #PF gate targets CPL3 code */
 };
 
 /* How a run ended. */
@@ -85,6 +90,8 @@ enum probe_outcome {
 	PROBE_SHUTDOWN,		/* the VM shut down (triple fault) */
 	PROBE_FAULT_GP,		/* #GP in the payload */
 	PROBE_FAULT,		/* another unexpected exception */
+	PROBE_BAD_PF,		/* the CPL3 #PF handler ran at CPL0, or saw a bad frame */
+	PROBE_MISCOUNT,		/* the CPL3 #PF handler did not run once per page */
 };
 
 /*
@@ -97,13 +104,21 @@ __asm__(".pushsection .rodata.probe_payload, \"a\"\n"
 	".globl probe_payload_start, probe_payload_end, probe_ud_handler\n"
 	".globl probe_pf_handler, probe_crash_handler, probe_gp_handler\n"
 	".globl probe_sysret_handler, probe_syscall_iret_handler\n"
+	".globl probe_user_pf_handler, probe_bad_pf_handler\n"
 	".hidden probe_payload_start, probe_payload_end, probe_ud_handler\n"
 	".hidden probe_pf_handler, probe_crash_handler, probe_gp_handler\n"
 	".hidden probe_sysret_handler, probe_syscall_iret_handler\n"
+	".hidden probe_user_pf_handler, probe_bad_pf_handler\n"
 	"probe_payload_start:\n"
-	"	cmp $8, %edi\n"		/* PF test: every page not present again; */
-	"	jne 3f\n"			/* the guest writes the PTEs itself so a */
-	"	mov %rdi, %r10\n"		/* shadow-paging host sees the change */
+	"	cmp $9, %edi\n"		/* PF, PTE and PF_USER tests: every page */
+	"	je 4f\n"			/* not present again; the guest writes */
+	"	cmp $5, %edi\n"		/* the PTEs itself so a shadow-paging */
+	"	je 4f\n"			/* host sees the change */
+	"	cmp $12, %edi\n"
+	"	je 4f\n"
+	"	cmp $13, %edi\n"
+	"	jne 3f\n"
+	"4:	mov %rdi, %r10\n"
 	"	mov $" PROBE_STR(PROBE_PT) ", %edi\n"
 	"	mov $512, %ecx\n"
 	"	xor %eax, %eax\n"
@@ -112,7 +127,7 @@ __asm__(".pushsection .rodata.probe_payload, \"a\"\n"
 	"3:	mov %cr3, %rax\n"		/* and flush the old translations */
 	"	mov %rax, %cr3\n"
 	"	mov %rsi, %rcx\n"
-	"	cmp $5, %edi\n"		/* PROBE_T_FIRST_CPL3 */
+	"	cmp $6, %edi\n"		/* PROBE_T_FIRST_CPL3 */
 	"	jb 1f\n"
 	"	pushq $(" PROBE_STR(BM_SEL_UDATA) " | 3)\n" /* to CPL3: ss rsp rflags cs rip */
 	"	pushq $" PROBE_STR(PROBE_CPL3_STACK) "\n"
@@ -132,17 +147,23 @@ __asm__(".pushsection .rodata.probe_payload, \"a\"\n"
 	"	cmp $4, %edi\n"
 	"	je 14f\n"
 	"	cmp $5, %edi\n"
-	"	je 10f\n"
+	"	je 15f\n"
 	"	cmp $6, %edi\n"
-	"	je 16f\n"
+	"	je 10f\n"
 	"	cmp $7, %edi\n"
-	"	je 17f\n"
+	"	je 16f\n"
 	"	cmp $8, %edi\n"
-	"	je 18f\n"
+	"	je 17f\n"
 	"	cmp $9, %edi\n"
-	"	je 13f\n"
+	"	je 18f\n"
 	"	cmp $10, %edi\n"
+	"	je 13f\n"
+	"	cmp $11, %edi\n"
 	"	je 20f\n"
+	"	cmp $12, %edi\n"
+	"	je 15f\n"
+	"	cmp $13, %edi\n"
+	"	je 19f\n"
 	"	jmp 99f\n"
 	"10:	outb %al, $" PROBE_STR(PROBE_PORT_START) "\n" /* port-I/O exits */
 	"2:	outb %al, $" PROBE_STR(PROBE_PORT_TICK) "\n"
@@ -173,6 +194,22 @@ __asm__(".pushsection .rodata.probe_payload, \"a\"\n"
 	"2:	dec %rcx\n"
 	"	jnz 2b\n"
 	"	jmp 99f\n"
+	/* PTE writes, at CPL0 or CPL3: each iteration makes the next page of
+	 * PROBE_PF_BASE present and touches it, with no fault handler (a #PF
+	 * crashes). rax is the PTE (page | P RW US A D), so the page is at
+	 * rax - 0x67; rdx is where it goes. Besides the store and the load the
+	 * iteration is two adds, dec and jnz, as the register loop's add, xor,
+	 * dec, jnz: the register loop's time is the loop's own overhead. */
+	"15:	mov $(" PROBE_STR(PROBE_PF_BASE) " | 0x67), %eax\n"
+	"	mov $" PROBE_STR(PROBE_PT) ", %edx\n"
+	"	outb %al, $" PROBE_STR(PROBE_PORT_START) "\n"
+	"2:	mov %rax, (%rdx)\n"
+	"	movl -0x67(%rax), %r8d\n"
+	"	add $0x1000, %rax\n"
+	"	add $8, %rdx\n"
+	"	dec %rcx\n"
+	"	jnz 2b\n"
+	"	jmp 99f\n"
 	"16:	mov $" PROBE_STR(PROBE_MMIO_ADDR) ", %ebx\n"	/* MMIO exits */
 	"	outb %al, $" PROBE_STR(PROBE_PORT_START) "\n"
 	"2:	movl (%rbx), %eax\n"
@@ -191,6 +228,9 @@ __asm__(".pushsection .rodata.probe_payload, \"a\"\n"
 	"	dec %rcx\n"
 	"	jnz 2b\n"
 	"	jmp 99f\n"
+	"19:	xor %r9d, %r9d\n"		/* the PF loop, faults to a CPL3 handler that */
+	"	lea (%rcx,%rcx), %r8\n"	/* counts itself in r9 and gives up past 2n */
+	"	jmp 18b\n"
 	"20:	mov %rcx, %r8\n"		/* syscall (clobbers rcx, r11) */
 	"	xor %r9d, %r9d\n"		/* the handler counts itself in r9 */
 	"	outb %al, $" PROBE_STR(PROBE_PORT_START) "\n"
@@ -219,6 +259,47 @@ __asm__(".pushsection .rodata.probe_payload, \"a\"\n"
 	"	popq %rax\n"
 	"	add $8, %rsp\n"			/* error code */
 	"	iretq\n"
+	/* The #PF handler of PROBE_T_PF_USER, entered through a gate whose
+	 * target is the DPL-3 code segment: delivered at CPL3 with no privilege
+	 * change and, with IST 0, on the current (CPL3) stack; in IA-32e mode
+	 * that frame still holds ss and rsp, below an rsp aligned to 16 (SDM
+	 * vol. 3, 6.14.2). CPL3 cannot read CR2: the faulting page is rbx, the
+	 * loop's. An emulated delivery may get this wrong where hardware would
+	 * not (this file's nested host runs a gate naming a data segment as
+	 * 32-bit code instead of raising #GP), so the handler checks it runs
+	 * at CPL3 and that the frame is a CPL3 read of a not-present page
+	 * (error code 4) at rbx before it counts; past 2n faults (a host that
+	 * never sees the PTE write) it ends the run, and r9 != n says why. */
+	"probe_user_pf_handler:\n"
+	"	pushq %rax\n"
+	"	pushq %rdx\n"
+	"	mov %cs, %eax\n"
+	"	and $3, %eax\n"
+	"	cmp $3, %eax\n"
+	"	jne probe_bad_pf_handler\n"
+	"	cmpq $4, 16(%rsp)\n"			/* error code: user, read, not present */
+	"	jne probe_bad_pf_handler\n"
+	"	cmpq $(" PROBE_STR(BM_SEL_UCODE) " | 3), 32(%rsp)\n"	/* interrupted cs */
+	"	jne probe_bad_pf_handler\n"
+	"	cmp $" PROBE_STR(PROBE_PF_BASE) ", %rbx\n"
+	"	jb probe_bad_pf_handler\n"
+	"	cmp $" PROBE_STR(PROBE_PF_END) ", %rbx\n"
+	"	jae probe_bad_pf_handler\n"
+	"	inc %r9\n"
+	"	cmp %r8, %r9\n"
+	"	ja 99b\n"
+	"	mov %rbx, %rdx\n"
+	"	shr $9, %rdx\n"			/* PTE address: PT + (va - 2 MiB) / 512 */
+	"	lea 0x67(%rbx), %rax\n"		/* P RW US A D (rbx is page-aligned) */
+	"	mov %rax, " PROBE_STR(PROBE_PTE_BIAS) "(%rdx)\n"
+	"	popq %rdx\n"
+	"	popq %rax\n"
+	"	add $8, %rsp\n"			/* error code */
+	"	iretq\n"				/* CPL3 -> CPL3, legal in 64-bit mode */
+	"probe_bad_pf_handler:\n"
+	"	outb %al, $" PROBE_STR(PROBE_PORT_BAD_PF) "\n"
+	"	hlt\n"
+	"	jmp probe_bad_pf_handler\n"
 	"probe_sysret_handler:\n"
 	"	inc %r9\n"
 	"	sysretq\n"
@@ -250,6 +331,8 @@ extern const uint8_t probe_crash_handler[] __attribute__((visibility("hidden")))
 extern const uint8_t probe_gp_handler[] __attribute__((visibility("hidden")));
 extern const uint8_t probe_sysret_handler[] __attribute__((visibility("hidden")));
 extern const uint8_t probe_syscall_iret_handler[] __attribute__((visibility("hidden")));
+extern const uint8_t probe_user_pf_handler[] __attribute__((visibility("hidden")));
+extern const uint8_t probe_bad_pf_handler[] __attribute__((visibility("hidden")));
 
 #define PROBE_MSR_STAR 0xc0000081u
 #define PROBE_MSR_LSTAR 0xc0000082u
@@ -472,6 +555,9 @@ static int probe_run_once(struct probe_vm *p, enum probe_test test, uint64_t n,
 			case PROBE_PORT_CRASH:
 				r->outcome = PROBE_FAULT;
 				return 0;
+			case PROBE_PORT_BAD_PF:
+				r->outcome = PROBE_BAD_PF;
+				return 0;
 			default:
 				snprintf(err, KVM_ERR_LEN, "probe payload (test %d) wrote to port 0x%x",
 					 test, run->io.port);
@@ -519,6 +605,8 @@ static const char *probe_outcome_text(enum probe_outcome o)
 	case PROBE_SHUTDOWN: return "shut the VM down";
 	case PROBE_FAULT_GP: return "took a #GP";
 	case PROBE_FAULT: return "took an unexpected exception";
+	case PROBE_BAD_PF: return "#PF not delivered as a CPL3 read fault at CPL3";
+	case PROBE_MISCOUNT: return "#PF handler did not run once per page";
 	default: return "ran";
 	}
 }
@@ -572,6 +660,10 @@ static int probe_loop_cost(struct probe_vm *p, enum probe_test test, uint64_t ma
 			return 0;
 		if (test == PROBE_T_SYSCALL && r.r9 != n) {
 			*outcome = PROBE_FAULT;
+			return 0;
+		}
+		if (test == PROBE_T_PF_USER && r.r9 != n) {
+			*outcome = PROBE_MISCOUNT;
 			return 0;
 		}
 		if (t < 0) {
@@ -784,6 +876,62 @@ static int probe_syscall(const uint8_t *handler, double overhead_ns, double *ns,
 	return ret;
 }
 
+/*
+ * A guest PTE write (not present -> present) and the first access to its
+ * page, at CPL0 and at CPL3 (the page tables are mapped user-writable, as
+ * hwmirror's CPL3 engine would need them): what a shadow-paging outer host
+ * charges for a page-table update, whether it traps the write or faults on
+ * the access and syncs. The VM's #PF gate is the crash handler, so a fault
+ * the guest would see makes the row unusable instead of timing a handler.
+ * Net of the register loop's iteration at the same CPL (see the payload).
+ */
+static int probe_pte_write(struct probe_costs *k, char *err)
+{
+	struct probe_vm p;
+	enum probe_outcome o0 = PROBE_RAN, o3 = PROBE_RAN;
+	int ret = probe_vm_create(&p, err);
+
+	if (ret)
+		return ret;
+	kvm_set_idt_gate(p.mem + PROBE_IDT, 14, probe_guest_addr(probe_crash_handler), 1, 0);
+	ret = probe_loop_cost(&p, PROBE_T_PTE_CPL0, PROBE_PF_MAX, k->io0, &k->pte0, &o0, err);
+	if (!ret)
+		ret = probe_loop_cost(&p, PROBE_T_PTE_CPL3, PROBE_PF_MAX, k->io3, &k->pte3, &o3, err);
+	probe_vm_destroy(&p);
+	k->pte0 = k->pte0 > k->loop0 ? k->pte0 - k->loop0 : 0;
+	k->pte3 = k->pte3 > k->loop3 ? k->pte3 - k->loop3 : 0;
+	k->pte0_outcome = o0;
+	k->pte3_outcome = o3;
+	return ret;
+}
+
+/*
+ * A CPL3 page fault delivered to a CPL3 handler: the #PF gate's target is
+ * the DPL-3 code segment, so the CPU delivers without a privilege change (on
+ * the current CPL3 stack: IST 0) and the handler fixes the PTE and iretq's
+ * back, never entering CPL0, which this nested host runs thousands of times
+ * slower. Whether hwmirror's misses under kvm can skip CPL0 entirely rests
+ * on this row. The same loop as PROBE_T_PF, net of the same exit. A host
+ * that refuses such a gate may shut the VM down: a VM of its own.
+ */
+static int probe_user_pf(struct probe_costs *k, char *err)
+{
+	const uint16_t sel = BM_SEL_UCODE | 3;
+	struct probe_vm p;
+	enum probe_outcome o = PROBE_RAN;
+	int ret = probe_vm_create(&p, err);
+
+	if (ret)
+		return ret;
+	/* kvm_set_idt_gate targets CPL0 code: replace the gate's selector */
+	kvm_set_idt_gate(p.mem + PROBE_IDT, 14, probe_guest_addr(probe_user_pf_handler), 0, 0);
+	memcpy(p.mem + PROBE_IDT + 16 * 14 + 2, &sel, sizeof(sel));
+	ret = probe_loop_cost(&p, PROBE_T_PF_USER, PROBE_PF_MAX, k->io3, &k->upf, &o, err);
+	probe_vm_destroy(&p);
+	k->upf_outcome = o;
+	return ret;
+}
+
 static int probe_kvm(struct probe_costs *k, char *err)
 {
 	struct probe_vm p;
@@ -813,6 +961,10 @@ static int probe_kvm(struct probe_costs *k, char *err)
 		ret = probe_syscall(probe_syscall_iret_handler, k->io3, &k->sysiret, &o2, err);
 	k->sysret_outcome = o1;
 	k->sysiret_outcome = o2;
+	if (!ret)
+		ret = probe_pte_write(k, err);
+	if (!ret)
+		ret = probe_user_pf(k, err);
 out:
 	probe_vm_destroy(&p);
 	return ret;
@@ -969,6 +1121,12 @@ int probe_measure(struct probe_costs *c, FILE *out)
 			probe_row(out, "kvm: MMIO exit round trip from CPL3", c->mmio3);
 			probe_row(out, "kvm: exception round trip CPL3->CPL0->CPL3 (ud2/iretq)", c->ud);
 			probe_row(out, "kvm: CPL3 page fault fixed by a CPL0 handler", c->pf);
+			probe_row_outcome(out, "kvm: page fault delivered to a CPL3 handler", c->upf,
+					  c->upf_outcome);
+			probe_row_outcome(out, "kvm: page-table write at CPL3, then access", c->pte3,
+					  c->pte3_outcome);
+			probe_row_outcome(out, "kvm: page-table write at CPL0, then access", c->pte0,
+					  c->pte0_outcome);
 			probe_row(out, "kvm: CR3 reload at CPL0", c->cr3);
 			probe_row(out, "kvm: INVLPG at CPL0", c->invlpg);
 			probe_row(out, "kvm: register-loop iteration at CPL0", c->loop0);
@@ -1025,8 +1183,8 @@ int probe_run(FILE *out, const char *json_path)
 /* The numeric fields, in the JSON's order. */
 #define PROBE_FIELDS(X) \
 	X(io0) X(io3) X(mmio3) X(ud) X(pf) X(cr3) X(invlpg) X(loop0) X(loop3) X(empty0) \
-	X(sysret) X(sysiret) X(segv) X(map_page) X(touch_page) X(protect_page) X(unmap_page) \
-	X(unmap_spinning) X(handoff) X(futex_wake)
+	X(sysret) X(sysiret) X(upf) X(pte3) X(pte0) X(segv) X(map_page) X(touch_page) \
+	X(protect_page) X(unmap_page) X(unmap_spinning) X(handoff) X(futex_wake)
 
 int probe_write_json(const struct probe_costs *c, const char *path)
 {
@@ -1043,8 +1201,11 @@ int probe_write_json(const struct probe_costs *c, const char *path)
 	fprintf(f, "  \"kvm_reason\": \"");
 	for (const char *p = c->kvm_reason; *p; p++)
 		fprintf(f, *p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
-	fprintf(f, "\",\n  \"sysret_ok\": %d,\n  \"sysiret_ok\": %d,\n  \"ns\": {\n",
+	fprintf(f, "\",\n  \"sysret_ok\": %d,\n  \"sysiret_ok\": %d,\n",
 		c->kvm_ok && c->sysret_outcome == PROBE_RAN, c->kvm_ok && c->sysiret_outcome == PROBE_RAN);
+	fprintf(f, "  \"upf_ok\": %d,\n  \"pte3_ok\": %d,\n  \"pte0_ok\": %d,\n  \"ns\": {\n",
+		c->kvm_ok && c->upf_outcome == PROBE_RAN, c->kvm_ok && c->pte3_outcome == PROBE_RAN,
+		c->kvm_ok && c->pte0_outcome == PROBE_RAN);
 #define X(n) fprintf(f, "    \"%s\": %.1f,\n", #n, c->n);
 	PROBE_FIELDS(X)
 #undef X

@@ -13,7 +13,7 @@
 
 /* Bumped whenever a field is added or changes meaning; a cached file of
  * another version is measured again. */
-#define PROBE_FORMAT 2
+#define PROBE_FORMAT 3
 
 /* Every measurement in nanoseconds (medians of repeated trials). */
 struct probe_costs {
@@ -22,6 +22,9 @@ struct probe_costs {
 	double io0, io3, mmio3, ud, pf, cr3, invlpg, loop0, loop3, empty0;
 	double sysret, sysiret;
 	int sysret_outcome, sysiret_outcome;	/* 0: ran; else unusable here */
+	double upf;		/* CPL3 #PF delivered to a CPL3 handler, PTE fixed there */
+	double pte3, pte0;	/* PTE write (not present -> present) + first access */
+	int upf_outcome, pte3_outcome, pte0_outcome;	/* as sysret_outcome */
 	double segv;		/* process: SIGSEGV + mmap(MAP_FIXED) */
 	double map_page;	/* process: mmap(MAP_FIXED) of one memfd page */
 	double touch_page;	/* process: first touch of it (host minor fault) */

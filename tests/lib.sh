@@ -53,4 +53,3 @@ installed_mmus() {
 		echo "${so%.so}"
 	done
 }
-

@@ -30,7 +30,7 @@ export CAPTIVE_PROBE_CACHE="$tmp/probe-cache.json"
 
 # ---- captive: auto and the probe's JSON
 if "$CAPTIVE" --probe --stats-json "$tmp/probe.json" >"$tmp/probe.txt" 2>"$tmp/err" &&
-	grep -q '"handoff"' "$tmp/probe.json" && grep -q '"format": 2' "$tmp/probe.json" && grep -q '"unmap_spinning"' "$tmp/probe.json"; then
+	grep -q '"handoff"' "$tmp/probe.json" && grep -q '"format": 3' "$tmp/probe.json" && grep -q '"unmap_spinning"' "$tmp/probe.json"; then
 	pass "ablate: captive --probe --stats-json writes the probe's numbers"
 else
 	fail "ablate: captive --probe --stats-json: $(tail -3 "$tmp/err" | tr '\n' ' ')"

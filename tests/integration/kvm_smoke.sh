@@ -52,7 +52,10 @@ else
 		ok=0
 	fi
 	for row in "kvm: syscall+sysretq round trip from CPL3" \
-		"kvm: syscall+iretq round trip from CPL3"; do
+		"kvm: syscall+iretq round trip from CPL3" \
+		"kvm: page fault delivered to a CPL3 handler" \
+		"kvm: page-table write at CPL3, then access" \
+		"kvm: page-table write at CPL0, then access"; do
 		if ! grep -Eq -- "^${row//+/[+]} +($num +$num|unusable here: .+)\$" \
 			"$tmp/probe"; then
 			fail "kvm: --probe row '$row' missing or malformed"

@@ -4,7 +4,8 @@
 # QEMU's golden output byte for byte, and powers off with status 0. Runs the
 # baseline configuration on kvm (and on the process backend too when
 # CAPTIVE_TEST_ALL=1, which also runs every io x irq x exec combination),
-# the JIT on every usable backend and mmu=hwmirror on the process backend.
+# the JIT on every usable backend, mmu=hwmirror on the process backend and
+# configs/captive-full.ini itself (kvm + hwmirror + jit + barrier) on kvm.
 # Bounded:
 # a few minutes under the interpreter (400 s a side; 4x that for a sanitizer
 # build, tests/lib.sh slow_factor).
@@ -51,11 +52,18 @@ if [ -n "${CAPTIVE_TEST_ALL:-}" ]; then
 		done
 	done
 fi
-# mmu=hwmirror, always (process backend only until issue 10).
+# mmu=hwmirror, always: on process with both execs, and the paper's system
+# as configs/captive-full.ini has it on kvm.
 if [ -f "$BUILD/plugins/mmu-hwmirror.so" ]; then
 	sides+=(baseline:strategy.backend=process:strategy.mmu=hwmirror)
-	grep -qw jit <<<"$(usable_execs)" &&
+	if grep -qw jit <<<"$(usable_execs)"; then
 		sides+=(baseline:strategy.backend=process:strategy.mmu=hwmirror:strategy.exec=jit:strategy.irq=per-block)
+		if [ -z "$(kvm_unusable_reason)" ]; then
+			sides+=(captive-full)
+		else
+			skip "linux under configs/captive-full.ini: $(kvm_unusable_reason)"
+		fi
+	fi
 fi
 
 out=$(mktemp -d)
