@@ -120,9 +120,10 @@ disk_unchanged() {
 ios="mmio-exit"
 [ -n "${CAPTIVE_TEST_ALL:-}" ] && ios="mmio-exit barrier"
 for b in $(usable_backends); do
+	for m in $(installed_mmus); do
 	for io in $ios; do
-		c="$b/$io"
-		S=(--set strategy.backend="$b" --set strategy.io="$io")
+		c="$b/$m/$io"
+		S=(--set strategy.backend="$b" --set strategy.mmu="$m" --set strategy.io="$io")
 
 		out=$tmp/vhostile.out
 		rc=$(run vhostile "$out" "${S[@]}" -m 64 --disk "$disk" --kernel "$R/vhostile.elf")
@@ -164,6 +165,7 @@ for b in $(usable_backends); do
 		rc=$(run dmacode "$out" "${S[@]}" -m 64 --disk "$tmp/scratch.img" --kernel "$R/dmacode.elf")
 		contained "dmacode [$c]" "$out" "$rc" "dmacode: 0 failures"
 		cp "$out" "$tmp/dmacode.captive"
+	done
 	done
 done
 grep -q kvm <<<"$(usable_backends)" || skip "hostile guests under kvm: $(kvm_unusable_reason)"

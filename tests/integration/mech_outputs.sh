@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The mechanism benchmarks (bench/mech/), built with a tiny iteration count,
 # must print under captive exactly what they print under the reference QEMU
-# (markers, iteration count, checksum), under every available backend and
-# every io x irq strategy, as guest_programs.sh runs the guest programs. QEMU
+# (markers, iteration count, checksum), under every available backend, mmu
+# and io x irq x exec strategy, as guest_programs.sh runs the guest programs. QEMU
 # is the oracle: its output is taken fresh, never from a file of ours. This is
 # a correctness check only; bench/mech/run.sh does the timing.
 set -u
@@ -43,12 +43,14 @@ for elf in "$tmp"/mech/*.elf; do
 		continue
 	fi
 	for b in $backends; do
+	for m in $(installed_mmus); do
 		for io in mmio-exit barrier; do
 			for irq in per-insn per-block; do
 				for ex in $execs; do
-					combo="$b/$io/$irq/$ex"
+					combo="$b/$m/$io/$irq/$ex"
 					timeout 60 "$CAPTIVE" -c configs/baseline.ini --set strategy.backend="$b" \
-						--set strategy.io=$io --set strategy.irq=$irq --set strategy.exec=$ex --timeout 30 \
+						--set strategy.mmu=$m --set strategy.io=$io --set strategy.irq=$irq \
+						--set strategy.exec=$ex --timeout 30 \
 						--kernel "$elf" </dev/null >"$tmp/out" 2>"$tmp/err"
 					rc=$?
 					if [ $rc -ne 0 ]; then
@@ -61,5 +63,6 @@ for elf in "$tmp"/mech/*.elf; do
 				done
 			done
 		done
+	done
 	done
 done
