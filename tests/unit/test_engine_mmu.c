@@ -474,6 +474,33 @@ START_TEST(test_asid_switch)
 }
 END_TEST
 
+START_TEST(test_recycled_window)
+{
+	/* Far more address spaces than windows: a new view takes an old
+	 * ASID's window (hwmirror). Each ASID maps its user page to a page of
+	 * its own (a fresh ASID needs no maintenance), which must show, not
+	 * the old ASID's; the global kernel section must, without a fault. */
+	for (uint32_t k = 0; k < 7; k++)
+		put(DATA + k * 0x1000u, 0x0000a000u | k);
+	put(DATA + 0x80000u, 0x0000c0deu);
+	map_l1(L1_TABLE, 0x00400000u, table(L2_TABLE, 1));
+	map_l1(L1_TABLE, 0xc0000000u, sect(DATA, AP_PRIV_RW, 0, 0));
+	uint64_t *recycled = engine_counter("hwm_views_recycled");
+	for (uint32_t asid = 1; asid < 256; asid++) {
+		uint32_t k = asid % 7;
+		map_l2(L2_TABLE, 0x00400000u, small(DATA + k * 0x1000u, AP_ALL_RW, 1u << 11));
+		set_asid(asid, L1_TABLE);
+		ck_assert_uint_eq(rd(0x00400000u, 4, MMU_USER), 0x0000a000u | k);
+		uint64_t fills = sh->stats.hwm_fault_fill;
+		ck_assert_uint_eq(rd(0xc0080000u, 4, 0), 0x0000c0deu);
+		if (asid > 64 && sh->stats.hwm_pages_mapped) /* every view recycled by now */
+			ck_assert_uint_eq(sh->stats.hwm_fault_fill, fills);
+	}
+	if (sh->stats.hwm_pages_mapped)
+		ck_assert_uint_gt(*recycled, 100);
+}
+END_TEST
+
 START_TEST(test_privilege)
 {
 	map_page(0x00300000u, small(DATA, AP_PRIV_RW, 0));
@@ -887,6 +914,7 @@ static Suite *mmu_suite(void)
 	tcase_add_test(tc, test_flush_all);
 	tcase_add_test(tc, test_dacr_takes_effect_without_flush);
 	tcase_add_test(tc, test_asid_switch);
+	tcase_add_test(tc, test_recycled_window);
 	tcase_add_test(tc, test_privilege);
 	tcase_add_test(tc, test_cross_page_atomic);
 	tcase_add_test(tc, test_device_page);

@@ -154,6 +154,7 @@ static struct {
 	uint64_t pages;
 	uint64_t runs;
 	uint64_t run_budget;
+	uint64_t *n_recycled; /* named counter hwm_views_recycled */
 	uint32_t sctlr_mode, ttbcr;
 	struct hwm_ftlb ftlb[HWM_FTLB];
 	unsigned fetch_span;	/* mmu_fetch_span_log2() */
@@ -476,6 +477,21 @@ static struct hwm_window *hwm_lru(const struct hwm_window *keep, bool need_pages
 	return best;
 }
 
+/* The least recently used window of another ASID with the given privilege
+ * and DACR, not a current one; NULL if none. */
+static struct hwm_window *hwm_lru_view(bool user, uint32_t dacr)
+{
+	struct hwm_window *best = NULL;
+	for (unsigned i = 0; i < HWM_WINDOWS; i++) {
+		struct hwm_window *w = &hwm.win[i];
+		if (!w->live || w->flat || w->user != user || w->dacr != dacr || hwm_is_current(w))
+			continue;
+		if (!best || w->used < best->used)
+			best = w;
+	}
+	return best;
+}
+
 static bool hwm_fits(uint32_t pages, uint32_t runs)
 {
 	uint32_t leaves_left = HWM_MAX_LEAVES - hwm.leaf_top + hwm.leaves_freed;
@@ -516,6 +532,8 @@ static void hwm_unmark_code(gpa_t pa)
 	hwm.code[i >> 6] &= ~(1ull << (i & 63u));
 }
 
+static unsigned hwm_window_drop_local(struct hwm_window *w);
+
 /* ---- views --------------------------------------------------------------- */
 
 static struct hwm_window *hwm_view(bool flat, uint32_t asid, uint32_t dacr, bool user)
@@ -532,7 +550,14 @@ static struct hwm_window *hwm_view(bool flat, uint32_t asid, uint32_t dacr, bool
 			return w;
 	}
 	struct hwm_window *w = free_w;
-	if (!w) {
+	if (!w && !flat && (w = hwm_lru_view(user, dacr))) {
+		/* Another ASID's window of the same privilege and DACR: its
+		 * global pages (the kernel's) hold in this view too, as a TLB's
+		 * global entries match every ASID; only its own go. Without
+		 * this, every new process refaulted the kernel in each view. */
+		hwm_window_drop_local(w);
+		++*hwm.n_recycled;
+	} else if (!w) {
 		w = hwm_lru(NULL, false);
 		ENGINE_ASSERT(w);
 		hwm_window_reset(w);
@@ -928,6 +953,7 @@ int mmu_init(struct arm_cpu *cpu)
 	hwm.code = (uint64_t *)(m += sz_rhead);
 	hwm.rounds = m + sz_code;
 	hwm.leaf_top = hwm.rnode_top = 1; /* index 0 is "none" */
+	hwm.n_recycled = engine_counter("hwm_views_recycled");
 	for (unsigned i = 0; i < HWM_WINDOWS; i++)
 		hwm.win[i].base = resv + (uintptr_t)i * HWM_STRIDE;
 
