@@ -48,6 +48,11 @@ int plat_hostmem_unmap(uintptr_t addr, uint64_t len);
 int plat_hostmem_protect(uintptr_t addr, uint64_t len, bool writable);
 /* The host's limit on mappings per process (vm.max_map_count), or 0. */
 uint64_t plat_hostmem_max_mappings(void);
+/* Whether mapping a page costs next to nothing beside its first touch, so
+ * that mapping a miss's valid neighbours ahead pays. kvm: yes (a PTE
+ * written at CPL3, against a fault delivered through CPL0); process: no (an
+ * mmap per page, measured not to pay: plugins/mmu-hwmirror/README.md). */
+bool plat_hostmem_map_is_cheap(void);
 
 /* A host fault taken by the engine's own code. */
 struct plat_fault {

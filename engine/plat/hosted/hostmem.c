@@ -182,6 +182,11 @@ uint64_t plat_hostmem_max_mappings(void)
 	return v;
 }
 
+bool plat_hostmem_map_is_cheap(void)
+{
+	return false;
+}
+
 /* Not ours: hand the fault to whoever had SIGSEGV before us, or restore the
  * default and return, so the access faults again and kills the process as
  * it would have without us. */

@@ -155,6 +155,7 @@ static struct {
 	uint64_t runs;
 	uint64_t run_budget;
 	uint64_t *n_recycled; /* named counter hwm_views_recycled */
+	uint64_t *n_ahead;    /* named counter hwm_pages_ahead */
 	uint32_t sctlr_mode, ttbcr;
 	struct hwm_ftlb ftlb[HWM_FTLB];
 	unsigned fetch_span;	/* mmu_fetch_span_log2() */
@@ -628,6 +629,41 @@ static bool hwm_range_empty(const struct hwm_window *w, uint32_t vstart, uint32_
 }
 
 /*
+ * Where mapping is cheap (plat_hostmem_map_is_cheap: kvm), map the valid
+ * neighbours of a page just filled -- every RAM page of the same guest
+ * second-level table (1 MiB) that this view may read and w does not hold --
+ * as a TLB may load any valid translation at any time; they go with the
+ * guest's maintenance like any other. Linux maps a process's file pages
+ * 64 KiB around each fault, so one miss often serves the next fifteen.
+ */
+static void hwm_fill_around(struct hwm_window *w, uint32_t vpage)
+{
+	const struct arm_cp15 *cp15 = &hwm.cpu->cp15;
+	unsigned user = w->user ? MMU_USER : 0u;
+	uint32_t first = vpage & ~(HWM_LEAF_PAGES - 1u);
+	for (uint32_t vp = first; vp < first + HWM_LEAF_PAGES; vp++) {
+		gva_t va = vp << HWM_PAGE_SHIFT;
+		struct ptw_result r;
+		struct arm_fault f;
+		if (vp == vpage || (hwm_entry(w, vp) & HWE_VALID) ||
+		    ptw_walk(cp15, va, MMU_READ | user, &r, &f) ||
+		    ptw_check(&r, cp15->dacr, va, MMU_READ | user, &f) || r.level == PTW_FLAT ||
+		    r.size_log2 >= 20)
+			continue;
+		gpa_t pa = r.pa & ~(gpa_t)(HWM_PAGE_SIZE - 1u);
+		if (!hwm_page_is_ram(pa))
+			continue;
+		if (!hwm_fits(1, 1))
+			return;
+		bool writable = !ptw_check(&r, cp15->dacr, va, MMU_WRITE | user, &f);
+		uint32_t bits = (r.global ? HWE_GLOBAL : 0u) | hwm_class(r.size_log2) << HWE_CLASS_SHIFT;
+		if (!hwm_map(w, vp, pa, 1, bits, writable))
+			return;
+		++*hwm.n_ahead;
+	}
+}
+
+/*
  * Serve a miss (or a store to a page mapped read-only) at va of w, which is
  * a current window. true: mapped, retry the access. false: the slow path
  * must do it (and tells the guest about its abort).
@@ -725,6 +761,8 @@ static bool hwm_fill(struct hwm_window *w, gva_t va, bool write)
 	}
 	st->hwm_fault_fill++;
 	st->tlb_misses++;
+	if (n == 1 && r.level != PTW_FLAT && r.size_log2 < 20 && plat_hostmem_map_is_cheap())
+		hwm_fill_around(w, vpage);
 	return true;
 }
 
@@ -954,6 +992,7 @@ int mmu_init(struct arm_cpu *cpu)
 	hwm.rounds = m + sz_code;
 	hwm.leaf_top = hwm.rnode_top = 1; /* index 0 is "none" */
 	hwm.n_recycled = engine_counter("hwm_views_recycled");
+	hwm.n_ahead = engine_counter("hwm_pages_ahead");
 	for (unsigned i = 0; i < HWM_WINDOWS; i++)
 		hwm.win[i].base = resv + (uintptr_t)i * HWM_STRIDE;
 
