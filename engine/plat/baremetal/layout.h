@@ -16,8 +16,11 @@
  *
  * Native-virtual:
  *
- *   L4 slot 0    0x0000_0000_0000_0000  free: guest-virtual 0-4 GiB for hwmirror
- *   L4 slot 1    0x0000_0080_0000_0000  free: hwmirror's user-permission view
+ *   L4 slot 0    0x0000_0000_0000_0000  never mapped: a null pointer in the engine faults
+ *   L4 slots 1.. 0x0000_0080_0000_0000  plat_hostmem_reserve() (hostmem.c): hwmirror's
+ *                                       64 windows of 4 GiB + 4 GiB guard fill slot 1;
+ *                                       4 KiB pages, user, NX, not global, tables
+ *                                       allocated from the engine slot on demand
  *   L4 slot 256  0xFFFF_8000_0000_0000  unusable: on the nested KVM we build on, any
  *                                       access through this slot page-faults as
  *                                       not-present whatever the tables say
@@ -46,15 +49,18 @@
  *   0x02_C000  guard: not mapped, so a CPL3 stack overflow faults loudly
  *   0x04_0000  CPL3 engine stack, grows down from 0x20_0000
  *   0x20_0000  engine image (link address BM_IMAGE_VBASE): text, rodata, data,
- *              bss; the rest of the slot after __engine_end is free for the
- *              engine's own use: exec=jit's code cache (plat_code_alloc), at
- *              CPL3 writable and executable like the image, and within a
- *              rel32 call of every engine function
+ *              bss; the rest of the slot after __engine_end is handed out by
+ *              one bump allocator (hostmem.c): exec=jit's code cache
+ *              (plat_code_alloc; at CPL3 writable and executable like the
+ *              image, and within a rel32 call of every engine function),
+ *              hwmirror's bookkeeping (plat_hostmem_alloc) and the page
+ *              tables of its windows
  *
  * The hypervisor writes the page tables before the first KVM_RUN only: a
  * shadow-paging host (the nested KVM we build on) does not notice later
  * host-side writes to guest page tables, so from then on only the engine
- * edits them, from inside the VM, followed by INVLPG or a CR3 reload.
+ * edits them, from inside the VM, followed by INVLPG or a CR3 reload where
+ * an entry loses rights (a #UD at bm_cpl0_flush, fault.S).
  *
  * Everything the engine touches lives in the top 2 GiB so -mcmodel=kernel
  * code reaches it with sign-extended 32-bit absolute addresses.
