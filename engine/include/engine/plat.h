@@ -48,6 +48,13 @@ int plat_hostmem_unmap(uintptr_t addr, uint64_t len);
 int plat_hostmem_protect(uintptr_t addr, uint64_t len, bool writable);
 /* The host's limit on mappings per process (vm.max_map_count), or 0. */
 uint64_t plat_hostmem_max_mappings(void);
+/* Between these, unmap and protect may leave old translations usable until
+ * the batch ends, so that an operation touching many pages or windows pays
+ * one TLB flush (kvm: one CPL0 trip instead of one per call); the caller
+ * does not access the addresses it changes meanwhile. Batches nest.
+ * process: nothing to do (the host kernel flushes in each call). */
+void plat_hostmem_batch_begin(void);
+void plat_hostmem_batch_end(void);
 /* Whether mapping a page costs next to nothing beside its first touch, so
  * that mapping a miss's valid neighbours ahead pays. kvm: yes (a PTE
  * written at CPL3, against a fault delivered through CPL0); process: no (an

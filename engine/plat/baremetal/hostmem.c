@@ -64,6 +64,8 @@ static struct {
 	bool (*fault_fn)(struct plat_fault *f);
 	uintptr_t flush_lo, flush_hi; /* pages changed since the last flush */
 	uint64_t *pending;	   /* tables unlinked, free after the flush */
+	unsigned batch;		   /* plat_hostmem_batch_begin() depth */
+	uint64_t *n_trips;	   /* named counter cpl0_flushes */
 } bm;
 
 static uint64_t *bm_pml4(void)
@@ -199,10 +201,15 @@ static void bm_changed(uintptr_t addr)
  * them until now). */
 static void bm_flush(void)
 {
+	if (bm.batch)
+		return;
 	if (bm.flush_lo != bm.flush_hi) {
 		uint64_t pages = (bm.flush_hi - bm.flush_lo) / BM_PG;
 		bm_cpl0_flush(bm.flush_lo, pages <= BM_INVLPG_MAX ? pages : 0);
 		bm.flush_lo = bm.flush_hi = 0;
+		if (!bm.n_trips)
+			bm.n_trips = engine_counter("cpl0_flushes");
+		++*bm.n_trips;
 	}
 	while (bm.pending) {
 		uint64_t *t = bm.pending;
@@ -303,6 +310,18 @@ int plat_hostmem_protect(uintptr_t addr, uint64_t len, bool writable)
 	}
 	bm_flush();
 	return 0;
+}
+
+void plat_hostmem_batch_begin(void)
+{
+	bm.batch++;
+}
+
+void plat_hostmem_batch_end(void)
+{
+	ENGINE_ASSERT(bm.batch);
+	if (!--bm.batch)
+		bm_flush();
 }
 
 /* No per-process mapping limit in the native VM: the slot's room for page

@@ -182,6 +182,14 @@ uint64_t plat_hostmem_max_mappings(void)
 	return v;
 }
 
+void plat_hostmem_batch_begin(void)
+{
+}
+
+void plat_hostmem_batch_end(void)
+{
+}
+
 bool plat_hostmem_map_is_cheap(void)
 {
 	return false;

@@ -520,11 +520,13 @@ static void hwm_mark_code(gpa_t pa)
 	if ((hwm.code[i >> 6] >> (i & 63u)) & 1u)
 		return;
 	hwm.code[i >> 6] |= 1ull << (i & 63u);
+	plat_hostmem_batch_begin();
 	for (uint32_t n = hwm.rhead[i]; n;) {
 		struct hwm_rnode *rn = &hwm.rnodes[n];
 		n = rn->next; /* hwm_set_write re-links the node it changes */
 		hwm_set_write(&hwm.win[rn->win], rn->vpage, false);
 	}
+	plat_hostmem_batch_end();
 }
 
 static void hwm_unmark_code(gpa_t pa)
@@ -581,10 +583,12 @@ static void hwm_select(const struct arm_cpu *cpu)
 	/* The old windows stay protected from eviction while the new ones are
 	 * chosen only through cur[], which is rebuilt here. */
 	hwm.cur[0] = hwm.cur[1] = NULL;
+	plat_hostmem_batch_begin();
 	struct hwm_window *p = hwm_view(flat, asid, cpu->cp15.dacr, false);
 	hwm.cur[0] = p;
 	struct hwm_window *u = flat ? p : hwm_view(false, asid, cpu->cp15.dacr, true);
 	hwm.cur[1] = u;
+	plat_hostmem_batch_end();
 	p->used = u->used = ++hwm.clock;
 	hwm.base[0] = p->base;
 	hwm.base[1] = u->base;
@@ -785,8 +789,13 @@ static bool hwm_on_fault(struct plat_fault *f)
 	if (f->addr >= hwm.resv && off < (uintptr_t)HWM_WINDOWS * HWM_STRIDE &&
 	    off % HWM_STRIDE < HWM_WINDOW_SIZE)
 		w = &hwm.win[off / HWM_STRIDE];
-	if (w && hwm_is_current(w) && hwm_fill(w, (gva_t)(off % HWM_STRIDE), f->write))
-		return true;
+	if (w && hwm_is_current(w)) {
+		plat_hostmem_batch_begin();
+		bool filled = hwm_fill(w, (gva_t)(off % HWM_STRIDE), f->write);
+		plat_hostmem_batch_end();
+		if (filled)
+			return true;
+	}
 	if (!w || !hwm_is_current(w))
 		eng.sh->stats.hwm_fault_other++; /* the guard: wrapped at 2^32 */
 	f->pc = recovery;
@@ -1169,7 +1178,9 @@ void mmu_dacr_changed(struct arm_cpu *cpu)
 
 void mmu_flush_all(struct arm_cpu *cpu)
 {
+	plat_hostmem_batch_begin();
 	eng.sh->stats.hwm_calls_tlbi_all += hwm_reset_all();
+	plat_hostmem_batch_end();
 	hwm_ftlb_flush();
 	eng.sh->stats.tlb_flushes++;
 }
@@ -1234,8 +1245,10 @@ static void hwm_flush_va(gva_t va, uint32_t asid, bool all_asids)
 {
 	unsigned calls = 0;
 	/* only the windows that can hold a piece of the mapping of va */
+	plat_hostmem_batch_begin();
 	for (uint64_t m = hwm.mib_win[va >> HWM_LEAF_SHIFT] | hwm.super_win; m; m &= m - 1)
 		calls += hwm_flush_va_window(&hwm.win[__builtin_ctzll(m)], va, asid, all_asids);
+	plat_hostmem_batch_end();
 	hwm_ftlb_flush_va(va, asid, all_asids);
 	eng.sh->stats.hwm_calls_tlbi_mva += calls;
 	eng.sh->stats.tlb_flushes++;
@@ -1294,11 +1307,13 @@ static unsigned hwm_window_drop_local(struct hwm_window *w)
 void mmu_flush_asid(struct arm_cpu *cpu, uint32_t asid)
 {
 	unsigned calls = 0;
+	plat_hostmem_batch_begin();
 	for (unsigned i = 0; i < HWM_WINDOWS; i++) {
 		struct hwm_window *w = &hwm.win[i];
 		if (w->live && !w->flat && w->asid == (asid & 0xffu))
 			calls += hwm_window_drop_local(w);
 	}
+	plat_hostmem_batch_end();
 	hwm_ftlb_flush();
 	eng.sh->stats.hwm_calls_tlbi_asid += calls;
 	eng.sh->stats.tlb_flushes++;
