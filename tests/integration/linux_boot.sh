@@ -57,7 +57,8 @@ fi
 if [ -f "$BUILD/plugins/mmu-hwmirror.so" ]; then
 	sides+=(baseline:strategy.backend=process:strategy.mmu=hwmirror)
 	if grep -qw jit <<<"$(usable_execs)"; then
-		sides+=(baseline:strategy.backend=process:strategy.mmu=hwmirror:strategy.exec=jit:strategy.irq=per-block)
+		# captive-full's process twin (issue 9's target configuration)
+		sides+=(captive-full:strategy.backend=process:strategy.io=mmio-exit)
 		if [ -z "$(kvm_unusable_reason)" ]; then
 			sides+=(captive-full)
 		else
