@@ -1,5 +1,4 @@
 /* engine_main: the one entry point of both engine builds. */
-#include <errno.h>
 
 #include "engine/engine.h"
 #include "engine/exec.h"
@@ -99,10 +98,7 @@ int engine_main(struct captive_shared *sh)
 	arm_cpu_reset(&cpu, &sh->boot);
 	if (io_init())
 		return engine_fail_init("unknown io strategy in shared page");
-	int rc = mmu_init(&cpu);
-	if (rc == -ENOSYS)
-		return engine_fail_init("mmu strategy not implemented on this backend");
-	if (rc)
+	if (mmu_init(&cpu))
 		return engine_fail_init("mmu strategy failed to initialise");
 	if (exec_init(&cpu))
 		return engine_fail_init("exec strategy failed to initialise");
